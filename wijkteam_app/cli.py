@@ -1,0 +1,178 @@
+"""The `wijkteam` command: the GUI by default, and subcommands for setup and scripts.
+
+Everything printed for a person is Dutch; exit codes: 0 fine, 1 a problem found or an error,
+2 wrong usage or wrong passphrase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from wijkteam_app import __version__
+from wijkteam_app.errors import WijkteamError
+from wijkteam_app.log import install_excepthook, setup_logging
+from wijkteam_app.messages import error_message
+from wijkteam_app.paths import ProfilePaths, default_data_dir
+
+PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"
+log = logging.getLogger("wijkteam.cli")
+
+
+class UsageError(Exception):
+    """Wrong use of the command line; the message is Dutch."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wijkteam",
+        description="Wijkteam: dossier en ondersteuningsplan voor het sociaal wijkteam. "
+        "Zonder opdracht start het programmavenster.",
+    )
+    parser.add_argument("--version", action="version", version=f"Wijkteam {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="profielmap met het dossierbestand (standaard: de gebruikersmap "
+                        "van dit systeem)")
+    parser.add_argument("--passphrase-file", type=Path, default=None,
+                        help=f"lees het wachtwoord uit dit bestand in plaats van erom te vragen "
+                        f"(ook via de omgevingsvariabele {PASSPHRASE_ENV})")
+    sub = parser.add_subparsers(dest="command", metavar="opdracht")
+    init = sub.add_parser("init", help="maak een nieuw, versleuteld dossierbestand aan")
+    init.add_argument("--naam", default="Lokale gebruiker", help="uw naam als medewerker")
+    init.add_argument("--team", default="Lokaal team", help="naam van uw wijkteam")
+    init.add_argument("--wijk", action="append", default=[], help="wijk van het team (herhaalbaar)")
+    demo = sub.add_parser("demo", help="vul het dossier met verzonnen voorbeeldhuishoudens")
+    demo.add_argument("--aantal", type=int, default=12, help="aantal huishoudens (standaard 12)")
+    demo.add_argument("--seed", type=int, default=2026, help="startwaarde voor het toeval")
+    sub.add_parser("check", help="controleer het dossierbestand (versleuteling, integriteit, "
+                   "verwijzingen, schema en auditlog)")
+    sub.add_parser("households", help="toon één regel per huishouden: id, naam, postcode, wijk")
+    passwd = sub.add_parser("passwd", help="wijzig het wachtwoord (de gegevens blijven gelijk)")
+    passwd.add_argument("--new-passphrase-file", type=Path, default=None,
+                        help="lees het nieuwe wachtwoord uit dit bestand")
+    sub.add_parser("gui", help="start het programmavenster (standaard)")
+    return parser
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str = "Wachtwoord: ",
+                    confirm: bool = False, file: Path | None = None) -> str:
+    source = file or args.passphrase_file or (
+        Path(os.environ[PASSPHRASE_ENV]) if os.environ.get(PASSPHRASE_ENV) else None
+    )
+    if source is not None:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError("Het wachtwoordbestand kan niet worden gelezen.") from exc
+        return text.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("Geen wachtwoord: geef --passphrase-file op of gebruik een terminal.")
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Herhaal het wachtwoord: ") != value:
+        raise UsageError(error_message("passphrase_mismatch"))
+    return value
+
+
+def cmd_init(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.profile import LocalIdentity, init_profile
+
+    passphrase = read_passphrase(args, "Nieuw wachtwoord: ", confirm=True)
+    init_profile(paths, passphrase,
+                 LocalIdentity(display_name=args.naam, team_name=args.team,
+                               wijken=tuple(args.wijk)))
+    print(f"Dossierbestand aangemaakt in {paths.root}")
+    return 0
+
+
+def _workspace(args: argparse.Namespace, paths: ProfilePaths):  # type: ignore[no-untyped-def]
+    from wijkteam_app.services.profile import unlock
+
+    return unlock(paths, read_passphrase(args))
+
+
+def cmd_demo(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.demo import fill_demo
+
+    workspace = _workspace(args, paths)
+    try:
+        count = fill_demo(workspace, households=args.aantal, seed=args.seed)
+    finally:
+        workspace.close()
+    print(f"{count} verzonnen huishoudens toegevoegd (voorbeeldgegevens, geen echte personen).")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.maintenance import check_profile
+
+    report = check_profile(paths, read_passphrase(args))
+    for fact in report.facts:
+        print(f"in orde: {fact}")
+    for problem in report.problems:
+        print(f"PROBLEEM: {problem}")
+    print("Dossierbestand in orde." if report.ok else "Dossierbestand NIET in orde.")
+    return 0 if report.ok else 1
+
+
+def cmd_households(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.households import HouseholdService
+
+    workspace = _workspace(args, paths)
+    try:
+        for h in HouseholdService(workspace).list(limit=1_000_000):
+            print(f"{h.id}\t{h.name}\t{h.postcode}\t{h.wijk}")
+    finally:
+        workspace.close()
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.profile import change_passphrase
+
+    old = read_passphrase(args, "Huidig wachtwoord: ")
+    new = read_passphrase(args, "Nieuw wachtwoord: ", confirm=True,
+                          file=args.new_passphrase_file)
+    change_passphrase(paths, old, new)
+    print("Wachtwoord gewijzigd. De gegevens zelf zijn niet opnieuw versleuteld.")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.ui.app import run
+
+    return run(paths)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "households": cmd_households,
+    "passwd": cmd_passwd,
+    "gui": cmd_gui,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file we create (case file, WAL, logs, backups) is owner-only
+    args = build_parser().parse_args(argv)
+    paths = ProfilePaths(args.data_dir or default_data_dir())
+    setup_logging(paths.logs if paths.root.exists() or args.command == "init" else None)
+    install_excepthook()
+    command = args.command or "gui"
+    try:
+        return COMMANDS[command](args, paths)
+    except UsageError as exc:
+        print(f"wijkteam: {exc}", file=sys.stderr)
+        return 2
+    except WijkteamError as exc:
+        log.warning("%s failed: %s", command, exc.code)
+        print(f"wijkteam: {error_message(exc.code)}", file=sys.stderr)
+        return 2 if exc.code == "wrong_passphrase" else 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Pure domain model: no Qt, no SQL, no I/O. Everything here is plain, immutable data."""

@@ -1,0 +1,32 @@
+"""Workers and teams as this laptop knows them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    WIJKWERKER = "wijkwerker"
+    GEZINSBEGELEIDER = "gezinsbegeleider"
+    TEAMCOACH = "teamcoach"
+    TOETSER = "toetser"
+    BEHEERDER = "beheerder"
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str
+    wijken: tuple[str, ...] = ()
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    team_id: str
+    version: int = 0

@@ -1,0 +1,185 @@
+"""Creating, opening, migrating and checking the case file.
+
+Opening: key it (a wrong key fails before anything is written), refuse a file whose schema
+revision this app does not know (written by a newer version) without touching it, back it up
+(an encrypted copy) before any migration, then upgrade to the head revision.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, select, text
+
+from wijkteam_app.errors import CaseFileCorrupt, CaseFileExists, CaseFileMissing, CaseFileTooNew
+from wijkteam_app.paths import migrations_dir
+from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
+from wijkteam_app.persistence.engine import make_engine
+from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), target)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Move everything from the WAL into the main file (used before copying it)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def backup(engine: Engine, casefile: Path, backup_dir: Path, label: str) -> Path:
+    """Copy the (encrypted) file after a checkpoint. The copy opens with the same key."""
+    checkpoint(engine)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backup_dir / f"{casefile.stem}-{stamp}-{label}.wijkteam"
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(casefile, target)
+    return target
+
+
+def create_casefile(path: Path, key: bytes, *, device_id: str, profile_id: str,
+                    target: str = "head") -> None:
+    """Make a new, empty, encrypted case file at the given schema revision."""
+    if path.exists():
+        raise CaseFileExists()
+    engine = make_engine(path, key, create=True)
+    try:
+        upgrade(engine, target)
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO local_state (key, value) VALUES ('device_id', :d), "
+                     "('profile_id', :p), ('device_seq', '0')"),
+                {"d": device_id, "p": profile_id},
+            )
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    casefile: CaseFile
+    migrated_from: str | None = None
+    backup_path: Path | None = None
+
+
+def open_casefile(path: Path, key: bytes, backup_dir: Path) -> OpenResult:
+    if not path.exists():
+        raise CaseFileMissing()
+    engine = make_engine(path, key)
+    try:
+        current = current_revision(engine)
+        scripts = script_directory()
+        known = {rev.revision for rev in scripts.walk_revisions()}
+        if current is None:
+            raise CaseFileCorrupt("no schema revision")
+        if current not in known:
+            raise CaseFileTooNew(current)
+        head = scripts.get_current_head()
+        backup_path = None
+        migrated_from = None
+        if current != head:
+            backup_path = backup(engine, path, backup_dir, f"voor-{head}")
+            upgrade(engine)
+            migrated_from = current
+        return OpenResult(CaseFile(engine), migrated_from, backup_path)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_casefile(engine: Engine) -> CheckReport:
+    """Cipher pages, SQLite integrity, foreign keys, schema revision and the audit chain."""
+    report = CheckReport()
+    with engine.connect() as conn:
+        cipher = [r[0] for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        if cipher:
+            report.problems.append(f"cipher_integrity_check: {len(cipher)} fout(en)")
+        else:
+            report.facts.append("cipher_integrity_check: ok")
+        integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            report.problems.append(f"integrity_check: {len(integrity)} fout(en)")
+        else:
+            report.facts.append("integrity_check: ok")
+        fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+        if fk:
+            report.problems.append(f"foreign_key_check: {len(fk)} verbroken verwijzing(en)")
+        else:
+            report.facts.append("foreign_key_check: ok")
+        current = MigrationContext.configure(conn).get_current_revision()
+    head = head_revision()
+    if current != head:
+        report.problems.append(f"schema {current}, verwacht {head}")
+    else:
+        report.facts.append(f"schema: {current} (nieuwste)")
+    _check_audit(engine, report)
+    return report
+
+
+def _check_audit(engine: Engine, report: CheckReport) -> None:
+    with engine.connect() as conn:
+        entries: Sequence[AuditRecord] = [
+            AuditRecord(**row._mapping)
+            for row in conn.execute(select(AuditRecord.__table__).order_by(AuditRecord.id))
+        ]
+        outbox_ids = set(conn.scalars(select(OutboxRecord.id)))
+    if not entries:
+        report.problems.append("auditlog is leeg")
+        return
+    prev = GENESIS_HASH
+    for entry in entries:
+        if entry.prev_hash != prev or audit_hash(prev, entry) != entry.hash:
+            report.problems.append(f"auditlog: keten verbroken bij regel {entry.id}")
+            return
+        prev = entry.hash
+    audited = {e.changeset_id for e in entries if e.changeset_id}
+    missing = outbox_ids - audited
+    if missing:
+        report.problems.append(f"auditlog: {len(missing)} wijziging(en) zonder auditregel")
+    report.facts.append(f"auditlog: {len(entries)} regels, keten intact")
+
+
+__all__ = ["check_casefile", "create_casefile", "open_casefile", "set_state"]

@@ -1,0 +1,403 @@
+"""Mapping between ORM records and domain dataclasses, and the queries the services need.
+
+Services never see ORM objects: everything leaving this module is a frozen domain object or a
+small read-model dataclass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from wijkteam_app.domain.cases import (
+    Case,
+    CaseStatus,
+    Complexity,
+    Consent,
+    ContactKind,
+    ContactMoment,
+    ProblemArea,
+    ReferralSource,
+    UrgencyCriterion,
+)
+from wijkteam_app.domain.instruments import Assessment, ItemScore
+from wijkteam_app.domain.people import (
+    Address,
+    Household,
+    HouseholdRole,
+    NetworkMember,
+    Person,
+    Professional,
+)
+from wijkteam_app.domain.search import fold
+from wijkteam_app.domain.validation import canonical_bsn, canonical_postcode, normalize_bsn
+from wijkteam_app.domain.workers import Role, Team, Worker
+from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.persistence.schema import (
+    AssessmentRecord,
+    CaseRecord,
+    ConsentRecord,
+    ContactMomentRecord,
+    Entity,
+    HouseholdRecord,
+    NetworkMemberRecord,
+    OutboxRecord,
+    PersonRecord,
+    ProfessionalRecord,
+    TeamRecord,
+    WorkerRecord,
+)
+
+R = TypeVar("R", bound=Entity)
+
+
+def get_or_new(session: Session, cls: type[R], record_id: str, version: int) -> R:
+    """The stored record to update (checking the version the form was opened on), or a new one.
+
+    `version` 0 means "new"; otherwise it must equal the stored version, so a form opened
+    before someone else's save cannot silently overwrite it.
+    """
+    record = session.get(cls, record_id)
+    if record is None:
+        if version != 0:
+            raise NotFound(f"{cls.__entity__}")
+        record = cls(id=record_id)
+        session.add(record)
+    elif record.version != version:
+        raise StaleVersion(f"{cls.__entity__}")
+    return record
+
+
+def assign(record: Any, **values: Any) -> None:
+    """Set only what differs, so the change tracker sees exactly the edited fields."""
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+
+
+# --- teams and workers -------------------------------------------------------------------
+
+def team_from(r: TeamRecord) -> Team:
+    return Team(r.id, r.name, tuple(r.wijken), r.version)
+
+
+def worker_from(r: WorkerRecord) -> Worker:
+    return Worker(r.id, r.username, r.display_name, Role(r.role), r.team_id, r.version)
+
+
+def save_team(session: Session, team: Team) -> None:
+    record = get_or_new(session, TeamRecord, team.id, team.version)
+    assign(record, name=team.name, wijken=list(team.wijken))
+
+
+def save_worker(session: Session, worker: Worker) -> None:
+    record = get_or_new(session, WorkerRecord, worker.id, worker.version)
+    assign(record, username=worker.username, display_name=worker.display_name,
+           role=worker.role.value, team_id=worker.team_id)
+
+
+# --- households ----------------------------------------------------------------------------
+
+def household_from(r: HouseholdRecord) -> Household:
+    return Household(
+        r.id,
+        r.name,
+        Address(r.street, r.house_number, r.house_number_suffix, r.postcode, r.city),
+        r.wijk,
+        r.version,
+    )
+
+
+def save_household(session: Session, household: Household, now: Any) -> None:
+    record = get_or_new(session, HouseholdRecord, household.id, household.version)
+    if record.version == 0 and record.created_at is None:
+        record.created_at = now
+    a = household.address
+    assign(record, name=household.name.strip(), street=a.street.strip(),
+           house_number=a.house_number, house_number_suffix=a.house_number_suffix.strip(),
+           postcode=canonical_postcode(a.postcode), city=a.city.strip(),
+           wijk=household.wijk.strip())
+
+
+def person_from(r: PersonRecord) -> Person:
+    return Person(
+        id=r.id,
+        household_id=r.household_id,
+        first_name=r.first_name,
+        last_name=r.last_name,
+        household_role=HouseholdRole(r.household_role),
+        name_prefix=r.name_prefix,
+        birth_date=r.birth_date,
+        bsn=r.bsn,
+        gezag_holder_ids=tuple(r.gezag_holder_ids),
+        gezag_note=r.gezag_note,
+        version=r.version,
+    )
+
+
+def save_person(session: Session, person: Person) -> None:
+    record = get_or_new(session, PersonRecord, person.id, person.version)
+    assign(
+        record,
+        household_id=person.household_id,
+        first_name=person.first_name.strip(),
+        name_prefix=person.name_prefix.strip(),
+        last_name=person.last_name.strip(),
+        search_name=fold(person.full_name),
+        birth_date=person.birth_date,
+        bsn=canonical_bsn(person.bsn),
+        household_role=person.household_role.value,
+        gezag_holder_ids=list(person.gezag_holder_ids),
+        gezag_note=person.gezag_note.strip(),
+    )
+
+
+def network_member_from(r: NetworkMemberRecord) -> NetworkMember:
+    return NetworkMember(r.id, r.household_id, r.name, r.relation, r.support, r.phone,
+                         r.person_id, r.version)
+
+
+def save_network_member(session: Session, m: NetworkMember) -> None:
+    record = get_or_new(session, NetworkMemberRecord, m.id, m.version)
+    assign(record, household_id=m.household_id, person_id=m.person_id, name=m.name.strip(),
+           relation=m.relation.strip(), support=m.support.strip(), phone=m.phone.strip())
+
+
+def professional_from(r: ProfessionalRecord) -> Professional:
+    return Professional(r.id, r.household_id, r.organisation, r.name, r.discipline, r.contact,
+                        r.since, r.version)
+
+
+def save_professional(session: Session, p: Professional) -> None:
+    record = get_or_new(session, ProfessionalRecord, p.id, p.version)
+    assign(record, household_id=p.household_id, organisation=p.organisation.strip(),
+           name=p.name.strip(), discipline=p.discipline.strip(), contact=p.contact.strip(),
+           since=p.since)
+
+
+def delete_record(session: Session, cls: type[Entity], record_id: str, version: int) -> str:
+    """Delete one record (the outbox gets a delete with its last values); returns household."""
+    record = session.get(cls, record_id)
+    if record is None:
+        raise NotFound(cls.__entity__)
+    if record.version != version:
+        raise StaleVersion(cls.__entity__)
+    household = record.household_scope() or ""
+    session.delete(record)
+    return household
+
+
+# --- cases, contacts, consent --------------------------------------------------------------
+
+def case_from(r: CaseRecord) -> Case:
+    return Case(
+        id=r.id,
+        household_id=r.household_id,
+        team_id=r.team_id,
+        regisseur_id=r.regisseur_id,
+        status=CaseStatus(r.status),
+        referral_source=ReferralSource(r.referral_source),
+        referral_date=r.referral_date,
+        referral_note=r.referral_note,
+        case_team_ids=tuple(r.case_team_ids),
+        complexity=Complexity(r.complexity) if r.complexity else None,
+        urgency=tuple(UrgencyCriterion(u) for u in r.urgency),
+        client_profile=r.client_profile,
+        problem_areas=tuple(ProblemArea(p) for p in r.problem_areas),
+        next_evaluation=r.next_evaluation,
+        closed_on=r.closed_on,
+        version=r.version,
+    )
+
+
+def save_case(session: Session, c: Case) -> None:
+    record = get_or_new(session, CaseRecord, c.id, c.version)
+    assign(
+        record,
+        household_id=c.household_id,
+        team_id=c.team_id,
+        regisseur_id=c.regisseur_id,
+        case_team_ids=list(c.case_team_ids),
+        status=c.status.value,
+        referral_source=c.referral_source.value,
+        referral_date=c.referral_date,
+        referral_note=c.referral_note.strip(),
+        complexity=c.complexity.value if c.complexity else None,
+        urgency=[u.value for u in c.urgency],
+        client_profile=c.client_profile,
+        problem_areas=[p.value for p in c.problem_areas],
+        next_evaluation=c.next_evaluation,
+        closed_on=c.closed_on,
+    )
+
+
+def contact_from(r: ContactMomentRecord) -> ContactMoment:
+    return ContactMoment(r.id, r.case_id, r.on, r.duration_minutes, ContactKind(r.kind),
+                         r.worker_id, r.with_whom, r.notes, r.version)
+
+
+def save_contact(session: Session, c: ContactMoment, household_id: str) -> None:
+    record = get_or_new(session, ContactMomentRecord, c.id, c.version)
+    assign(record, case_id=c.case_id, household_id=household_id, on=c.on,
+           duration_minutes=c.duration_minutes, kind=c.kind.value, worker_id=c.worker_id,
+           with_whom=c.with_whom.strip(), notes=c.notes)
+
+
+def consent_from(r: ConsentRecord) -> Consent:
+    return Consent(r.id, r.household_id, r.person_id, r.recipient, r.purpose, r.given_on,
+                   r.recorded_by, r.form, r.withdrawn_on, r.version)
+
+
+def save_consent(session: Session, c: Consent) -> None:
+    record = get_or_new(session, ConsentRecord, c.id, c.version)
+    assign(record, household_id=c.household_id, person_id=c.person_id,
+           recipient=c.recipient.strip(), purpose=c.purpose.strip(), given_on=c.given_on,
+           withdrawn_on=c.withdrawn_on, form=c.form, recorded_by=c.recorded_by)
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+def assessment_from(r: AssessmentRecord) -> Assessment:
+    return Assessment(
+        id=r.id,
+        definition_id=r.definition_id,
+        definition_version=r.definition_version,
+        assessed_on=r.assessed_on,
+        assessor_id=r.assessor_id,
+        items=tuple(ItemScore(i["code"], i["score"], i.get("target")) for i in r.items),
+        person_id=r.person_id,
+        household_id=r.household_id if r.subject == "household" else None,
+        zwaartefactoren=tuple(r.zwaartefactoren),
+        target_date=r.target_date,
+        notes=r.notes,
+        version=r.version,
+    )
+
+
+def save_assessment(session: Session, a: Assessment, household_id: str) -> None:
+    record = get_or_new(session, AssessmentRecord, a.id, a.version)
+    assign(
+        record,
+        household_id=household_id,
+        person_id=a.person_id,
+        subject="person" if a.person_id else "household",
+        definition_id=a.definition_id,
+        definition_version=a.definition_version,
+        assessed_on=a.assessed_on,
+        assessor_id=a.assessor_id,
+        items=[{"code": i.item_code, "score": i.score, "target": i.target_score}
+               for i in a.items],
+        zwaartefactoren=list(a.zwaartefactoren),
+        target_date=a.target_date,
+        notes=a.notes,
+    )
+
+
+# --- read models ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HouseholdSummary:
+    """One row of the household list."""
+
+    id: str
+    name: str
+    street: str
+    house_number: int
+    house_number_suffix: str
+    postcode: str
+    city: str
+    wijk: str
+    members: int
+    case_status: str | None
+    unsynced: int
+
+
+def _summary_query() -> Select[Any]:
+    members = (
+        select(func.count(PersonRecord.id))
+        .where(PersonRecord.household_id == HouseholdRecord.id)
+        .scalar_subquery()
+    )
+    status = (
+        select(CaseRecord.status)
+        .where(CaseRecord.household_id == HouseholdRecord.id)
+        .order_by(CaseRecord.referral_date.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    unsynced = (
+        select(func.count(OutboxRecord.seq))
+        .where(OutboxRecord.household_id == HouseholdRecord.id,
+               OutboxRecord.accepted_at.is_(None))
+        .scalar_subquery()
+    )
+    return select(
+        HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
+        HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
+        HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
+        members, status, unsynced,
+    )
+
+
+def search_households(session: Session, text: str = "", limit: int = 500) -> list[HouseholdSummary]:
+    """Households matching free text: name, postcode (+ huisnummer), BSN or birth date."""
+    query = _summary_query()
+    term = text.strip()
+    if term:
+        query = query.where(or_(*_search_conditions(term)))
+    query = query.order_by(HouseholdRecord.name, HouseholdRecord.postcode).limit(limit)
+    return [HouseholdSummary(*row) for row in session.execute(query)]
+
+
+def _search_conditions(term: str) -> list[Any]:
+    conditions: list[Any] = []
+    folded = fold(term)
+    like = f"%{folded.replace('%', '').replace('_', '')}%"
+    person_match = select(PersonRecord.household_id).where(PersonRecord.search_name.like(like))
+    conditions.append(HouseholdRecord.id.in_(person_match))
+    conditions.append(func.lower(HouseholdRecord.name).like(like))
+    compact = term.replace(" ", "").upper()
+    if len(compact) >= 4 and compact[:4].isdigit():
+        # A postcode, optionally followed by a house number: "1234AB 12", "1234 ab", "1234".
+        letters = compact[4:6] if compact[4:6].isalpha() else ""
+        condition = HouseholdRecord.postcode.like(f"{compact[:4]} {letters}%")
+        number = compact[4 + len(letters):]
+        if number.isdigit():
+            condition = condition & (HouseholdRecord.house_number == int(number))
+        conditions.append(condition)
+    digits = normalize_bsn(term)
+    if digits.isdigit() and len(digits) in (8, 9):
+        bsn_match = select(PersonRecord.household_id).where(PersonRecord.bsn == digits.zfill(9))
+        conditions.append(HouseholdRecord.id.in_(bsn_match))
+    birth = _parse_date(term)
+    if birth is not None:
+        born = select(PersonRecord.household_id).where(PersonRecord.birth_date == birth)
+        conditions.append(HouseholdRecord.id.in_(born))
+    return conditions
+
+
+def _parse_date(text: str) -> date | None:
+    """Accept 31-12-1980, 31-12-80 is too ambiguous and is not accepted; also ISO 1980-12-31."""
+    value = text.strip()
+    for sep in ("-", "/", "."):
+        parts = value.split(sep)
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            try:
+                if len(parts[0]) == 4:
+                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+                if len(parts[2]) == 4:
+                    return date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                return None
+    return None
+
+
+def require(session: Session, cls: type[R], record_id: str) -> R:
+    record = session.get(cls, record_id)
+    if record is None:
+        raise NotFound(cls.__entity__)
+    return record

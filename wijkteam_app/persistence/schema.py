@@ -1,0 +1,240 @@
+"""ORM tables of the local case file.
+
+Every entity row carries a text UUID `id` and an integer `version` that goes up by one on each
+change; the version a change was made against travels in the outbox as its base version.
+The schema itself is owned by Alembic (`migrations/`): these classes must match the head
+revision, which `tests/unit/test_migrations.py` checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: DateTime(timezone=False),
+        date: Date,
+        str: String,
+    }
+
+
+class Entity(Base):
+    """A record that is tracked: changes to it go to the outbox and the audit log."""
+
+    __abstract__ = True
+    __entity__: str = ""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    def household_scope(self) -> str | None:
+        """The household this record belongs to (for the outbox and caseload counts)."""
+        value: Any = getattr(self, "household_id", None)
+        return value if isinstance(value, str) else None
+
+
+class LocalState(Base):
+    """Key/value facts about this case file: device id, sequence counter, profile id."""
+
+    __tablename__ = "local_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class TeamRecord(Entity):
+    __tablename__ = "teams"
+    __entity__ = "team"
+    name: Mapped[str] = mapped_column(String(200))
+    wijken: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    def household_scope(self) -> str | None:
+        return None
+
+
+class WorkerRecord(Entity):
+    __tablename__ = "workers"
+    __entity__ = "worker"
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+
+    def household_scope(self) -> str | None:
+        return None
+
+
+class HouseholdRecord(Entity):
+    __tablename__ = "households"
+    __entity__ = "household"
+    name: Mapped[str] = mapped_column(String(200))
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[int] = mapped_column(Integer)
+    house_number_suffix: Mapped[str] = mapped_column(String(10), default="")
+    postcode: Mapped[str] = mapped_column(String(7), index=True)
+    city: Mapped[str] = mapped_column(String(200))
+    wijk: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime]
+
+    def household_scope(self) -> str | None:
+        return self.id
+
+
+class PersonRecord(Entity):
+    __tablename__ = "persons"
+    __entity__ = "person"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(200))
+    name_prefix: Mapped[str] = mapped_column(String(20), default="")
+    last_name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(String(450), default="", index=True)
+    birth_date: Mapped[date | None] = mapped_column(index=True)
+    bsn: Mapped[str] = mapped_column(String(9), default="", index=True)
+    household_role: Mapped[str] = mapped_column(String(32))
+    gezag_holder_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    gezag_note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class NetworkMemberRecord(Entity):
+    __tablename__ = "network_members"
+    __entity__ = "network_member"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(200))
+    support: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ProfessionalRecord(Entity):
+    __tablename__ = "professionals"
+    __entity__ = "professional"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    discipline: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    since: Mapped[date | None]
+
+
+class CaseRecord(Entity):
+    __tablename__ = "cases"
+    __entity__ = "case"
+    __table_args__ = (
+        CheckConstraint("client_profile IS NULL OR client_profile BETWEEN 1 AND 5", name="profile"),
+    )
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    regisseur_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), index=True)
+    case_team_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(32))
+    referral_source: Mapped[str] = mapped_column(String(32))
+    referral_date: Mapped[date]
+    referral_note: Mapped[str] = mapped_column(Text, default="")
+    complexity: Mapped[str | None] = mapped_column(String(16))
+    urgency: Mapped[list[str]] = mapped_column(JSON, default=list)
+    client_profile: Mapped[int | None]
+    problem_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    next_evaluation: Mapped[date | None]
+    closed_on: Mapped[date | None]
+
+
+class ContactMomentRecord(Entity):
+    __tablename__ = "contact_moments"
+    __entity__ = "contact_moment"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    on: Mapped[date]
+    duration_minutes: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(32))
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    with_whom: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ConsentRecord(Entity):
+    __tablename__ = "consents"
+    __entity__ = "consent"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    given_on: Mapped[date]
+    withdrawn_on: Mapped[date | None]
+    form: Mapped[str] = mapped_column(String(16))
+    recorded_by: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+
+
+class AssessmentRecord(Entity):
+    """A ZRM or participatieladder assessment. Items are stored with the definition version."""
+
+    __tablename__ = "assessments"
+    __entity__ = "assessment"
+    __table_args__ = (Index("ix_assessments_person_date", "person_id", "assessed_on"),)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+    subject: Mapped[str] = mapped_column(String(16))  # "person" or "household"
+    definition_id: Mapped[str] = mapped_column(String(64))
+    definition_version: Mapped[str] = mapped_column(String(32))
+    assessed_on: Mapped[date]
+    assessor_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    zwaartefactoren: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target_date: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxRecord(Base):
+    """One change-set per committed save, waiting to be sent to the municipal server."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime]
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    sent_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+
+
+class AuditRecord(Base):
+    """Append-only, hash-chained log: action, object, result, device, actor, timestamp (BIO2)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    device_id: Mapped[str] = mapped_column(String(36))
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(36))
+    result: Mapped[str] = mapped_column(String(32))
+    changeset_id: Mapped[str | None] = mapped_column(String(36))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,214 @@
+"""Households, their members, network and professionals; the case; contacts and consent.
+
+Each public method that changes something is one save: validated first (nothing is written
+while a field is invalid), then one transaction with its outbox change-set and audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+
+from wijkteam_app.domain.cases import (
+    Case,
+    Consent,
+    ContactMoment,
+    total_minutes,
+    validate_case,
+    validate_consent,
+    validate_contact,
+)
+from wijkteam_app.domain.people import (
+    Household,
+    HouseholdDetail,
+    NetworkMember,
+    Person,
+    Professional,
+    validate_household,
+    validate_network_member,
+    validate_person,
+    validate_professional,
+)
+from wijkteam_app.domain.validation import FieldError, ValidationFailed
+from wijkteam_app.persistence import repositories as repo
+from wijkteam_app.persistence.casefile import SaveResult, utcnow
+from wijkteam_app.persistence.repositories import HouseholdSummary
+from wijkteam_app.persistence.schema import (
+    CaseRecord,
+    ConsentRecord,
+    ContactMomentRecord,
+    HouseholdRecord,
+    NetworkMemberRecord,
+    PersonRecord,
+    ProfessionalRecord,
+)
+from wijkteam_app.services.profile import Workspace
+
+__all__ = ["CaseOverview", "HouseholdService", "HouseholdSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOverview:
+    case: Case
+    contacts: tuple[ContactMoment, ...]
+    total_minutes: int
+
+
+def _raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+class HouseholdService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+        self._db = workspace.casefile
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def list(self, search: str = "", limit: int = 500) -> list[HouseholdSummary]:
+        with self._db.read() as session:
+            return repo.search_households(session, search, limit)
+
+    def get(self, household_id: str) -> HouseholdDetail:
+        with self._db.read() as session:
+            household = repo.household_from(repo.require(session, HouseholdRecord, household_id))
+            members = session.scalars(
+                select(PersonRecord).where(PersonRecord.household_id == household_id)
+                .order_by(PersonRecord.birth_date.is_(None), PersonRecord.birth_date)
+            )
+            network = session.scalars(
+                select(NetworkMemberRecord)
+                .where(NetworkMemberRecord.household_id == household_id)
+                .order_by(NetworkMemberRecord.name)
+            )
+            pros = session.scalars(
+                select(ProfessionalRecord)
+                .where(ProfessionalRecord.household_id == household_id)
+                .order_by(ProfessionalRecord.organisation)
+            )
+            return HouseholdDetail(
+                household,
+                tuple(repo.person_from(p) for p in members),
+                tuple(repo.network_member_from(n) for n in network),
+                tuple(repo.professional_from(p) for p in pros),
+            )
+
+    def cases(self, household_id: str) -> list[CaseOverview]:
+        with self._db.read() as session:
+            cases = session.scalars(
+                select(CaseRecord).where(CaseRecord.household_id == household_id)
+                .order_by(CaseRecord.referral_date.desc())
+            ).all()
+            out = []
+            for record in cases:
+                contacts = tuple(
+                    repo.contact_from(c)
+                    for c in session.scalars(
+                        select(ContactMomentRecord)
+                        .where(ContactMomentRecord.case_id == record.id)
+                        .order_by(ContactMomentRecord.on.desc())
+                    )
+                )
+                out.append(CaseOverview(repo.case_from(record), contacts, total_minutes(contacts)))
+            return out
+
+    def consents(self, household_id: str) -> list[Consent]:
+        with self._db.read() as session:
+            rows = session.scalars(
+                select(ConsentRecord).where(ConsentRecord.household_id == household_id)
+                .order_by(ConsentRecord.given_on)
+            )
+            return [repo.consent_from(r) for r in rows]
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def create(self, household: Household, members: Sequence[Person] = ()) -> SaveResult:
+        """Register a new household with its members in one save."""
+        today = self._ws.today()
+        errors = validate_household(household)
+        ids = {m.id for m in members}
+        for index, member in enumerate(members):
+            errors += [e.prefixed(f"members.{index}") for e in validate_person(member, today, ids)]
+        _raise_if(errors)
+        with self._db.save(self._ws.actor_id, "huishouden.registreren", "huishouden",
+                           household.id) as ctx:
+            repo.save_household(ctx.session, household, utcnow())
+            ctx.session.flush()
+            for member in members:
+                repo.save_person(ctx.session, replace(member, household_id=household.id))
+        assert ctx.result is not None
+        return ctx.result
+
+    def update(self, household: Household) -> SaveResult:
+        _raise_if(validate_household(household))
+        with self._db.save(self._ws.actor_id, "huishouden.wijzigen", "huishouden",
+                           household.id) as ctx:
+            repo.save_household(ctx.session, household, utcnow())
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_person(self, person: Person) -> SaveResult:
+        with self._db.read() as session:
+            ids = set(session.scalars(
+                select(PersonRecord.id).where(PersonRecord.household_id == person.household_id)
+            )) | {person.id}
+        _raise_if(validate_person(person, self._ws.today(), ids))
+        with self._db.save(self._ws.actor_id, "persoon.opslaan", "persoon", person.id) as ctx:
+            repo.save_person(ctx.session, person)
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_network_member(self, member: NetworkMember) -> SaveResult:
+        _raise_if(validate_network_member(member))
+        with self._db.save(self._ws.actor_id, "netwerk.opslaan", "netwerklid", member.id) as ctx:
+            repo.save_network_member(ctx.session, member)
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_professional(self, pro: Professional) -> SaveResult:
+        _raise_if(validate_professional(pro, self._ws.today()))
+        with self._db.save(self._ws.actor_id, "professional.opslaan", "professional",
+                           pro.id) as ctx:
+            repo.save_professional(ctx.session, pro)
+        assert ctx.result is not None
+        return ctx.result
+
+    def remove_network_member(self, member: NetworkMember) -> SaveResult:
+        with self._db.save(self._ws.actor_id, "netwerk.verwijderen", "netwerklid",
+                           member.id) as ctx:
+            repo.delete_record(ctx.session, NetworkMemberRecord, member.id, member.version)
+        assert ctx.result is not None
+        return ctx.result
+
+    def remove_professional(self, pro: Professional) -> SaveResult:
+        with self._db.save(self._ws.actor_id, "professional.verwijderen", "professional",
+                           pro.id) as ctx:
+            repo.delete_record(ctx.session, ProfessionalRecord, pro.id, pro.version)
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_case(self, case: Case) -> SaveResult:
+        _raise_if(validate_case(case, self._ws.today()))
+        with self._db.save(self._ws.actor_id, "casus.opslaan", "casus", case.id) as ctx:
+            repo.save_case(ctx.session, case)
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_contact(self, contact: ContactMoment) -> SaveResult:
+        _raise_if(validate_contact(contact, self._ws.today()))
+        with self._db.save(self._ws.actor_id, "contact.opslaan", "contact", contact.id) as ctx:
+            case = repo.require(ctx.session, CaseRecord, contact.case_id)
+            repo.save_contact(ctx.session, contact, case.household_id)
+        assert ctx.result is not None
+        return ctx.result
+
+    def save_consent(self, consent: Consent) -> SaveResult:
+        _raise_if(validate_consent(consent, self._ws.today()))
+        with self._db.save(self._ws.actor_id, "toestemming.opslaan", "toestemming",
+                           consent.id) as ctx:
+            repo.save_consent(ctx.session, consent)
+        assert ctx.result is not None
+        return ctx.result
