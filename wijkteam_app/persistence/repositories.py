@@ -65,7 +65,7 @@ def get_or_new(session: Session, cls: type[R], record_id: str, version: int) -> 
     if record is None:
         if version != 0:
             raise NotFound(f"{cls.__entity__}")
-        record = cls(id=record_id)
+        record = cls(id=record_id, version=0)
         session.add(record)
     elif record.version != version:
         raise StaleVersion(f"{cls.__entity__}")

@@ -1,0 +1,290 @@
+"""Fictitious demo data: invented households with a year of history.
+
+Every name is made up and obviously so (surnames such as "Voorbeeld" and "Proefmans"), every
+BSN lies in the official test range 999900006-999999990, and addresses are in the invented town
+"Voorbeeldstad". Nothing here describes a real person.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from stdnum.nl import bsn as stdnum_bsn
+
+from wijkteam_app.domain.cases import (
+    Case,
+    CaseStatus,
+    Complexity,
+    Consent,
+    ContactKind,
+    ContactMoment,
+    ProblemArea,
+    ReferralSource,
+    UrgencyCriterion,
+)
+from wijkteam_app.domain.ids import new_id
+from wijkteam_app.domain.instruments import (
+    LADDER_ITEM_CODE,
+    PARTICIPATIELADDER_ID,
+    ZRM_2017_ID,
+    ZRM_HUISHOUDENS_ID,
+    ZRM_JONGEREN_ID,
+    Assessment,
+    InstrumentDefinition,
+    ItemScore,
+)
+from wijkteam_app.domain.people import (
+    Address,
+    Household,
+    HouseholdRole,
+    NetworkMember,
+    Person,
+    Professional,
+)
+from wijkteam_app.instruments import latest
+from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.profile import Workspace
+
+SURNAMES = [
+    ("", "Voorbeeld"), ("", "Proefmans"), ("de", "Verzinner"), ("", "Fictiefstra"),
+    ("van", "Bedacht"), ("", "Demodijk"), ("", "Oefenhuis"), ("van", "Verzonnen"),
+    ("", "Testerveld"), ("", "Droombergen"), ("", "Zomaarsma"), ("ten", "Schijnhove"),
+]
+ADULT_NAMES = ["Anouk", "Bram", "Cor", "Dewi", "Esra", "Fenna", "Gijs", "Hatice", "Iwan",
+               "Joke", "Karim", "Lotte", "Mo", "Nadia", "Otto", "Priya", "Ruud", "Sanne"]
+CHILD_NAMES = ["Amir", "Bo", "Daan", "Evi", "Finn", "Isa", "Jesse", "Liv", "Noor", "Sem"]
+STREETS = ["Verzonnenstraat", "Proefplein", "Voorbeeldlaan", "Oefenweg", "Denkbeeldhof",
+           "Fantasiesingel"]
+WIJKEN = ["Centrum", "Noord", "De Weide", "Oost"]
+NETWORK = [("zus", "doet boodschappen op zaterdag"), ("buurvrouw", "past af en toe op de kinderen"),
+           ("vriend", "helpt met de administratie"), ("moeder", "komt twee keer per week langs"),
+           ("vrijwilliger buurthuis", "wandelt wekelijks mee"), ("broer", "kan vervoer regelen")]
+PROFESSIONALS = [("Huisartsenpraktijk Voorbeeldstad", "huisarts"),
+                 ("Schuldhulp Voorbeeldstad", "schuldhulpverlener"),
+                 ("Woonstichting Denkbeeld", "woonconsulent"),
+                 ("GGZ Proefregio", "sociaal psychiatrisch verpleegkundige"),
+                 ("Jeugdgezondheidszorg", "jeugdverpleegkundige"),
+                 ("Basisschool De Oefening", "intern begeleider")]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    adults: int
+    children_ages: tuple[int, ...]
+    client_profile: int
+    complexity: Complexity
+    urgency: tuple[UrgencyCriterion, ...]
+    problems: tuple[ProblemArea, ...]
+    status: CaseStatus
+    source: ReferralSource
+
+
+PROFILES = [
+    _Profile(1, (), 1, Complexity.ENKELVOUDIG, (), (ProblemArea.INKOMEN, ProblemArea.BESTEDING),
+             CaseStatus.UITVOERING, ReferralSource.INWONER),
+    _Profile(2, (8, 14), 4, Complexity.MEERVOUDIG, (UrgencyCriterion.HUISELIJK_GEWELD,),
+             (ProblemArea.RELATIE_PARTNER, ProblemArea.RELATIE_OUDER_KIND, ProblemArea.INKOMEN),
+             CaseStatus.UITVOERING, ReferralSource.POLITIE),
+    _Profile(1, (), 1, Complexity.ENKELVOUDIG, (UrgencyCriterion.KWETSBAARHEID,),
+             (ProblemArea.EENZAAMHEID, ProblemArea.GEZONDHEID), CaseStatus.EVALUATIE,
+             ReferralSource.HUISARTS),
+    _Profile(1, (3, 16), 3, Complexity.MEERVOUDIG, (UrgencyCriterion.DAKLOOSHEID,),
+             (ProblemArea.HUISVESTING, ProblemArea.INKOMEN), CaseStatus.PLAN,
+             ReferralSource.WONINGCORPORATIE),
+    _Profile(2, (), 2, Complexity.ENKELVOUDIG, (),
+             (ProblemArea.RELATIE_PARTNER,), CaseStatus.KEUKENTAFELGESPREK,
+             ReferralSource.INWONER),
+    _Profile(1, (15,), 3, Complexity.MEERVOUDIG, (UrgencyCriterion.VOORMALIGE_VET_ZAAK,),
+             (ProblemArea.PSYCHISCHE_PROBLEMEN, ProblemArea.ARBEID), CaseStatus.UITVOERING,
+             ReferralSource.SCHOOL),
+    _Profile(2, (10, 12, 17), 5, Complexity.MEERVOUDIG, (),
+             (ProblemArea.INKOMEN, ProblemArea.HUISVESTING, ProblemArea.RELATIE_ORGANISATIES),
+             CaseStatus.UITVOERING, ReferralSource.BUREN),
+    _Profile(1, (), 1, Complexity.ENKELVOUDIG, (), (ProblemArea.VERWERKING,),
+             CaseStatus.AANGEMELD, ReferralSource.NETWERK),
+]
+
+
+def test_range_bsn(rng: random.Random, used: set[str]) -> str:
+    """A BSN from the test range 999900006-999999990 that passes the 11-proef."""
+    while True:
+        candidate = str(rng.randint(999_900_006, 999_999_990))
+        if stdnum_bsn.is_valid(candidate) and candidate not in used:
+            used.add(candidate)
+            return candidate
+
+
+def _birth(rng: random.Random, today: date, age: int) -> date:
+    return today - timedelta(days=age * 365 + rng.randint(30, 330))
+
+
+class _DemoBuilder:
+    def __init__(self, workspace: Workspace, seed: int) -> None:
+        self.ws = workspace
+        self.rng = random.Random(seed)
+        self.today = workspace.today()
+        self.households = HouseholdService(workspace)
+        self.assessments = AssessmentService(workspace)
+        defs = self.assessments.definitions
+        self.zrm: InstrumentDefinition = latest(defs, ZRM_2017_ID)
+        self.zrm_youth: InstrumentDefinition = latest(defs, ZRM_JONGEREN_ID)
+        self.zrm_household: InstrumentDefinition = latest(defs, ZRM_HUISHOUDENS_ID)
+        self.ladder: InstrumentDefinition = latest(defs, PARTICIPATIELADDER_ID)
+        self.used_bsn: set[str] = set()
+
+    def household(self, index: int) -> None:
+        rng = self.rng
+        profile = PROFILES[index % len(PROFILES)]
+        prefix, surname = SURNAMES[index % len(SURNAMES)]
+        if index >= len(SURNAMES):
+            surname = f"{surname}-{SURNAMES[(index * 7 + 3) % len(SURNAMES)][1]}"
+        household = Household(
+            id=new_id(),
+            name=f"Huishouden {' '.join(p for p in (prefix, surname) if p)}",
+            address=Address(rng.choice(STREETS), rng.randint(1, 180),
+                            rng.choice(["", "", "", "A", "bis"]),
+                            f"{rng.randint(1000, 9899)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+                            f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}", "Voorbeeldstad"),
+            wijk=WIJKEN[index % len(WIJKEN)],
+        )
+        adults: list[Person] = []
+        for n in range(profile.adults):
+            role = HouseholdRole.HOOFDBEWONER if n == 0 else HouseholdRole.PARTNER
+            adults.append(Person(
+                id=new_id(), household_id=household.id,
+                first_name=ADULT_NAMES[(index * 3 + n) % len(ADULT_NAMES)],
+                name_prefix=prefix, last_name=surname, household_role=role,
+                birth_date=_birth(rng, self.today, rng.randint(24, 82 if profile.adults == 1
+                                                               and not profile.children_ages
+                                                               else 50)),
+                bsn=test_range_bsn(rng, self.used_bsn) if rng.random() < 0.8 else "",
+            ))
+        holders = tuple(a.id for a in adults)
+        children = [
+            Person(
+                id=new_id(), household_id=household.id,
+                first_name=CHILD_NAMES[(index * 2 + n) % len(CHILD_NAMES)],
+                name_prefix=prefix, last_name=surname, household_role=HouseholdRole.KIND,
+                birth_date=_birth(rng, self.today, age),
+                bsn=test_range_bsn(rng, self.used_bsn),
+                gezag_holder_ids=holders if age < 18 else (),
+            )
+            for n, age in enumerate(profile.children_ages)
+        ]
+        self.households.create(household, [*adults, *children])
+        self._network_and_professionals(household.id, adults[0].id, index)
+        case = self._case(household.id, profile)
+        self._contacts(case, household.id)
+        self._consents(household.id, adults[0].id)
+        if profile.status is not CaseStatus.AANGEMELD:
+            self._history(household.id, case.referral_date, adults, children)
+
+    def _network_and_professionals(self, household_id: str, person_id: str, index: int) -> None:
+        rng = self.rng
+        for n in range(rng.randint(1, 3)):
+            relation, support = NETWORK[(index + n) % len(NETWORK)]
+            self.households.save_network_member(NetworkMember(
+                new_id(), household_id, f"{rng.choice(ADULT_NAMES)} {SURNAMES[(index + n + 5) % 12][1]}",
+                relation, support, person_id=person_id))
+        for n in range(rng.randint(1, 4)):
+            org, discipline = PROFESSIONALS[(index * 2 + n) % len(PROFESSIONALS)]
+            self.households.save_professional(Professional(
+                new_id(), household_id, org, f"{rng.choice(ADULT_NAMES)} {rng.choice(['B.', 'K.', 'T.'])}",
+                discipline, "via de praktijk", self.today - timedelta(days=rng.randint(60, 900))))
+
+    def _case(self, household_id: str, profile: _Profile) -> Case:
+        referral = self.today - timedelta(days=self.rng.randint(330, 380))
+        if profile.status is CaseStatus.AANGEMELD:
+            referral = self.today - timedelta(days=self.rng.randint(2, 20))
+        case = Case(
+            id=new_id(), household_id=household_id, team_id=self.ws.team.id,
+            regisseur_id=self.ws.worker.id, status=profile.status,
+            referral_source=profile.source, referral_date=referral,
+            referral_note="Aanmelding (voorbeeldgegevens).",
+            complexity=profile.complexity, urgency=profile.urgency,
+            client_profile=profile.client_profile, problem_areas=profile.problems,
+            next_evaluation=self.today + timedelta(days=self.rng.randint(14, 90)),
+        )
+        self.households.save_case(case)
+        return case
+
+    def _contacts(self, case: Case, household_id: str) -> None:
+        rng = self.rng
+        span = (self.today - case.referral_date).days
+        count = 3 if span < 30 else rng.randint(8, 20)
+        for n in range(count):
+            day = case.referral_date + timedelta(days=int(span * n / max(count, 1)))
+            kind = rng.choice(list(ContactKind))
+            self.households.save_contact(ContactMoment(
+                new_id(), case.id, min(day, self.today),
+                rng.choice([15, 30, 45, 60, 90]), kind, self.ws.worker.id,
+                with_whom="hoofdbewoner" if kind is not ContactKind.OVERLEG else "huisarts",
+                notes="Gesprek gevoerd (voorbeeldgegevens).",
+            ))
+
+    def _consents(self, household_id: str, person_id: str) -> None:
+        self.households.save_consent(Consent(
+            new_id(), household_id, person_id, "Huisartsenpraktijk Voorbeeldstad",
+            "Afstemmen van de ondersteuning", self.today - timedelta(days=300),
+            self.ws.worker.id, "schriftelijk"))
+
+    def _history(self, household_id: str, start: date, adults: list[Person],
+                 children: list[Person]) -> None:
+        moments = [start + timedelta(days=d) for d in (7, 120, 240, 350)]
+        moments = [m for m in moments if m <= self.today]
+        for person in adults:
+            self._zrm_series(self.zrm, moments, person_id=person.id)
+            self._ladder_series(moments[::2] or moments, person.id)
+        for child in children:
+            age = child.age_on(moments[0]) if child.birth_date else None
+            if age is not None and 12 <= age < 18:
+                self._zrm_series(self.zrm_youth, moments, person_id=child.id)
+        if children:
+            self._zrm_series(self.zrm_household, moments[::3] or moments,
+                             household_id=household_id, has_children=True)
+
+    def _zrm_series(self, defn: InstrumentDefinition, moments: list[date], *,
+                    person_id: str | None = None, household_id: str | None = None,
+                    has_children: bool = False) -> None:
+        rng = self.rng
+        items = defn.items_for(has_children)
+        current = {i.code: rng.choice([1, 2, 2, 3, 3, 4, 5]) for i in items}
+        for n, day in enumerate(moments):
+            scores = []
+            for item in items:
+                if n:
+                    current[item.code] = max(1, min(5, current[item.code]
+                                                    + rng.choice([0, 0, 1, 1, -1])))
+                not_discussed = n == 0 and rng.random() < 0.05
+                target = min(5, current[item.code] + 1) if n == 0 else None
+                scores.append(ItemScore(item.code, None if not_discussed else current[item.code],
+                                        target))
+            factors = tuple(z.code for z in defn.zwaartefactoren if rng.random() < 0.15)
+            self.assessments.record(Assessment(
+                id=new_id(), definition_id=defn.id, definition_version=defn.version,
+                assessed_on=day, assessor_id=self.ws.worker.id, items=tuple(scores),
+                person_id=person_id, household_id=household_id, zwaartefactoren=factors,
+                target_date=day + timedelta(days=365) if n == 0 else None,
+            ))
+
+    def _ladder_series(self, moments: list[date], person_id: str) -> None:
+        rung = self.rng.randint(1, 4)
+        for day in moments:
+            potential = min(6, rung + self.rng.randint(0, 2))
+            self.assessments.record(Assessment(
+                id=new_id(), definition_id=self.ladder.id, definition_version=self.ladder.version,
+                assessed_on=day, assessor_id=self.ws.worker.id,
+                items=(ItemScore(LADDER_ITEM_CODE, rung, potential),),
+                person_id=person_id, target_date=day + timedelta(days=180),
+            ))
+            rung = min(6, rung + self.rng.choice([0, 1]))
+
+
+def fill_demo(workspace: Workspace, households: int = 12, seed: int = 2026) -> int:
+    builder = _DemoBuilder(workspace, seed)
+    for index in range(households):
+        builder.household(index)
+    return households

@@ -1,0 +1,1 @@
+"""Modal dialogs: unlocking and creating the profile."""
