@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from wijkteam_app.errors import CaseFileCorrupt, CaseFileExists, CaseFileMissing, CaseFileTooNew
 from wijkteam_app.paths import migrations_dir
@@ -57,7 +58,12 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 def checkpoint(engine: Engine) -> None:
     """Move everything from the WAL into the main file (used before copying it)."""
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Outside any transaction: straight on the driver connection (autocommit mode).
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise CaseFileCorrupt("checkpoint blocked")
 
 
 def backup(engine: Engine, casefile: Path, backup_dir: Path, label: str) -> Path:
@@ -131,32 +137,60 @@ class CheckReport:
 
 
 def check_casefile(engine: Engine) -> CheckReport:
-    """Cipher pages, SQLite integrity, foreign keys, schema revision and the audit chain."""
+    """Cipher pages, SQLite integrity, foreign keys, schema revision and the audit chain.
+
+    Every step runs even when an earlier one failed; a step that cannot run is a problem.
+    """
     report = CheckReport()
+    steps = [
+        ("cipher_integrity_check", _check_cipher),
+        ("integrity_check", _check_integrity),
+        ("foreign_key_check", _check_foreign_keys),
+        ("schema", _check_schema),
+        ("auditlog", _check_audit),
+    ]
+    for name, step in steps:
+        try:
+            step(engine, report)
+        except DBAPIError:
+            report.problems.append(f"{name}: kon niet worden uitgevoerd (bestand beschadigd)")
+    return report
+
+
+def _check_cipher(engine: Engine, report: CheckReport) -> None:
     with engine.connect() as conn:
         cipher = [r[0] for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-        if cipher:
-            report.problems.append(f"cipher_integrity_check: {len(cipher)} fout(en)")
-        else:
-            report.facts.append("cipher_integrity_check: ok")
+    if cipher:
+        report.problems.append(f"cipher_integrity_check: {len(cipher)} beschadigde pagina('s)")
+    else:
+        report.facts.append("cipher_integrity_check: ok")
+
+
+def _check_integrity(engine: Engine, report: CheckReport) -> None:
+    with engine.connect() as conn:
         integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            report.problems.append(f"integrity_check: {len(integrity)} fout(en)")
-        else:
-            report.facts.append("integrity_check: ok")
+    if integrity != ["ok"]:
+        report.problems.append(f"integrity_check: {len(integrity)} fout(en)")
+    else:
+        report.facts.append("integrity_check: ok")
+
+
+def _check_foreign_keys(engine: Engine, report: CheckReport) -> None:
+    with engine.connect() as conn:
         fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-        if fk:
-            report.problems.append(f"foreign_key_check: {len(fk)} verbroken verwijzing(en)")
-        else:
-            report.facts.append("foreign_key_check: ok")
-        current = MigrationContext.configure(conn).get_current_revision()
+    if fk:
+        report.problems.append(f"foreign_key_check: {len(fk)} verbroken verwijzing(en)")
+    else:
+        report.facts.append("foreign_key_check: ok")
+
+
+def _check_schema(engine: Engine, report: CheckReport) -> None:
+    current = current_revision(engine)
     head = head_revision()
     if current != head:
-        report.problems.append(f"schema {current}, verwacht {head}")
+        report.problems.append(f"schema: versie {current}, verwacht {head}")
     else:
         report.facts.append(f"schema: {current} (nieuwste)")
-    _check_audit(engine, report)
-    return report
 
 
 def _check_audit(engine: Engine, report: CheckReport) -> None:

@@ -1,0 +1,250 @@
+"""The household list as a flat Qt table model over `HouseholdSummary` rows.
+
+The model sorts itself (`sort()`), so the view needs no proxy model; a new search result
+replaces all rows at once with a model reset.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from wijkteam_app.domain.cases import CaseStatus
+from wijkteam_app.services.households import HouseholdSummary
+
+_CONTEXT = "HouseholdTableModel"
+_MUTED = QColor("#6b7785")
+_PENDING = QColor("#9a5b00")
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    NAME = 0
+    ADDRESS = 1
+    POSTCODE = 2
+    CITY = 3
+    WIJK = 4
+    MEMBERS = 5
+    STATUS = 6
+    UNSYNCED = 7
+
+
+def column_title(column: Column) -> str:
+    titles = {
+        Column.NAME: QCoreApplication.translate(_CONTEXT, "Naam"),
+        Column.ADDRESS: QCoreApplication.translate(_CONTEXT, "Adres"),
+        Column.POSTCODE: QCoreApplication.translate(_CONTEXT, "Postcode"),
+        Column.CITY: QCoreApplication.translate(_CONTEXT, "Plaats"),
+        Column.WIJK: QCoreApplication.translate(_CONTEXT, "Wijk"),
+        Column.MEMBERS: QCoreApplication.translate(_CONTEXT, "Leden"),
+        Column.STATUS: QCoreApplication.translate(_CONTEXT, "Status"),
+        Column.UNSYNCED: QCoreApplication.translate(_CONTEXT, "Niet gesynchroniseerd"),
+    }
+    return titles[column]
+
+
+def status_label(status: str | None) -> str:
+    """Dutch label for the status of a household's most recent case."""
+    labels = {
+        CaseStatus.AANGEMELD: QCoreApplication.translate(_CONTEXT, "Aangemeld"),
+        CaseStatus.QUICKSCAN: QCoreApplication.translate(_CONTEXT, "Quickscan"),
+        CaseStatus.KEUKENTAFELGESPREK: QCoreApplication.translate(_CONTEXT, "Keukentafelgesprek"),
+        CaseStatus.PLAN: QCoreApplication.translate(_CONTEXT, "Plan"),
+        CaseStatus.UITVOERING: QCoreApplication.translate(_CONTEXT, "Uitvoering"),
+        CaseStatus.EVALUATIE: QCoreApplication.translate(_CONTEXT, "Evaluatie"),
+        CaseStatus.NAZORG: QCoreApplication.translate(_CONTEXT, "Nazorg"),
+        CaseStatus.AFGESLOTEN: QCoreApplication.translate(_CONTEXT, "Afgesloten"),
+    }
+    if status is None:
+        return QCoreApplication.translate(_CONTEXT, "Geen casus")
+    try:
+        return labels[CaseStatus(status)]
+    except ValueError:
+        return status
+
+
+def address_text(row: HouseholdSummary) -> str:
+    """Street and number as written on a letter: "Dorpsstraat 12A", "Kade 3-2", "Laan 7 hs"."""
+    suffix = row.house_number_suffix.strip()
+    joined = (len(suffix) == 1 and suffix.isalpha()) or suffix.startswith("-")
+    number = f"{row.house_number}{suffix}" if joined or not suffix else (
+        f"{row.house_number} {suffix}")
+    return f"{row.street} {number}".strip()
+
+
+def _text_key(value: str) -> str:
+    return value.casefold()
+
+
+_STATUS_ORDER = {status.value: position for position, status in enumerate(CaseStatus)}
+
+_SORT_KEYS: dict[Column, Callable[[HouseholdSummary], Any]] = {
+    Column.NAME: lambda r: (_text_key(r.name),),
+    Column.ADDRESS: lambda r: (_text_key(r.street), r.house_number,
+                               _text_key(r.house_number_suffix)),
+    Column.POSTCODE: lambda r: (r.postcode.replace(" ", "").upper(), r.house_number,
+                                _text_key(r.house_number_suffix)),
+    Column.CITY: lambda r: (_text_key(r.city),),
+    Column.WIJK: lambda r: (_text_key(r.wijk),),
+    Column.MEMBERS: lambda r: (r.members,),
+    Column.STATUS: lambda r: (_STATUS_ORDER.get(r.case_status or "", len(_STATUS_ORDER)),),
+    Column.UNSYNCED: lambda r: (r.unsynced,),
+}
+
+
+class HouseholdTableModel(QAbstractTableModel):
+    """Read-only rows of the household list; `IdRole` gives a row's household id."""
+
+    IdRole = int(Qt.ItemDataRole.UserRole) + 1
+
+    def __init__(self, rows: Sequence[HouseholdSummary] = (), parent: QObject | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self._rows: list[HouseholdSummary] = list(rows)
+        self._sort_column: int = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    # --- data access -----------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[HouseholdSummary]) -> None:
+        """Replace all rows (a new search result), keeping the current sort order."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        if self._sort_column >= 0:
+            self._sort_rows(self._sort_column, self._sort_order)
+        self.endResetModel()
+
+    def summary(self, row: int) -> HouseholdSummary:
+        return self._rows[row]
+
+    def rows(self) -> list[HouseholdSummary]:
+        return list(self._rows)
+
+    # --- QAbstractItemModel ----------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_title(column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(column)
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        if not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(Column):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == self.IdRole:
+            return row.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(Column):
+            return
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        before = list(self._rows)
+        self._sort_rows(column, order)
+        new_row = {id(summary): position for position, summary in enumerate(self._rows)}
+        old_indexes = self.persistentIndexList()
+        new_indexes = [
+            self.index(new_row[id(before[old.row()])], old.column()) if old.isValid()
+            else QModelIndex()
+            for old in old_indexes
+        ]
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        key = _SORT_KEYS[Column(column)]
+        # Ties fall back to name and postcode, so the order is stable across searches.
+        self._rows.sort(key=lambda r: (key(r), _text_key(r.name), r.postcode, r.id),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+
+    @staticmethod
+    def _display(row: HouseholdSummary, column: Column) -> str:
+        if column is Column.NAME:
+            return row.name
+        if column is Column.ADDRESS:
+            return address_text(row)
+        if column is Column.POSTCODE:
+            return row.postcode
+        if column is Column.CITY:
+            return row.city
+        if column is Column.WIJK:
+            return row.wijk
+        if column is Column.MEMBERS:
+            return str(row.members)
+        if column is Column.STATUS:
+            return status_label(row.case_status)
+        return str(row.unsynced) if row.unsynced else "—"
+
+    @staticmethod
+    def _alignment(column: Column) -> int:
+        vertical = Qt.AlignmentFlag.AlignVCenter
+        if column in (Column.MEMBERS, Column.UNSYNCED):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return int(Qt.AlignmentFlag.AlignLeft | vertical)
+
+    @staticmethod
+    def _foreground(row: HouseholdSummary, column: Column) -> QColor | None:
+        if column is Column.STATUS and row.case_status is None:
+            return _MUTED
+        if column is Column.UNSYNCED:
+            return _PENDING if row.unsynced else _MUTED
+        return None
+
+    @staticmethod
+    def _tooltip(row: HouseholdSummary, column: Column) -> str | None:
+        if column is Column.UNSYNCED:
+            if row.unsynced == 1:
+                return QCoreApplication.translate(
+                    _CONTEXT, "1 wijziging is nog niet naar de server verstuurd.")
+            if row.unsynced:
+                return QCoreApplication.translate(
+                    _CONTEXT, "{count} wijzigingen zijn nog niet naar de server verstuurd."
+                ).format(count=row.unsynced)
+            return QCoreApplication.translate(_CONTEXT, "Alle wijzigingen zijn verstuurd.")
+        if column is Column.STATUS:
+            return QCoreApplication.translate(_CONTEXT, "Status van de meest recente casus")
+        return None
