@@ -20,7 +20,7 @@ from wijkteam_app.log import install_excepthook, setup_logging
 from wijkteam_app.messages import error_message
 from wijkteam_app.paths import ProfilePaths, default_data_dir
 
-PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"
+PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a secret
 log = logging.getLogger("wijkteam.cli")
 
 

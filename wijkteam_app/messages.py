@@ -13,7 +13,8 @@ FIELD_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.REQUIRED: "Dit veld is verplicht.",
     ErrorCode.TOO_LONG: "Deze tekst is te lang.",
     ErrorCode.BSN_FORMAT: "Een BSN bestaat uit 9 cijfers.",
-    ErrorCode.BSN_INVALID: "Dit is geen geldig BSN (de elfproef klopt niet). Controleer de cijfers.",
+    ErrorCode.BSN_INVALID: "Dit is geen geldig BSN (de elfproef klopt niet). "
+    "Controleer de cijfers.",
     ErrorCode.POSTCODE_INVALID: "Vul een geldige postcode in, bijvoorbeeld 1234 AB.",
     ErrorCode.HOUSE_NUMBER_INVALID: "Vul een huisnummer in (alleen cijfers, toevoeging apart).",
     ErrorCode.DATE_IN_FUTURE: "Deze datum ligt in de toekomst.",

@@ -39,7 +39,8 @@ def upgrade() -> None:
     for person_id, first, prefix, last in rows.fetchall():
         name = _fold(" ".join(p for p in (first, prefix, last) if p))
         conn.execute(
-            sa.text("UPDATE persons SET search_name = :n WHERE id = :i"), {"n": name, "i": person_id}
+            sa.text("UPDATE persons SET search_name = :n WHERE id = :i"),
+            {"n": name, "i": person_id},
         )
 
 

@@ -334,7 +334,7 @@ def _zwaartefactor_errors(defn: InstrumentDefinition, codes: Iterable[str]) -> l
     return errors
 
 
-class IncomparableAssessments(ValueError):  # noqa: N818 - name fixed by the design brief
+class IncomparableAssessments(ValueError):
     """Two assessments made with different instruments or different versions of one."""
 
 

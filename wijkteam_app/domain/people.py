@@ -143,7 +143,9 @@ def validate_household(household: Household) -> list[FieldError]:
     return errors
 
 
-def validate_person(person: Person, today: date, household_ids: set[str] | None = None) -> list[FieldError]:
+def validate_person(
+    person: Person, today: date, household_ids: set[str] | None = None
+) -> list[FieldError]:
     """Check one member. `household_ids` are the ids of the other members (for gezag)."""
     errors: list[FieldError] = []
     required_text(errors, "first_name", person.first_name)

@@ -98,9 +98,9 @@ class CaseFile:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._lock, Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with self._lock, Session(self.engine, expire_on_commit=False) as session, \
+                session.begin():
+            yield session
 
     @contextmanager
     def save(

@@ -76,7 +76,7 @@ def backup(engine: Engine, casefile: Path, backup_dir: Path, label: str) -> Path
     return target
 
 
-def create_casefile(path: Path, key: bytes, *, device_id: str, profile_id: str,
+def create_casefile(path: Path, key: bytes | None, *, device_id: str, profile_id: str,
                     target: str = "head") -> None:
     """Make a new, empty, encrypted case file at the given schema revision."""
     if path.exists():
@@ -101,7 +101,7 @@ class OpenResult:
     backup_path: Path | None = None
 
 
-def open_casefile(path: Path, key: bytes, backup_dir: Path) -> OpenResult:
+def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult:
     if not path.exists():
         raise CaseFileMissing()
     engine = make_engine(path, key)

@@ -21,15 +21,20 @@ KEY_BYTES = 32
 CACHE_KIB = 64 * 1024
 
 
-def connect_raw(path: Path, key: bytes, *, create: bool = False) -> Any:
-    """Open and key a DB-API connection; raise WrongKey when the key does not fit."""
-    if len(key) != KEY_BYTES:
+def connect_raw(path: Path, key: bytes | None, *, create: bool = False) -> Any:
+    """Open and key a DB-API connection; raise WrongKey when the key does not fit.
+
+    `key=None` opens an unencrypted file with the very same settings. The app never does
+    that; it exists so `bench/store.py` can measure encryption against the same layer.
+    """
+    if key is not None and len(key) != KEY_BYTES:
         raise ValueError("data key must be 32 bytes")
     if not create and not path.exists():
         raise FileNotFoundError(path)
     conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        if key is not None:
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
@@ -51,7 +56,7 @@ def sqlite_version() -> tuple[int, ...]:
     return tuple(int(p) for p in sqlcipher3.sqlite_version.split("."))
 
 
-def make_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
+def make_engine(path: Path, key: bytes | None, *, create: bool = False) -> Engine:
     """An engine over one keyed connection. Transactions begin with BEGIN IMMEDIATE."""
     if sqlite_version() < MIN_SQLITE:
         raise RuntimeError(f"SQLite {sqlcipher3.sqlite_version} is too old")

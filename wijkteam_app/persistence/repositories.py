@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.cases import (
@@ -364,7 +364,7 @@ def _search_conditions(term: str) -> list[Any]:
     if len(compact) >= 4 and compact[:4].isdigit():
         # A postcode, optionally followed by a house number: "1234AB 12", "1234 ab", "1234".
         letters = compact[4:6] if compact[4:6].isalpha() else ""
-        condition = HouseholdRecord.postcode.like(f"{compact[:4]} {letters}%")
+        condition: ColumnElement[bool] = HouseholdRecord.postcode.like(f"{compact[:4]} {letters}%")
         number = compact[4 + len(letters):]
         if number.isdigit():
             condition = condition & (HouseholdRecord.house_number == int(number))

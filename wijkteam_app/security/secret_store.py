@@ -7,6 +7,7 @@ and says what to install.
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 
 import keyring
@@ -74,7 +75,5 @@ def load_secret(account: str) -> bytes:
 
 
 def delete_secret(account: str) -> None:
-    try:
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
         keyring.delete_password(SERVICE, account)
-    except keyring.errors.PasswordDeleteError:
-        pass

@@ -186,14 +186,15 @@ class _DemoBuilder:
         rng = self.rng
         for n in range(rng.randint(1, 3)):
             relation, support = NETWORK[(index + n) % len(NETWORK)]
+            name = f"{rng.choice(ADULT_NAMES)} {SURNAMES[(index + n + 5) % len(SURNAMES)][1]}"
             self.households.save_network_member(NetworkMember(
-                new_id(), household_id, f"{rng.choice(ADULT_NAMES)} {SURNAMES[(index + n + 5) % 12][1]}",
-                relation, support, person_id=person_id))
+                new_id(), household_id, name, relation, support, person_id=person_id))
         for n in range(rng.randint(1, 4)):
             org, discipline = PROFESSIONALS[(index * 2 + n) % len(PROFESSIONALS)]
+            contact_name = f"{rng.choice(ADULT_NAMES)} {rng.choice(['B.', 'K.', 'T.'])}"
+            since = self.today - timedelta(days=rng.randint(60, 900))
             self.households.save_professional(Professional(
-                new_id(), household_id, org, f"{rng.choice(ADULT_NAMES)} {rng.choice(['B.', 'K.', 'T.'])}",
-                discipline, "via de praktijk", self.today - timedelta(days=rng.randint(60, 900))))
+                new_id(), household_id, org, contact_name, discipline, "via de praktijk", since))
 
     def _case(self, household_id: str, profile: _Profile) -> Case:
         referral = self.today - timedelta(days=self.rng.randint(330, 380))

@@ -6,6 +6,7 @@ while a field is invalid), then one transaction with its outbox change-set and a
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -96,7 +97,7 @@ class HouseholdService:
                 tuple(repo.professional_from(p) for p in pros),
             )
 
-    def cases(self, household_id: str) -> list[CaseOverview]:
+    def cases(self, household_id: str) -> builtins.list[CaseOverview]:
         with self._db.read() as session:
             cases = session.scalars(
                 select(CaseRecord).where(CaseRecord.household_id == household_id)
@@ -115,7 +116,7 @@ class HouseholdService:
                 out.append(CaseOverview(repo.case_from(record), contacts, total_minutes(contacts)))
             return out
 
-    def consents(self, household_id: str) -> list[Consent]:
+    def consents(self, household_id: str) -> builtins.list[Consent]:
         with self._db.read() as session:
             rows = session.scalars(
                 select(ConsentRecord).where(ConsentRecord.household_id == household_id)

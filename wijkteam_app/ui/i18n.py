@@ -27,7 +27,7 @@ _installed: list[QTranslator] = []
 def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> None:
     """Load Qt's own Dutch strings (standard buttons, context menus) and, when present, an
     application translation for the current locale from `resources/i18n`."""
-    locale = locale or QLocale(QLocale.Language.Dutch, QLocale.Territory.Netherlands)
+    locale = locale or QLocale("nl_NL")
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     candidates = [("qtbase", qt_dir), ("wijkteam", str(resources_dir() / "i18n"))]
     for name, folder in candidates:

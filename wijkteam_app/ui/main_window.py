@@ -246,6 +246,6 @@ class MainWindow(QMainWindow):
             self._workspace.close()
             log.info("workspace closed")
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.close_workspace()
         super().closeEvent(event)
