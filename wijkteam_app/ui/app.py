@@ -36,6 +36,17 @@ QTableView {
     selection-background-color: #2f6690;
     selection-color: #ffffff;
 }
+QTableView::item {
+    padding: 0 6px;
+}
+QHeaderView::section:horizontal {
+    padding: 0 6px 0 9px;
+}
+QFrame#emptyState {
+    background: #ffffff;
+    border: 1px solid #d3dae1;
+    border-radius: 4px;
+}
 QLineEdit {
     padding: 2px 6px;
 }

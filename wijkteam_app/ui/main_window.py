@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +27,7 @@ from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.i18n import error_text
 from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
-from wijkteam_app.ui.widgets import heading_label, muted_label
+from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,12 @@ LIST_LIMIT = 500
 
 # Initial widths in pixels; the name column takes the remaining space.
 _COLUMN_WIDTHS = {
-    Column.ADDRESS: 220,
-    Column.POSTCODE: 96,
-    Column.CITY: 140,
-    Column.WIJK: 130,
-    Column.MEMBERS: 72,
-    Column.STATUS: 150,
+    Column.ADDRESS: 210,
+    Column.POSTCODE: 94,
+    Column.CITY: 124,
+    Column.WIJK: 100,
+    Column.MEMBERS: 70,
+    Column.STATUS: 160,
     Column.UNSYNCED: 176,
 }
 
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self.empty_title.setFont(font)
         self.empty_hint = muted_label("")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty = QWidget()
+        empty = QFrame()
         empty.setObjectName("emptyState")
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(2)
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
     def _configure_table(self) -> None:
         table = self.table
         table.setModel(self.model)
+        table.setItemDelegate(RowDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -164,10 +166,12 @@ class MainWindow(QMainWindow):
         rows = table.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 14)
+        row_height = table.fontMetrics().height() + 14
+        rows.setDefaultSectionSize(row_height)
 
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setMinimumHeight(row_height + 2)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -182,7 +186,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _separator() -> QLabel:
         label = QLabel("·")
-        label.setAccessibleName(" ")
+        label.setAccessibleName("")
         return label
 
     # --- behaviour -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,7 +25,7 @@ from wijkteam_app.services import profile
 from wijkteam_app.services.profile import LocalIdentity, Workspace
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockFunction, busy
 from wijkteam_app.ui.i18n import error_text, field_text
-from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
+from wijkteam_app.ui.widgets import ErrorLabel, fit_height, heading_label, muted_label
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,10 @@ class CreateProfileDialog(QDialog):
 
         self.name.setFocus()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        fit_height(self)
+
     # --- building --------------------------------------------------------------------------
 
     @staticmethod
@@ -132,7 +137,7 @@ class CreateProfileDialog(QDialog):
                    hint: QLabel | None = None) -> None:
         label = QLabel(caption)
         label.setBuddy(edit)
-        layout.addSpacing(4)
+        layout.addSpacing(8)
         layout.addWidget(label)
         layout.addWidget(edit)
         if hint is not None:
@@ -210,4 +215,4 @@ class CreateProfileDialog(QDialog):
 
     def _finish_failure(self, focus: QLineEdit) -> None:
         focus.setFocus()
-        self.adjustSize()
+        fit_height(self)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -24,7 +24,7 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services import profile
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.i18n import error_text
-from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
+from wijkteam_app.ui.widgets import ErrorLabel, fit_height, heading_label, muted_label
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,10 @@ class UnlockDialog(QDialog):
 
         self.passphrase.setFocus()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        fit_height(self)
+
     def _attempt(self) -> None:
         passphrase = self.passphrase.text()
         if not passphrase:
@@ -116,4 +120,4 @@ class UnlockDialog(QDialog):
         self.passphrase.setAccessibleDescription(message)
         self.passphrase.clear()
         self.passphrase.setFocus()
-        self.adjustSize()
+        fit_height(self)

@@ -180,7 +180,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         before = list(self._rows)
         self._sort_rows(column, order)
         new_row = {id(summary): position for position, summary in enumerate(self._rows)}
@@ -191,7 +191,7 @@ class HouseholdTableModel(QAbstractTableModel):
             for old in old_indexes
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 ERROR_COLOUR = QColor("#b42318")
 MUTED_COLOUR = QColor("#52606d")
@@ -50,3 +51,26 @@ def muted_label(text: str, parent: QWidget | None = None) -> QLabel:
     palette.setColor(QPalette.ColorRole.WindowText, MUTED_COLOUR)
     label.setPalette(palette)
     return label
+
+
+def fit_height(window: QWidget) -> None:
+    """Give a fixed-width window the height its content needs now (after a message appeared
+    or disappeared). Unlike adjustSize() this is not capped at two thirds of the screen."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    height = layout.totalHeightForWidth(window.width())
+    if height <= 0:
+        height = layout.totalSizeHint().height()
+    window.resize(window.width(), max(height, layout.totalMinimumSize().height()))
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Paints cells without the dotted focus frame: with whole-row selection the frame
+    around one cell is noise. Keyboard focus stays visible through the selected row."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt override)
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
