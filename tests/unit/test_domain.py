@@ -95,8 +95,6 @@ def test_birth_date_in_the_future_is_refused() -> None:
 
 
 def test_gezag_only_for_minors_and_only_household_members() -> None:
-    parent = Person("ouder", "h", "An", "Proef", HouseholdRole.HOOFDBEWONER,
-                    birth_date=date(1985, 1, 1))
     child = Person("kind", "h", "Bo", "Proef", HouseholdRole.KIND, birth_date=date(2015, 6, 1),
                    gezag_holder_ids=("ouder",))
     assert validate_person(child, TODAY, {"ouder", "kind"}) == []
