@@ -450,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs; medians are reported")
     parser.add_argument("--reads", type=int, default=2000, help="random gets per run per side")
     parser.add_argument("--searches", type=int, default=30, help="searches per run per side")
-    parser.add_argument("--unlocks", type=int, default=3,
+    parser.add_argument("--unlocks", type=int, default=7,
                         help="unlock / plain open / KDF samples per run")
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args(argv)

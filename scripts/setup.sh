@@ -14,7 +14,7 @@ APT_APP=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-
          libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libx11-xcb1
          fonts-dejavu-core gnome-keyring dbus-x11)
 # The tests also need a real Secret Service, PDF tools and PostgreSQL.
-APT_TEST=(poppler-utils qpdf)
+APT_TEST=(poppler-utils qpdf postgresql)
 
 need_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -66,7 +66,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "==> Python-pakketten installeren"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   if [ "$PROFILE" = "test" ]; then
-    "$VENV/bin/python" -m pip install -q -e "$WIJKTEAM_ROOT[dev]"
+    "$VENV/bin/python" -m pip install -q -e "$WIJKTEAM_ROOT[dev,server]"
   else
     "$VENV/bin/python" -m pip install -q -e "$WIJKTEAM_ROOT"
   fi

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from wijkteam_app.domain.validation import (
@@ -98,6 +98,15 @@ CLIENT_PROFILES = range(1, 6)
 
 
 @dataclass(frozen=True, slots=True)
+class Quickscan:
+    """The quickscan's three questions, in the resident's words (seed 002)."""
+
+    self_: str = ""  # Wat kunt u zelf?
+    arrange: str = ""  # Wat kunt u zelf regelen (met uw netwerk)?
+    help: str = ""  # Waarbij heeft u hulp nodig?
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     id: str
     household_id: str
@@ -107,6 +116,7 @@ class Case:
     referral_source: ReferralSource
     referral_date: date
     referral_note: str = ""
+    quickscan: Quickscan = field(default_factory=lambda: Quickscan())
     case_team_ids: tuple[str, ...] = ()  # workers who work on the case beside the regisseur
     complexity: Complexity | None = None
     urgency: tuple[UrgencyCriterion, ...] = ()
@@ -162,6 +172,9 @@ def validate_case(case: Case, today: date) -> list[FieldError]:
     errors: list[FieldError] = []
     past_date(errors, "referral_date", case.referral_date, today)
     optional_text(errors, "referral_note", case.referral_note, MAX_NOTE)
+    optional_text(errors, "quickscan.self_", case.quickscan.self_, MAX_NOTE)
+    optional_text(errors, "quickscan.arrange", case.quickscan.arrange, MAX_NOTE)
+    optional_text(errors, "quickscan.help", case.quickscan.help, MAX_NOTE)
     if case.client_profile is not None and case.client_profile not in CLIENT_PROFILES:
         errors.append(FieldError("client_profile", ErrorCode.OUT_OF_RANGE))
     if len(set(case.urgency)) != len(case.urgency):

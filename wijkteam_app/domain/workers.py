@@ -19,6 +19,7 @@ class Team:
     id: str
     name: str
     wijken: tuple[str, ...] = ()
+    prefers_zrm_2013: bool = False  # team setting: offer ZRM 2013 first to adults
     version: int = 0
 
 

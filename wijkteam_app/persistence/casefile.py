@@ -98,6 +98,8 @@ class CaseFile:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session in one transaction, committed at the end. Used for reads and for the
+        few writes that are not case records (drafts, local state): no outbox, no audit."""
         with self._lock, Session(self.engine, expire_on_commit=False) as session, \
                 session.begin():
             yield session

@@ -21,6 +21,7 @@ from wijkteam_app.domain.cases import (
     ContactKind,
     ContactMoment,
     ProblemArea,
+    Quickscan,
     ReferralSource,
     UrgencyCriterion,
 )
@@ -82,7 +83,7 @@ def assign(record: Any, **values: Any) -> None:
 # --- teams and workers -------------------------------------------------------------------
 
 def team_from(r: TeamRecord) -> Team:
-    return Team(r.id, r.name, tuple(r.wijken), r.version)
+    return Team(r.id, r.name, tuple(r.wijken), bool(r.prefers_zrm_2013), r.version)
 
 
 def worker_from(r: WorkerRecord) -> Worker:
@@ -91,7 +92,8 @@ def worker_from(r: WorkerRecord) -> Worker:
 
 def save_team(session: Session, team: Team) -> None:
     record = get_or_new(session, TeamRecord, team.id, team.version)
-    assign(record, name=team.name, wijken=list(team.wijken))
+    assign(record, name=team.name, wijken=list(team.wijken),
+           prefers_zrm_2013=team.prefers_zrm_2013)
 
 
 def save_worker(session: Session, worker: Worker) -> None:
@@ -203,6 +205,7 @@ def case_from(r: CaseRecord) -> Case:
         referral_source=ReferralSource(r.referral_source),
         referral_date=r.referral_date,
         referral_note=r.referral_note,
+        quickscan=Quickscan(r.quickscan_self, r.quickscan_arrange, r.quickscan_help),
         case_team_ids=tuple(r.case_team_ids),
         complexity=Complexity(r.complexity) if r.complexity else None,
         urgency=tuple(UrgencyCriterion(u) for u in r.urgency),
@@ -226,6 +229,9 @@ def save_case(session: Session, c: Case) -> None:
         referral_source=c.referral_source.value,
         referral_date=c.referral_date,
         referral_note=c.referral_note.strip(),
+        quickscan_self=c.quickscan.self_.strip(),
+        quickscan_arrange=c.quickscan.arrange.strip(),
+        quickscan_help=c.quickscan.help.strip(),
         complexity=c.complexity.value if c.complexity else None,
         urgency=[u.value for u in c.urgency],
         client_profile=c.client_profile,
@@ -301,7 +307,7 @@ def save_assessment(session: Session, a: Assessment, household_id: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class HouseholdSummary:
-    """One row of the household list."""
+    """One row of the household list / caseload, with its most recent case."""
 
     id: str
     name: str
@@ -314,43 +320,113 @@ class HouseholdSummary:
     members: int
     case_status: str | None
     unsynced: int
+    case_id: str | None = None
+    urgency: tuple[str, ...] = ()
+    next_evaluation: date | None = None
+    regisseur_id: str | None = None
+    complexity: str | None = None
 
 
-def _summary_query() -> Select[Any]:
+@dataclass(frozen=True, slots=True)
+class CaseloadFilter:
+    """What the caseload list shows. `worker_id` set = only households where that worker is
+    regisseur or on the case team (or that have no case yet)."""
+
+    text: str = ""
+    worker_id: str | None = None
+    status: str | None = None
+    wijk: str | None = None
+    urgency: str | None = None
+    limit: int = 500
+
+
+def _latest_case() -> Any:
+    ranked = select(
+        CaseRecord.id,
+        CaseRecord.household_id,
+        CaseRecord.status,
+        CaseRecord.urgency,
+        CaseRecord.next_evaluation,
+        CaseRecord.regisseur_id,
+        CaseRecord.case_team_ids,
+        CaseRecord.complexity,
+        func.row_number().over(
+            partition_by=CaseRecord.household_id,
+            order_by=(CaseRecord.referral_date.desc(), CaseRecord.id),
+        ).label("rank"),
+    ).subquery("ranked_cases")
+    return select(ranked).where(ranked.c.rank == 1).subquery("latest_case")
+
+
+def _summary_query() -> tuple[Select[Any], Any]:
     members = (
-        select(func.count(PersonRecord.id))
-        .where(PersonRecord.household_id == HouseholdRecord.id)
-        .scalar_subquery()
-    )
-    status = (
-        select(CaseRecord.status)
-        .where(CaseRecord.household_id == HouseholdRecord.id)
-        .order_by(CaseRecord.referral_date.desc())
-        .limit(1)
-        .scalar_subquery()
+        select(PersonRecord.household_id, func.count(PersonRecord.id).label("n"))
+        .group_by(PersonRecord.household_id)
+        .subquery("member_counts")
     )
     unsynced = (
-        select(func.count(OutboxRecord.seq))
-        .where(OutboxRecord.household_id == HouseholdRecord.id,
-               OutboxRecord.accepted_at.is_(None))
-        .scalar_subquery()
+        select(OutboxRecord.household_id, func.count(OutboxRecord.seq).label("n"))
+        .where(OutboxRecord.accepted_at.is_(None))
+        .group_by(OutboxRecord.household_id)
+        .subquery("unsynced_counts")
     )
-    return select(
-        HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
-        HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
-        HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
-        members, status, unsynced,
+    case = _latest_case()
+    query = (
+        select(
+            HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
+            HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
+            HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
+            func.coalesce(members.c.n, 0), case.c.status, func.coalesce(unsynced.c.n, 0),
+            case.c.id, case.c.urgency, case.c.next_evaluation, case.c.regisseur_id,
+            case.c.complexity,
+        )
+        .outerjoin(members, members.c.household_id == HouseholdRecord.id)
+        .outerjoin(unsynced, unsynced.c.household_id == HouseholdRecord.id)
+        .outerjoin(case, case.c.household_id == HouseholdRecord.id)
     )
+    return query, case
+
+
+def _json_contains(column: Any, value: str) -> Any:
+    each = func.json_each(column).table_valued("value")
+    return select(1).select_from(each).where(each.c.value == value).exists()
 
 
 def search_households(session: Session, text: str = "", limit: int = 500) -> list[HouseholdSummary]:
     """Households matching free text: name, postcode (+ huisnummer), BSN or birth date."""
-    query = _summary_query()
-    term = text.strip()
+    return caseload(session, CaseloadFilter(text=text, limit=limit))
+
+
+def caseload(session: Session, flt: CaseloadFilter) -> list[HouseholdSummary]:
+    query, case = _summary_query()
+    term = flt.text.strip()
     if term:
         query = query.where(or_(*_search_conditions(term)))
-    query = query.order_by(HouseholdRecord.name, HouseholdRecord.postcode).limit(limit)
-    return [HouseholdSummary(*row) for row in session.execute(query)]
+    if flt.worker_id:
+        query = query.where(or_(
+            case.c.id.is_(None),
+            case.c.regisseur_id == flt.worker_id,
+            _json_contains(case.c.case_team_ids, flt.worker_id),
+        ))
+    if flt.status:
+        query = query.where(case.c.status == flt.status)
+    if flt.wijk:
+        query = query.where(HouseholdRecord.wijk == flt.wijk)
+    if flt.urgency:
+        query = query.where(_json_contains(case.c.urgency, flt.urgency))
+    query = query.order_by(func.lower(HouseholdRecord.name), HouseholdRecord.postcode)
+    query = query.limit(flt.limit)
+    rows = []
+    for row in session.execute(query):
+        values = list(row)
+        values[12] = tuple(values[12] or ())
+        rows.append(HouseholdSummary(*values))
+    return rows
+
+
+def wijken(session: Session) -> list[str]:
+    return list(session.scalars(
+        select(HouseholdRecord.wijk).distinct().order_by(HouseholdRecord.wijk)))
 
 
 def _search_conditions(term: str) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -71,6 +72,7 @@ class TeamRecord(Entity):
     __entity__ = "team"
     name: Mapped[str] = mapped_column(String(200))
     wijken: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prefers_zrm_2013: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def household_scope(self) -> str | None:
         return None
@@ -155,6 +157,9 @@ class CaseRecord(Entity):
     referral_source: Mapped[str] = mapped_column(String(32))
     referral_date: Mapped[date]
     referral_note: Mapped[str] = mapped_column(Text, default="")
+    quickscan_self: Mapped[str] = mapped_column(Text, default="")  # wat kunt u zelf
+    quickscan_arrange: Mapped[str] = mapped_column(Text, default="")  # wat kunt u zelf regelen
+    quickscan_help: Mapped[str] = mapped_column(Text, default="")  # waarbij heeft u hulp nodig
     complexity: Mapped[str | None] = mapped_column(String(16))
     urgency: Mapped[list[str]] = mapped_column(JSON, default=list)
     client_profile: Mapped[int | None]
@@ -206,6 +211,20 @@ class AssessmentRecord(Entity):
     zwaartefactoren: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class DraftRecord(Base):
+    """What a worker typed in a form but has not saved yet; offered back after a crash.
+
+    Not an Entity: drafts are private to this laptop and never synced or audited.
+    """
+
+    __tablename__ = "drafts"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
 
 
 class OutboxRecord(Base):

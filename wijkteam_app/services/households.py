@@ -21,6 +21,7 @@ from wijkteam_app.domain.cases import (
     validate_consent,
     validate_contact,
 )
+from wijkteam_app.domain.instruments import Assessment
 from wijkteam_app.domain.people import (
     Household,
     HouseholdDetail,
@@ -35,8 +36,9 @@ from wijkteam_app.domain.people import (
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult, utcnow
-from wijkteam_app.persistence.repositories import HouseholdSummary
+from wijkteam_app.persistence.repositories import CaseloadFilter, HouseholdSummary
 from wijkteam_app.persistence.schema import (
+    AssessmentRecord,
     CaseRecord,
     ConsentRecord,
     ContactMomentRecord,
@@ -44,10 +46,12 @@ from wijkteam_app.persistence.schema import (
     NetworkMemberRecord,
     PersonRecord,
     ProfessionalRecord,
+    WorkerRecord,
 )
 from wijkteam_app.services.profile import Workspace
 
-__all__ = ["CaseOverview", "HouseholdService", "HouseholdSummary"]
+__all__ = ["CaseOverview", "CaseloadFilter", "HouseholdPage", "HouseholdService",
+           "HouseholdSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,17 @@ class CaseOverview:
     case: Case
     contacts: tuple[ContactMoment, ...]
     total_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdPage:
+    """Everything the household page shows, read in one transaction."""
+
+    detail: HouseholdDetail
+    cases: tuple[CaseOverview, ...]
+    consents: tuple[Consent, ...]
+    assessments: tuple[Assessment, ...]
+    worker_names: dict[str, str]
 
 
 def _raise_if(errors: list[FieldError]) -> None:
@@ -72,6 +87,37 @@ class HouseholdService:
     def list(self, search: str = "", limit: int = 500) -> list[HouseholdSummary]:
         with self._db.read() as session:
             return repo.search_households(session, search, limit)
+
+    def caseload(self, flt: CaseloadFilter) -> builtins.list[HouseholdSummary]:
+        with self._db.read() as session:
+            return repo.caseload(session, flt)
+
+    def wijken(self) -> builtins.list[str]:
+        with self._db.read() as session:
+            return repo.wijken(session)
+
+    def worker_names(self) -> dict[str, str]:
+        with self._db.read() as session:
+            return {w.id: w.display_name for w in session.scalars(select(WorkerRecord))}
+
+    def page(self, household_id: str) -> HouseholdPage:
+        """The household page's data; one read, sized for five years of history."""
+        with self._db.read() as session:
+            assessments = tuple(
+                repo.assessment_from(r)
+                for r in session.scalars(
+                    select(AssessmentRecord)
+                    .where(AssessmentRecord.household_id == household_id)
+                    .order_by(AssessmentRecord.assessed_on)
+                )
+            )
+        return HouseholdPage(
+            self.get(household_id),
+            tuple(self.cases(household_id)),
+            tuple(self.consents(household_id)),
+            assessments,
+            self.worker_names(),
+        )
 
     def get(self, household_id: str) -> HouseholdDetail:
         with self._db.read() as session:
