@@ -179,7 +179,7 @@ def test_main_window_lists_households(window: MainWindow) -> None:
     assert window.count_label.text() == "3 huishoudens"
     assert window.offline_label.text() == "Offline — lokaal dossier"
     assert "Fenna Testmedewerker" in window.worker_label.text()
-    assert window.stack.currentWidget() is window.table
+    assert window.caseload.stack.currentWidget() is window.table
     first = window.model.index(0, Column.ADDRESS)
     assert first.data() == "Fictieweg 41"
     assert window.model.index(0, Column.MEMBERS).data() == "3"
@@ -201,15 +201,15 @@ def test_typing_in_search_filters_and_shows_empty_state(qtbot: QtBot,
     window.search.selectAll()
     qtbot.keyClicks(window.search, "Niemandsland")
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)
-    assert window.stack.currentIndex() == 1
-    assert window.empty_title.isVisible()
-    assert window.empty_title.text() == "Geen huishoudens gevonden."
+    assert window.caseload.stack.currentIndex() == 1
+    assert window.caseload.empty_title.isVisible()
+    assert window.caseload.empty_title.text() == "Geen huishoudens gevonden."
     assert window.count_label.text() == "0 huishoudens"
 
     qtbot.keyClick(window.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: window.model.rowCount() == len(HOUSEHOLDS))
-    assert window.stack.currentWidget() is window.table
+    assert window.caseload.stack.currentWidget() is window.table
 
 
 def test_ctrl_f_focuses_search(qtbot: QtBot, window: MainWindow) -> None:
@@ -274,10 +274,10 @@ def test_model_passes_qt_model_tester(filled_workspace: Workspace) -> None:
 def test_sort_keeps_persistent_indexes_on_their_rows(filled_workspace: Workspace) -> None:
     model = HouseholdTableModel(HouseholdService(filled_workspace).list())
     proefmans = next(r for r in range(3) if model.summary(r).name == "Familie Proefmans")
-    persistent = QPersistentModelIndex(model.index(proefmans, Column.CITY))
+    persistent = QPersistentModelIndex(model.index(proefmans, Column.WIJK))
     model.sort(Column.MEMBERS, Qt.SortOrder.DescendingOrder)
     assert model.summary(persistent.row()).name == "Familie Proefmans"
-    assert persistent.column() == Column.CITY
+    assert persistent.column() == Column.WIJK
 
 
 # --- creating a profile --------------------------------------------------------------------

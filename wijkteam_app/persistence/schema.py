@@ -20,9 +20,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -211,6 +213,123 @@ class AssessmentRecord(Entity):
     zwaartefactoren: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanVersionRecord(Entity):
+    """One version of a household's ondersteuningsplan. `content` is frozen once the version
+    leaves CONCEPT (enforced by the plan repository); `history` is its status changes."""
+
+    __tablename__ = "plan_versions"
+    __entity__ = "plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_plan_versions_plan_id"),)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    plan_id: Mapped[str] = mapped_column(String(36))
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(32))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    based_on_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(36))
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class _PlanRecordMixin:
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
+    version_id: Mapped[str] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+
+
+class PlanReviewRecord(_PlanRecordMixin, Entity):
+    """A coach's decision on exactly one version; append-only (made offline too)."""
+
+    __tablename__ = "plan_reviews"
+    __entity__ = "plan_review"
+    reviewer_id: Mapped[str] = mapped_column(String(36))
+    decided_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(16))
+    comments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class PlanToetsRecord(_PlanRecordMixin, Entity):
+    __tablename__ = "plan_toetsen"
+    __entity__ = "plan_toets"
+    toetser_id: Mapped[str] = mapped_column(String(36))
+    decided_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class PlanSignatureRecord(_PlanRecordMixin, Entity):
+    __tablename__ = "plan_signatures"
+    __entity__ = "plan_signature"
+    content_fingerprint: Mapped[str] = mapped_column(String(64))
+    signers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    signed_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(200))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    scan_attachment_id: Mapped[str | None] = mapped_column(String(36))
+    signed_pdf_attachment_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PlanEvaluationRecord(_PlanRecordMixin, Entity):
+    __tablename__ = "plan_evaluations"
+    __entity__ = "plan_evaluation"
+    goal_id: Mapped[str] = mapped_column(String(36))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    zrm_assessment_id: Mapped[str] = mapped_column(String(36))
+    evaluated_on: Mapped[date]
+    evaluator_id: Mapped[str] = mapped_column(String(36))
+
+
+class RegieEventRecord(Entity):
+    """Opschalen / afschalen: regie and mandate moved, by whom, when and why."""
+
+    __tablename__ = "regie_events"
+    __entity__ = "regie_event"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(16))
+    from_regisseur_id: Mapped[str] = mapped_column(String(36))
+    to_regisseur_id: Mapped[str] = mapped_column(String(36))
+    from_mandate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    to_mandate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class MandateRecord(Entity):
+    """A worker's mandate: deploy support up to an amount, only these products."""
+
+    __tablename__ = "mandates"
+    __entity__ = "mandate"
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), unique=True)
+    max_amount_cents: Mapped[int]
+    product_codes: Mapped[list[str]] = mapped_column(JSON)
+
+    def household_scope(self) -> str | None:
+        return None
+
+
+class AttachmentRecord(Entity):
+    """Metadata of a stored file (a signed scan, a signed PDF). The bytes live in
+    `attachment_blobs`, inside the encrypted case file, and never enter the outbox."""
+
+    __tablename__ = "attachments"
+    __entity__ = "attachment"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class AttachmentBlobRecord(Base):
+    __tablename__ = "attachment_blobs"
+    id: Mapped[str] = mapped_column(ForeignKey("attachments.id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DraftRecord(Base):

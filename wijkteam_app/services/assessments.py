@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 
 from sqlalchemy import select
 
@@ -21,11 +23,17 @@ from wijkteam_app.services.profile import Workspace
 Definitions = Mapping[tuple[str, str], InstrumentDefinition]
 
 
+@cache
+def installed_definitions() -> Definitions:
+    """The shipped instrument definitions, read once per process."""
+    return MappingProxyType(load_definitions())
+
+
 class AssessmentService:
     def __init__(self, workspace: Workspace, definitions: Definitions | None = None) -> None:
         self._ws = workspace
         self._db = workspace.casefile
-        self.definitions: Definitions = definitions or load_definitions()
+        self.definitions: Definitions = definitions or installed_definitions()
 
     def definition_for(self, assessment: Assessment) -> InstrumentDefinition:
         defn = self.definitions.get(assessment.definition_key)

@@ -108,10 +108,17 @@ PROFILES = [
 ]
 
 
+TEST_BSN_RANGE = (999_900_006, 999_999_990)
+TEST_BSN_COUNT = 9_090  # numbers in the test range that pass the 11-proef
+
+
 def test_range_bsn(rng: random.Random, used: set[str]) -> str:
-    """A BSN from the test range 999900006-999999990 that passes the 11-proef."""
+    """A BSN from the test range 999900006-999999990 that passes the 11-proef and is not in
+    `used`. The range holds about 9,090 valid numbers; asking for more raises ValueError."""
+    if len(used) >= TEST_BSN_COUNT:
+        raise ValueError("the BSN test range is used up")
     while True:
-        candidate = str(rng.randint(999_900_006, 999_999_990))
+        candidate = str(rng.randint(*TEST_BSN_RANGE))
         if stdnum_bsn.is_valid(candidate) and candidate not in used:
             used.add(candidate)
             return candidate

@@ -1,20 +1,22 @@
-"""The main window: the searchable household list of the unlocked case file."""
+"""The main window: a thin shell around the caseload and the household page.
+
+Menus, shortcuts and the status bar live here; each page owns its own behaviour.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -22,218 +24,219 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
-from wijkteam_app.errors import WijkteamError
-from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
-from wijkteam_app.ui.i18n import error_text
-from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
-from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
+from wijkteam_app.ui.forms.ladder_form import LadderDialog
+from wijkteam_app.ui.forms.zrm_form import ZrmDialog
+from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
+from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+from wijkteam_app.ui.pages.household_page import HouseholdPage
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 200
-LIST_LIMIT = 500
-
-# Initial widths in pixels; the name column takes the remaining space.
-_COLUMN_WIDTHS = {
-    Column.ADDRESS: 210,
-    Column.POSTCODE: 94,
-    Column.CITY: 124,
-    Column.WIJK: 100,
-    Column.MEMBERS: 70,
-    Column.STATUS: 160,
-    Column.UNSYNCED: 176,
-}
-
 
 class MainWindow(QMainWindow):
-    """Lists the households; the case-work pages build on this window later."""
-
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
-        self._service = HouseholdService(workspace)
+        self._drafts = DraftService(workspace)
         self._closed = False
 
         self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
-        self.resize(1200, 760)
-        self.setMinimumSize(900, 560)
+        self.resize(1280, 760)
+        self.setMinimumSize(960, 560)
 
-        self._build_menus()
+        self.caseload = CaseloadPage(workspace)
+        self.household = HouseholdPage(workspace)
+        self.assessments = AssessmentsPanel(workspace)
+        container_layout = self.household.assessments_container.layout()
+        if container_layout is None:
+            container_layout = QVBoxLayout(self.household.assessments_container)
+            container_layout.setContentsMargins(0, 0, 0, 0)
+        container_layout.addWidget(self.assessments)
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            self.tr("Zoek op naam, postcode + huisnummer, BSN of geboortedatum"))
-        self.search.setAccessibleName(self.tr("Zoeken in huishoudens"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(460)
-        self.search.setMinimumHeight(32)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.caseload)
+        self.pages.addWidget(self.household)
 
-        self.model = HouseholdTableModel(parent=self)
-        self.table = QTableView()
-        self.table.setAccessibleName(self.tr("Huishoudens"))
-        self._configure_table()
-
-        self.empty_title = QLabel(self.tr("Geen huishoudens gevonden."))
-        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.empty_title.font()
-        font.setPointSizeF(font.pointSizeF() + 2)
-        self.empty_title.setFont(font)
-        self.empty_hint = muted_label("")
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty = QFrame()
-        empty.setObjectName("emptyState")
-        empty_layout = QVBoxLayout(empty)
-        empty_layout.addStretch(2)
-        empty_layout.addWidget(self.empty_title)
-        empty_layout.addWidget(self.empty_hint)
-        empty_layout.addStretch(3)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(empty)
-
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        header.addWidget(heading_label(self.tr("Huishoudens"), 5.0))
-        header.addStretch(1)
-        header.addWidget(self.search)
-
+        self.drafts_banner = self._build_drafts_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.setSpacing(10)
-        layout.addLayout(header)
-        layout.addWidget(self.stack, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.drafts_banner)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.offline_label = QLabel(self.tr("Offline — lokaal dossier"))
-        self.count_label = QLabel()
-        self.worker_label = QLabel(
-            self.tr("Medewerker: {name}").format(name=workspace.worker.display_name))
-        status = self.statusBar()
-        status.addWidget(self.offline_label)
-        status.addWidget(self._separator())
-        status.addWidget(self.count_label)
-        status.addPermanentWidget(self.worker_label)
+        self._build_menus()
+        self._build_status_bar()
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self._search_now)
-        find = QShortcut(QKeySequence("Ctrl+F"), self)
-        find.activated.connect(self.focus_search)
+        self.caseload.countChanged.connect(self.count_label.setText)
+        self.caseload.householdActivated.connect(self.open_household)
+        self.caseload.householdActivated.connect(self.householdActivated)
+        self.caseload.newIntakeRequested.connect(self.new_intake)
+        self.household.backRequested.connect(self.show_caseload)
+        self.household.zrmRequested.connect(self.score_zrm)
+        self.household.ladderRequested.connect(self._ladder_for_person)
+        self.assessments.zrmRequested.connect(self.score_zrm)
+        self.assessments.ladderRequested.connect(self._ladder_for_person)
 
-        self.refresh()
-        self.search.setFocus()
+        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
+        QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
+
+        self.caseload.refresh()
+        self._update_drafts_banner()
+        self.caseload.search.setFocus()
+
+    # --- compatibility accessors used by tests and scripts ---------------------------------
+
+    @property
+    def search(self) -> QLineEdit:
+        return self.caseload.search
+
+    @property
+    def table(self) -> QTableView:
+        return self.caseload.table
+
+    @property
+    def model(self) -> HouseholdTableModel:
+        return self.caseload.model
 
     # --- building --------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&Bestand"))
-        quit_action = QAction(self.tr("&Afsluiten"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.new_intake_action = QAction(self.tr("&Nieuwe aanmelding…"), self)
+        self.new_intake_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_intake_action.triggered.connect(self.new_intake)
+        file_menu.addAction(self.new_intake_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction(self.tr("&Afsluiten"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("B&eeld"))
+        self.caseload_action = QAction(self.tr("&Caseload"), self)
+        self.caseload_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.caseload_action.triggered.connect(self.show_caseload)
+        view_menu.addAction(self.caseload_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about_action = QAction(self.tr("&Over Wijkteam"), self)
-        about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
-        self.quit_action = quit_action
-        self.about_action = about_action
+        shortcuts = QAction(self.tr("&Sneltoetsen"), self)
+        shortcuts.setShortcut(QKeySequence("F1"))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        self.about_action = QAction(self.tr("&Over Wijkteam"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
 
-    def _configure_table(self) -> None:
-        table = self.table
-        table.setModel(self.model)
-        table.setItemDelegate(RowDelegate(table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    def _build_status_bar(self) -> None:
+        self.offline_label = QLabel(self.tr("Offline — lokaal dossier"))
+        self.count_label = QLabel()
+        self.worker_label = QLabel(
+            self.tr("Medewerker: {name}").format(name=self._workspace.worker.display_name))
+        status = self.statusBar()
+        status.addWidget(self.offline_label)
+        dot = QLabel("·")
+        status.addWidget(dot)
+        status.addWidget(self.count_label)
+        status.addPermanentWidget(self.worker_label)
 
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        row_height = table.fontMetrics().height() + 14
-        rows.setDefaultSectionSize(row_height)
+    def _build_drafts_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("draftsBanner")
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.drafts_label = QLabel()
+        self.drafts_label.setWordWrap(True)
+        self.drafts_open = QPushButton(self.tr("Aanmelding &hervatten"))
+        self.drafts_open.clicked.connect(self.new_intake)
+        row.addWidget(self.drafts_label, 1)
+        row.addWidget(self.drafts_open)
+        banner.setVisible(False)
+        return banner
 
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setMinimumHeight(row_height + 2)
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(60)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)
-        table.activated.connect(self._activate)
-
-    @staticmethod
-    def _separator() -> QLabel:
-        label = QLabel("·")
-        label.setAccessibleName("")
-        return label
-
-    # --- behaviour -------------------------------------------------------------------------
+    # --- navigation ------------------------------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        self.show_caseload()
+        self.caseload.focus_search()
 
-    def _search_now(self) -> None:
-        self._search_timer.stop()
-        self.refresh()
+    def show_caseload(self) -> None:
+        if self.pages.currentWidget() is not self.caseload:
+            self.pages.setCurrentWidget(self.caseload)
+            self.caseload.refresh()
+        self.caseload.table.setFocus()
 
-    def refresh(self) -> None:
-        """Run the current search and show its result."""
-        text = self.search.text()
-        try:
-            rows = self._service.list(text, limit=LIST_LIMIT)
-        except WijkteamError as exc:
-            log.warning("household search failed: %s", exc.code)
-            self.statusBar().showMessage(error_text(exc.code), 8000)
+    def open_household(self, household_id: str) -> None:
+        self.household.show_household(household_id)
+        self.assessments.show_household(household_id)
+        self.pages.setCurrentWidget(self.household)
+
+    def new_intake(self) -> None:
+        from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
+
+        wizard = IntakeWizard(self._workspace, self)
+        registered: list[str] = []
+        wizard.householdRegistered.connect(registered.append)
+        wizard.exec()
+        self._update_drafts_banner()
+        if registered:
+            self.caseload.reload(select_id=registered[-1])
+            self.open_household(registered[-1])
+
+    def score_zrm(self, person_id: str, household_id: str) -> None:
+        dialog = ZrmDialog(self._workspace, household_id, person_id or None, self)
+        dialog.exec()
+        self._after_assessment(household_id)
+
+    def _ladder_for_person(self, person_id: str) -> None:
+        household_id = self.household.current_household_id()
+        if not household_id:
             return
-        self.model.set_rows(rows)
-        self._update_counts(len(rows), searching=bool(text.strip()))
+        dialog = LadderDialog(self._workspace, household_id, person_id, self)
+        dialog.exec()
+        self._after_assessment(household_id)
 
-    def _update_counts(self, count: int, searching: bool) -> None:
-        if count >= LIST_LIMIT:
-            text = self.tr("Eerste {count} huishoudens — verfijn de zoekopdracht").format(
-                count=count)
-        elif count == 1:
-            text = self.tr("1 huishouden")
-        else:
-            text = self.tr("{count} huishoudens").format(count=count)
-        self.count_label.setText(text)
-        if count:
-            self.stack.setCurrentIndex(0)
+    def _after_assessment(self, household_id: str) -> None:
+        self.household.show_household(household_id)
+        self.assessments.show_household(household_id)
+        self._update_drafts_banner()
+
+    def _update_drafts_banner(self) -> None:
+        drafts = self._drafts.all()
+        intake = [d for d in drafts if d.kind == "intake"]
+        if not drafts:
+            self.drafts_banner.setVisible(False)
             return
-        if searching:
-            self.empty_hint.setText(self.tr(
-                "Controleer de spelling, of zoek op postcode en huisnummer, bijvoorbeeld "
-                "1234 AB 12."))
-        else:
-            self.empty_hint.setText(self.tr("Er staan nog geen huishoudens in dit dossier."))
-        self.stack.setCurrentIndex(1)
+        titles = ", ".join(d.title for d in drafts[:3])
+        more = len(drafts) - 3
+        text = self.tr("Er is niet-opgeslagen werk bewaard: {titles}").format(titles=titles)
+        if more > 0:
+            text += self.tr(" en nog {n}").format(n=more)
+        self.drafts_label.setText(text)
+        self.drafts_open.setVisible(bool(intake))
+        self.drafts_banner.setVisible(True)
 
-    def _activate(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.householdActivated.emit(self.model.summary(index.row()).id)
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, self.tr("Sneltoetsen"), self.tr(
+            "<table>"
+            "<tr><td><b>Ctrl+N</b></td><td>Nieuwe aanmelding</td></tr>"
+            "<tr><td><b>Ctrl+F</b></td><td>Zoeken in huishoudens</td></tr>"
+            "<tr><td><b>Ctrl+L</b>, <b>Alt+←</b></td><td>Terug naar de caseload</td></tr>"
+            "<tr><td><b>Enter</b></td><td>Geselecteerd huishouden openen</td></tr>"
+            "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Tabbladen van het huishouden</td></tr>"
+            "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
+            "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
+            "</table>"))
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(
@@ -242,14 +245,17 @@ class MainWindow(QMainWindow):
             "<p>Alle gegevens staan versleuteld op deze laptop.</p>"
         ).format(version=__version__))
 
+    # --- closing ---------------------------------------------------------------------------
+
     def close_workspace(self) -> None:
         """Close the case file once; safe to call more than once."""
         if not self._closed:
             self._closed = True
-            self._search_timer.stop()
+            self.caseload.stop()
             self._workspace.close()
             log.info("workspace closed")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.close_workspace()
         super().closeEvent(event)
+

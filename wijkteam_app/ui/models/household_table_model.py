@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,12 +21,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from wijkteam_app.domain.cases import CaseStatus
+from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
 from wijkteam_app.services.households import HouseholdSummary
+from wijkteam_app.ui import labels
 
 _CONTEXT = "HouseholdTableModel"
 _MUTED = QColor("#6b7785")
 _PENDING = QColor("#9a5b00")
+_CRISIS_COLOUR = QColor("#b42318")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -34,11 +37,12 @@ class Column(enum.IntEnum):
     NAME = 0
     ADDRESS = 1
     POSTCODE = 2
-    CITY = 3
-    WIJK = 4
-    MEMBERS = 5
-    STATUS = 6
-    UNSYNCED = 7
+    WIJK = 3
+    STATUS = 4
+    URGENCY = 5
+    NEXT_EVALUATION = 6
+    MEMBERS = 7
+    UNSYNCED = 8
 
 
 def column_title(column: Column) -> str:
@@ -46,10 +50,11 @@ def column_title(column: Column) -> str:
         Column.NAME: QCoreApplication.translate(_CONTEXT, "Naam"),
         Column.ADDRESS: QCoreApplication.translate(_CONTEXT, "Adres"),
         Column.POSTCODE: QCoreApplication.translate(_CONTEXT, "Postcode"),
-        Column.CITY: QCoreApplication.translate(_CONTEXT, "Plaats"),
         Column.WIJK: QCoreApplication.translate(_CONTEXT, "Wijk"),
-        Column.MEMBERS: QCoreApplication.translate(_CONTEXT, "Leden"),
         Column.STATUS: QCoreApplication.translate(_CONTEXT, "Status"),
+        Column.URGENCY: QCoreApplication.translate(_CONTEXT, "Urgentie"),
+        Column.NEXT_EVALUATION: QCoreApplication.translate(_CONTEXT, "Volgende evaluatie"),
+        Column.MEMBERS: QCoreApplication.translate(_CONTEXT, "Leden"),
         Column.UNSYNCED: QCoreApplication.translate(_CONTEXT, "Niet gesynchroniseerd"),
     }
     return titles[column]
@@ -57,22 +62,29 @@ def column_title(column: Column) -> str:
 
 def status_label(status: str | None) -> str:
     """Dutch label for the status of a household's most recent case."""
-    labels = {
-        CaseStatus.AANGEMELD: QCoreApplication.translate(_CONTEXT, "Aangemeld"),
-        CaseStatus.QUICKSCAN: QCoreApplication.translate(_CONTEXT, "Quickscan"),
-        CaseStatus.KEUKENTAFELGESPREK: QCoreApplication.translate(_CONTEXT, "Keukentafelgesprek"),
-        CaseStatus.PLAN: QCoreApplication.translate(_CONTEXT, "Plan"),
-        CaseStatus.UITVOERING: QCoreApplication.translate(_CONTEXT, "Uitvoering"),
-        CaseStatus.EVALUATIE: QCoreApplication.translate(_CONTEXT, "Evaluatie"),
-        CaseStatus.NAZORG: QCoreApplication.translate(_CONTEXT, "Nazorg"),
-        CaseStatus.AFGESLOTEN: QCoreApplication.translate(_CONTEXT, "Afgesloten"),
-    }
     if status is None:
         return QCoreApplication.translate(_CONTEXT, "Geen casus")
     try:
-        return labels[CaseStatus(status)]
+        return labels.status_label(CaseStatus(status))
     except ValueError:
         return status
+
+
+def urgency_text(codes: Sequence[str]) -> str:
+    parts = []
+    for code in codes:
+        try:
+            parts.append(labels.urgency_label(UrgencyCriterion(code)))
+        except ValueError:
+            parts.append(code)
+    return ", ".join(parts)
+
+
+def is_crisis(codes: Sequence[str]) -> bool:
+    return any(c in _CRISIS for c in codes)
+
+
+_CRISIS = {u.value for u in UrgencyCriterion if u.crisis_sensitive}
 
 
 def address_text(row: HouseholdSummary) -> str:
@@ -96,10 +108,13 @@ _SORT_KEYS: dict[Column, Callable[[HouseholdSummary], Any]] = {
                                _text_key(r.house_number_suffix)),
     Column.POSTCODE: lambda r: (r.postcode.replace(" ", "").upper(), r.house_number,
                                 _text_key(r.house_number_suffix)),
-    Column.CITY: lambda r: (_text_key(r.city),),
     Column.WIJK: lambda r: (_text_key(r.wijk),),
     Column.MEMBERS: lambda r: (r.members,),
     Column.STATUS: lambda r: (_STATUS_ORDER.get(r.case_status or "", len(_STATUS_ORDER)),),
+    # Crisis-sensitive first, then the number of criteria.
+    Column.URGENCY: lambda r: (0 if is_crisis(r.urgency) else 1, -len(r.urgency)),
+    Column.NEXT_EVALUATION: lambda r: (r.next_evaluation is None,
+                                       r.next_evaluation or date.max),
     Column.UNSYNCED: lambda r: (r.unsynced,),
 }
 
@@ -209,14 +224,16 @@ class HouseholdTableModel(QAbstractTableModel):
             return address_text(row)
         if column is Column.POSTCODE:
             return row.postcode
-        if column is Column.CITY:
-            return row.city
         if column is Column.WIJK:
             return row.wijk
         if column is Column.MEMBERS:
             return str(row.members)
         if column is Column.STATUS:
             return status_label(row.case_status)
+        if column is Column.URGENCY:
+            return urgency_text(row.urgency)
+        if column is Column.NEXT_EVALUATION:
+            return row.next_evaluation.strftime("%d-%m-%Y") if row.next_evaluation else ""
         return str(row.unsynced) if row.unsynced else "—"
 
     @staticmethod
@@ -230,6 +247,8 @@ class HouseholdTableModel(QAbstractTableModel):
     def _foreground(row: HouseholdSummary, column: Column) -> QColor | None:
         if column is Column.STATUS and row.case_status is None:
             return _MUTED
+        if column is Column.URGENCY and is_crisis(row.urgency):
+            return _CRISIS_COLOUR
         if column is Column.UNSYNCED:
             return _PENDING if row.unsynced else _MUTED
         return None
@@ -247,4 +266,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return QCoreApplication.translate(_CONTEXT, "Alle wijzigingen zijn verstuurd.")
         if column is Column.STATUS:
             return QCoreApplication.translate(_CONTEXT, "Status van de meest recente casus")
+        if column is Column.ADDRESS:
+            return f"{address_text(row)}, {row.postcode} {row.city}"
+        if column is Column.URGENCY and row.urgency:
+            return urgency_text(row.urgency)
         return None

@@ -1,0 +1,197 @@
+"""Search and household-open latency on a large case file, through the app's own services.
+
+    python bench/search.py [--persons 50000] [--queries 60]
+
+Builds an encrypted case file with --persons generated persons (households of 1-5), then
+measures p50/p95 of HouseholdService.caseload() per query type (name, postcode + huisnummer,
+BSN, birth date, status filter, the unfiltered first page) and the time to read one household
+page with five years of history (10 persons, 50 ZRM, 300 contacts). Targets: search p95
+<= 30 ms per query type; household page <= 100 ms. Run by hand; prints, always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import keyring  # noqa: E402
+
+from wijkteam_app.domain.cases import Case, CaseStatus, ContactKind, ContactMoment, ReferralSource  # noqa: E402
+from wijkteam_app.domain.ids import new_id  # noqa: E402
+from wijkteam_app.domain.instruments import ZRM_2017_ID, Assessment, ItemScore  # noqa: E402
+from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person  # noqa: E402
+from wijkteam_app.instruments import latest, load_definitions  # noqa: E402
+from wijkteam_app.paths import ProfilePaths  # noqa: E402
+from wijkteam_app.persistence import repositories as repo  # noqa: E402
+from wijkteam_app.persistence.casefile import utcnow  # noqa: E402
+from wijkteam_app.services.assessments import AssessmentService  # noqa: E402
+from wijkteam_app.services.demo import test_range_bsn  # noqa: E402
+from wijkteam_app.services.households import CaseloadFilter, HouseholdService  # noqa: E402
+from wijkteam_app.services.profile import KdfParams, Workspace, init_profile, unlock  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase only"  # noqa: S105 - throw-away profile in a temp dir
+SURNAMES = ["Proef", "Voorbeeld", "Demo", "Test", "Fictief", "Verzin", "Oefen", "Bedacht"]
+SUFFIXES = ["mans", "stra", "sma", "dijk", "veld", "berg", "huis", "kamp", "hof", "er"]
+FIRST = ["Anouk", "Bram", "Cor", "Dewi", "Esra", "Fenna", "Gijs", "Hatice", "Iwan", "Joke"]
+STREETS = ["Proefstraat", "Voorbeeldlaan", "Oefenweg", "Denkbeeldhof", "Verzonnenkade"]
+
+
+def memory_keyring() -> None:
+    path = ROOT / "tests" / "helpers" / "memory_keyring.py"
+    spec = importlib.util.spec_from_file_location("memory_keyring", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    keyring.set_keyring(module.MemoryKeyring())
+
+
+def surname(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(SUFFIXES) + str(rng.randint(1, 400))
+
+
+def build(ws: Workspace, persons: int, rng: random.Random) -> dict[str, list[str]]:
+    """Bulk-fill through the repositories in large saves (fast), like a full sync would."""
+    samples: dict[str, list[str]] = {"name": [], "postcode": [], "bsn": [], "birth": []}
+    used: set[str] = set()
+    made = 0
+    today = ws.today()
+    batch = 500
+    while made < persons:
+        with ws.casefile.save(ws.actor_id, "bench.vullen", "bench") as ctx:
+            for _ in range(batch):
+                if made >= persons:
+                    break
+                last = surname(rng)
+                letters = rng.choice("ABCDEFGHJKLMN") + rng.choice("PRSTVWXZ")
+                postcode = f"{rng.randint(1000, 9999)} {letters}"
+                number = rng.randint(1, 300)
+                h = Household(new_id(), f"Huishouden {last}",
+                              Address(rng.choice(STREETS), number, "", postcode, "Voorbeeldstad"),
+                              rng.choice(["Noord", "Oost", "Centrum", "De Weide"]))
+                repo.save_household(ctx.session, h, utcnow())
+                ctx.session.flush()
+                for _m in range(rng.randint(1, 5)):
+                    birth = today - timedelta(days=rng.randint(365, 365 * 90))
+                    # The test range has ~9,090 valid numbers: give one to about 1 in 8.
+                    bsn = test_range_bsn(rng, used) if rng.random() < 0.12 else ""
+                    repo.save_person(ctx.session, Person(
+                        new_id(), h.id, rng.choice(FIRST), last, HouseholdRole.HUISGENOOT,
+                        birth_date=birth, bsn=bsn))
+                    made += 1
+                    if rng.random() < 0.01:
+                        if bsn:
+                            samples["bsn"].append(bsn)
+                        samples["birth"].append(birth.strftime("%d-%m-%Y"))
+                repo.save_case(ctx.session, Case(
+                    new_id(), h.id, ws.team.id, ws.worker.id, rng.choice(list(CaseStatus)[:-1]),
+                    ReferralSource.INWONER, today - timedelta(days=rng.randint(1, 700))))
+                if rng.random() < 0.02:
+                    samples["name"].append(last)
+                    samples["postcode"].append(f"{postcode} {number}")
+    return samples
+
+
+def history_household(ws: Workspace, rng: random.Random) -> str:
+    """10 persons, 50 ZRM assessments, 300 contact moments: five years of a heavy case."""
+    today = ws.today()
+    h = Household(new_id(), "Huishouden Zwaarbelast",
+                  Address("Proefstraat", 1, "", "1234 AB", "Voorbeeldstad"), "Noord")
+    members = [Person(new_id(), h.id, FIRST[i % 10], "Zwaarbelast", HouseholdRole.HUISGENOOT,
+                      birth_date=date(1970 + i, 1, 1)) for i in range(10)]
+    service = HouseholdService(ws)
+    service.create(h, members)
+    case = Case(new_id(), h.id, ws.team.id, ws.worker.id, CaseStatus.UITVOERING,
+                ReferralSource.HUISARTS, today - timedelta(days=5 * 365))
+    service.save_case(case)
+    with ws.casefile.save(ws.actor_id, "bench.contacten", "bench") as ctx:
+        for i in range(300):
+            repo.save_contact(ctx.session, ContactMoment(
+                new_id(), case.id, today - timedelta(days=i * 6), 45, ContactKind.HUISBEZOEK,
+                ws.worker.id, "hoofdbewoner", "Gesprek (benchmark)."), h.id)
+    assessments = AssessmentService(ws)
+    zrm = latest(load_definitions(), ZRM_2017_ID)
+    for i in range(50):
+        person = members[i % 10]
+        assessments.record(Assessment(
+            new_id(), zrm.id, zrm.version, today - timedelta(days=i * 36), ws.worker.id,
+            tuple(ItemScore(item.code, rng.randint(1, 5)) for item in zrm.items),
+            person_id=person.id))
+    return h.id
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    memory_keyring()
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = ProfilePaths(Path(tmp) / "p")
+        init_profile(paths, PASSPHRASE, kdf=KdfParams(1, 1024, 1))
+        ws = unlock(paths, PASSPHRASE)
+        start = time.perf_counter()
+        samples = build(ws, args.persons, rng)
+        heavy = history_household(ws, rng)
+        print(f"Opgebouwd: {args.persons} personen in {time.perf_counter() - start:.1f} s "
+              f"(versleuteld dossier, in-memory keyring)")
+        service = HouseholdService(ws)
+        mine = ws.worker.id
+        kinds: dict[str, Callable[[str], CaseloadFilter]] = {
+            "naam": lambda q: CaseloadFilter(text=q, worker_id=mine),
+            "postcode + huisnummer": lambda q: CaseloadFilter(text=q, worker_id=mine),
+            "BSN": lambda q: CaseloadFilter(text=q, worker_id=mine),
+            "geboortedatum": lambda q: CaseloadFilter(text=q, worker_id=mine),
+            "filter status (geen tekst)": lambda _q: CaseloadFilter(status="uitvoering",
+                                                                     worker_id=mine),
+            "eerste pagina (geen filter)": lambda _q: CaseloadFilter(worker_id=mine),
+        }
+        pools = {"naam": samples["name"], "postcode + huisnummer": samples["postcode"],
+                 "BSN": samples["bsn"], "geboortedatum": samples["birth"]}
+        print(f"\n{'zoekopdracht':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
+        for kind, make in kinds.items():
+            pool = pools.get(kind) or [""]
+            service.caseload(make(pool[0]))  # warm the page cache
+            times = []
+            for i in range(args.queries):
+                q = pool[i % len(pool)]
+                times += timed(lambda q=q, make=make: service.caseload(make(q)), 1)
+            verdict = "PASS" if p95(times) <= 30 else "MISS"
+            print(f"{kind:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
+                  f"{'<= 30':>8} {verdict}")
+        service.page(heavy)
+        page_times = timed(lambda: service.page(heavy), 30)
+        verdict = "PASS" if p95(page_times) <= 100 else "MISS"
+        print(f"\n{'huishouden openen (5 jaar)':32} {statistics.median(page_times):8.1f} "
+              f"{p95(page_times):8.1f} {'<= 100':>8} {verdict}")
+        ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

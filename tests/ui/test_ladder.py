@@ -1,0 +1,124 @@
+"""The participatieladder form, driven by keys and clicks, and its place in the history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.factories import household, person
+from wijkteam_app.domain.instruments import LADDER_ITEM_CODE, PARTICIPATIELADDER_ID
+from wijkteam_app.domain.people import Person
+from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.drafts import DraftService
+from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.forms.ladder_form import LadderDialog, draft_key
+from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def member(workspace: Workspace) -> Person:
+    home = household("Familie Trede")
+    adult = person(home.id, "Sanne", birth=date(1979, 9, 12))
+    HouseholdService(workspace).create(home, [adult])
+    return adult
+
+
+def open_dialog(qtbot: QtBot, workspace: Workspace, member: Person) -> LadderDialog:
+    dialog = LadderDialog(workspace, member.household_id, member.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def test_ladder_entry_saved_by_keyboard_and_shown_in_history(
+        qtbot: QtBot, workspace: Workspace, member: Person) -> None:
+    dialog = open_dialog(qtbot, workspace, member)
+    assert dialog.windowTitle() == "Participatieladder — Sanne Proefmans"
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.current)
+
+    qtbot.keyClick(dialog.current, Qt.Key.Key_2)
+    assert dialog.current.score() == 2
+    qtbot.keyClick(dialog.current, Qt.Key.Key_Up)  # one rung higher
+    assert dialog.current.score() == 3
+    qtbot.keyClick(dialog.current, Qt.Key.Key_Right)  # to the potential column
+    assert dialog.focusWidget() is dialog.potential
+    qtbot.keyClick(dialog.potential, Qt.Key.Key_5)
+    horizon = workspace.today() + timedelta(days=180)
+    qtbot.keyClicks(dialog.horizon, horizon.strftime("%d-%m-%Y"))
+    qtbot.keyClicks(dialog.notes, "Vrijwilligerswerk bij de buurtkamer lijkt haalbaar.")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.result() == LadderDialog.DialogCode.Accepted
+    history = AssessmentService(workspace).history(person_id=member.id)
+    assert len(history) == 1
+    stored = history[0]
+    assert stored.definition_id == PARTICIPATIELADDER_ID
+    entry = stored.score_for(LADDER_ITEM_CODE)
+    assert entry is not None
+    assert (entry.score, entry.target_score) == (3, 5)
+    assert stored.target_date == horizon
+    assert stored.notes.startswith("Vrijwilligerswerk")
+
+    panel = AssessmentsPanel(workspace)
+    qtbot.addWidget(panel)
+    panel.show_household(member.household_id)
+    panel.select_subject(member.id)
+    assert panel.model.rowCount() == 1
+    assert panel.model.row(0).instrument == "Participatieladder 2008"
+    assert panel.model.row(0).summary.startswith("Trede 3")
+    assert "haalbaar: 5" in panel.model.row(0).summary
+    assert [(p.value, p.target) for p in panel.ladder_chart.points] == [(3, 5)]
+    assert "haalbaar 5" in panel.ladder_chart.accessibleDescription()
+
+
+def test_missing_rung_is_shown_at_the_field_and_nothing_is_stored(
+        qtbot: QtBot, workspace: Workspace, member: Person) -> None:
+    dialog = open_dialog(qtbot, workspace, member)
+    qtbot.keyClick(dialog.potential, Qt.Key.Key_4)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.current_error.text() == "Kies de huidige trede."
+    assert dialog.focusWidget() is dialog.current
+    assert AssessmentService(workspace).history(person_id=member.id) == []
+
+    qtbot.keyClicks(dialog.horizon, workspace.today().strftime("%d-%m-%Y"))
+    qtbot.keyClick(dialog.current, Qt.Key.Key_1)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.horizon_error.text() == "Kies een horizon na de meetdatum."
+    assert AssessmentService(workspace).history(person_id=member.id) == []
+
+
+def test_potential_can_stay_open(qtbot: QtBot, workspace: Workspace,
+                                 member: Person) -> None:
+    dialog = open_dialog(qtbot, workspace, member)
+    qtbot.keyClick(dialog.current, Qt.Key.Key_6)
+    qtbot.keyClick(dialog.potential, Qt.Key.Key_N)
+    assert dialog.potential.is_answered() and dialog.potential.score() is None
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    entry = AssessmentService(workspace).history(person_id=member.id)[0].items[0]
+    assert (entry.score, entry.target_score) == (6, None)
+
+
+def test_ladder_draft_offered_back(qtbot: QtBot, workspace: Workspace,
+                                   member: Person) -> None:
+    dialog = open_dialog(qtbot, workspace, member)
+    qtbot.keyClick(dialog.current, Qt.Key.Key_4)
+    qtbot.keyClick(dialog.current, Qt.Key.Key_Escape)
+    assert DraftService(workspace).get(draft_key(member.id)) is not None
+
+    again = open_dialog(qtbot, workspace, member)
+    assert again.draft_offer.isVisible()
+    qtbot.mouseClick(again.draft_offer.yes_button, Qt.MouseButton.LeftButton)
+    assert again.current.score() == 4
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert DraftService(workspace).get(draft_key(member.id)) is None
+    assert len(AssessmentService(workspace).history(person_id=member.id)) == 1

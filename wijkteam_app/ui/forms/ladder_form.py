@@ -1,0 +1,388 @@
+"""The participatieladder form: date, current rung, potential rung with its horizon, notes.
+
+Generated from the ladder's `InstrumentDefinition` (its single item and its levels). The two
+rung pickers stand side by side like ladders, highest rung on top. Keyboard: a digit chooses
+the rung of the picker with the focus, Up/Down step a rung, Left/Right switch between current
+and potential, 0 or N clears the potential ("nog niet bepaald"). Ctrl+S saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wijkteam_app.domain.ids import new_id
+from wijkteam_app.domain.instruments import (
+    PARTICIPATIELADDER_ID,
+    Assessment,
+    InstrumentDefinition,
+    InstrumentKind,
+    ItemScore,
+    Subject,
+    validate_assessment,
+    version_key,
+)
+from wijkteam_app.domain.validation import ErrorCode, FieldError, ValidationFailed
+from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.drafts import DraftService
+from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.drafts import DraftKeeper
+from wijkteam_app.ui.form_drafts import DraftOfferBar
+from wijkteam_app.ui.forms.common import (
+    FORM_STYLE,
+    ScorePicker,
+    definition_label,
+    load_subject,
+    plain_button,
+)
+from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
+from wijkteam_app.ui.widgets.fields import DateField, FieldErrors, malformed_date_message
+
+DRAFT_KIND = "ladder"
+
+
+def draft_key(person_id: str) -> str:
+    return f"ladder:{person_id}:nieuw"
+
+
+def ladder_definition(
+        definitions: Mapping[tuple[str, str], InstrumentDefinition],
+) -> InstrumentDefinition | None:
+    """The latest installed person ladder (the participatieladder when installed)."""
+    ladders = [d for d in definitions.values()
+               if d.kind is InstrumentKind.LADDER and d.subject is Subject.PERSON]
+    preferred = [d for d in ladders if d.id == PARTICIPATIELADDER_ID] or ladders
+    if not preferred:
+        return None
+    return max(preferred, key=lambda d: version_key(d.version))
+
+
+class LadderDialog(QDialog):
+    """Record a rung on the participatieladder for one person."""
+
+    saved = Signal(object)  # the recorded Assessment
+
+    def __init__(self, workspace: Workspace, household_id: str, person_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._service = AssessmentService(workspace)
+        self._drafts = DraftService(workspace)
+        self._subject = load_subject(workspace, household_id, person_id)
+        person = self._subject.person
+        assert person is not None
+        self._person = person
+        self._new_id = new_id()
+        self._loading = False
+        self._dirty = False
+        self._offered: dict[str, Any] | None = None
+        self.saved_assessment: Assessment | None = None
+        self.definition = ladder_definition(self._service.definitions)
+        self.errors = FieldErrors()
+        self.setStyleSheet(FORM_STYLE)
+        self._build()
+        self.keeper = DraftKeeper(self._drafts, draft_key(person.id), DRAFT_KIND,
+                                  self.tr("Participatieladder (niet opgeslagen)"),
+                                  self.draft_payload, self)
+        self._loading = True
+        self.assessed_on.set_value(workspace.today())
+        self._loading = False
+        self._update_header()
+        draft = self._drafts.get(draft_key(person.id))
+        if draft is not None:
+            self._offered = draft.payload
+            self.draft_offer.offer(draft.updated_at)
+        else:
+            self.current.setFocus()
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        defn = self.definition
+        self.title = heading_label("")
+        self.subtitle = muted_label("")
+        self.draft_offer = DraftOfferBar()
+        self.draft_offer.restoreChosen.connect(self._restore_offered)
+        self.draft_offer.discardChosen.connect(self._discard_offered)
+
+        self.assessed_on = DateField()
+        self.assessed_on.setAccessibleName(self.tr("Meetdatum"))
+        self.assessed_on.setMaximumWidth(150)
+        self.date_error = ErrorLabel()
+        self.horizon = DateField()
+        self.horizon.setAccessibleName(self.tr("Horizon: haalbaar vóór"))
+        self.horizon.setToolTip(self.tr(
+            "De datum waarvóór de haalbare trede bereikt kan worden (de afgesproken periode)."))
+        self.horizon.setMaximumWidth(150)
+        self.horizon_error = ErrorLabel()
+
+        dates = QGridLayout()
+        dates.setHorizontalSpacing(10)
+        dates.setVerticalSpacing(2)
+        for column, (caption, field, error) in enumerate((
+                (self.tr("&Meetdatum"), self.assessed_on, self.date_error),
+                (self.tr("&Horizon (haalbaar vóór)"), self.horizon, self.horizon_error))):
+            label = QLabel(caption)
+            label.setBuddy(field)
+            dates.addWidget(label, 0, column)
+            dates.addWidget(field, 1, column)
+            dates.addWidget(error, 2, column)
+        dates.setColumnStretch(2, 1)
+
+        self.guidance = QLabel(defn.guidance if defn else "")
+        self.guidance.setWordWrap(True)
+        keys = muted_label(self.tr(
+            "Toetsen: 1-6 kiest de trede van de kolom met de focus, ↑/↓ een trede hoger of "
+            "lager, ←/→ wisselt tussen huidige en haalbare trede, 0 of N = haalbare trede nog "
+            "niet bepaald. Ctrl+S slaat op."))
+        guidance_box = QFrame()
+        guidance_box.setObjectName("guidance")
+        guidance_layout = QVBoxLayout(guidance_box)
+        guidance_layout.setContentsMargins(10, 6, 10, 6)
+        guidance_layout.setSpacing(2)
+        guidance_layout.addWidget(self.guidance)
+        guidance_layout.addWidget(keys)
+
+        levels = defn.levels if defn else ()
+        tips = dict(defn.items[0].level_texts) if defn else {}
+        self.current = ScorePicker(levels, self.tr("Huidige trede"), vertical=True,
+                                   level_tips=tips)
+        self.potential = ScorePicker(
+            levels, self.tr("Haalbare trede (potentie)"), none_text=self.tr("Nog niet bepaald"),
+            none_tip=self.tr("De haalbare trede is nog niet besproken (toets 0 of N)."),
+            vertical=True, level_tips=tips)
+        self.current_error = ErrorLabel()
+        self.potential_error = ErrorLabel()
+        pickers = QHBoxLayout()
+        pickers.setSpacing(24)
+        for caption, picker, error in (
+                (self.tr("&Huidige trede"), self.current, self.current_error),
+                (self.tr("Haalbare &trede (potentie)"), self.potential, self.potential_error)):
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            label = QLabel(f"<b>{caption}</b>")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setBuddy(picker)
+            box.addWidget(label)
+            box.addWidget(picker)
+            box.addWidget(error)
+            box.addStretch(1)
+            pickers.addLayout(box, 1)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName(self.tr("Notities"))
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        notes_label = QLabel(self.tr("&Notities"))
+        notes_label.setBuddy(self.notes)
+        self.notes_error = ErrorLabel()
+        self.general_error = ErrorLabel()
+        if defn is None:
+            self.general_error.show_message(self.tr(
+                "De participatieladder is op deze laptop niet geïnstalleerd."))
+
+        self.save_button = plain_button(self.tr("Op&slaan"), self.tr("Opslaan"))
+        self.save_button.setToolTip(self.tr("Opslaan (Ctrl+S)"))
+        self.save_button.setEnabled(defn is not None)
+        self.cancel_button = plain_button(self.tr("Annuleren"))
+        self.cancel_button.setToolTip(self.tr(
+            "Sluiten zonder op te slaan; wat u invulde blijft bewaard als concept."))
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 12)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.draft_offer)
+        layout.addLayout(dates)
+        layout.addWidget(guidance_box)
+        layout.addSpacing(4)
+        layout.addLayout(pickers)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.notes_error)
+        layout.addWidget(self.general_error)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(720)
+        layout.activate()
+        self.resize(760, layout.totalHeightForWidth(760))
+
+        self.errors.register("assessed_on", self.assessed_on, self.date_error)
+        self.errors.register("target_date", self.horizon, self.horizon_error)
+        self.errors.register("notes", self.notes, self.notes_error)
+        if defn is not None:
+            code = defn.items[0].code
+            self.errors.register(f"items.{code}", self.current, self.current_error)
+            self.errors.register(f"items.{code}.target_score", self.potential,
+                                 self.potential_error)
+
+        for first, second in ((self.assessed_on, self.horizon), (self.horizon, self.current),
+                              (self.current, self.potential), (self.potential, self.notes),
+                              (self.notes, self.cancel_button),
+                              (self.cancel_button, self.save_button)):
+            QWidget.setTabOrder(first, second)
+
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        self.current.committed.connect(lambda: self.potential.setFocus())
+        self.current.moveRequested.connect(lambda _step: self.potential.setFocus())
+        self.potential.moveRequested.connect(lambda _step: self.current.setFocus())
+        for picker in (self.current, self.potential):
+            picker.scoreChanged.connect(self._changed)
+        self.assessed_on.dateChanged.connect(self._date_changed)
+        self.horizon.dateChanged.connect(self._changed)
+        self.notes.textChanged.connect(self._changed)
+
+    def _update_header(self) -> None:
+        day = self.assessed_on.value() or self._ws.today()
+        age = self._person.age_on(day)
+        title = self.tr("Participatieladder — {name}").format(name=self._person.full_name)
+        detail = definition_label(self.definition) if self.definition else ""
+        if age is not None:
+            detail += " · " + self.tr("{age} jaar op de meetdatum").format(age=age)
+        self.title.setText(title)
+        self.subtitle.setText(detail)
+        self.setWindowTitle(title)
+
+    # --- drafts ----------------------------------------------------------------------------
+
+    def draft_payload(self) -> dict[str, Any]:
+        return {
+            "assessed_on": self.assessed_on.text(),
+            "target_date": self.horizon.text(),
+            "rung": self.current.score() if self.current.is_answered() else "",
+            "potential": self.potential.score() if self.potential.is_answered() else "",
+            "notes": self.notes.toPlainText(),
+            "household_id": self._subject.household.id,  # so a draft list can reopen the form
+            "person_id": self._person.id,
+        }
+
+    def _restore_offered(self) -> None:
+        payload, self._offered = self._offered, None
+        if payload is not None:
+            self._loading = True
+            try:
+                self.assessed_on.setText(str(payload.get("assessed_on", "")))
+                self.horizon.setText(str(payload.get("target_date", "")))
+                self.notes.setPlainText(str(payload.get("notes", "")))
+                for picker, key in ((self.current, "rung"), (self.potential, "potential")):
+                    value = payload.get(key, "")
+                    try:
+                        if value is None or isinstance(value, int):
+                            picker.set_score(value)
+                        else:
+                            picker.clear()
+                    except ValueError:
+                        picker.clear()
+            finally:
+                self._loading = False
+            self._update_header()
+        self._dirty = False
+        self.current.setFocus()
+
+    def _discard_offered(self) -> None:
+        self._offered = None
+        self._drafts.discard(self.keeper.key)
+        if self._dirty:
+            self.keeper.touch()
+        self.current.setFocus()
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        if self._offered is None:
+            self.keeper.touch()
+
+    def _date_changed(self) -> None:
+        if not self._loading:
+            self._update_header()
+        self._changed()
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def build_assessment(self, assessed_on: date) -> Assessment:
+        assert self.definition is not None
+        code = self.definition.items[0].code
+        items = ((ItemScore(code, self.current.score(), self.potential.score()),)
+                 if self.current.is_answered() else ())
+        return Assessment(
+            id=self._new_id,
+            definition_id=self.definition.id,
+            definition_version=self.definition.version,
+            assessed_on=assessed_on,
+            assessor_id=self._ws.worker.id,
+            items=items,
+            person_id=self._person.id,
+            target_date=self.horizon.value(),
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def save(self) -> bool:
+        if self.definition is None:
+            return False
+        extra: dict[str, str] = {}
+        errors: list[FieldError] = []
+        day = self.assessed_on.value()
+        if self.assessed_on.is_malformed():
+            extra["assessed_on"] = malformed_date_message()
+        elif day is None:
+            errors.append(FieldError("assessed_on", ErrorCode.REQUIRED))
+        if self.horizon.is_malformed():
+            extra["target_date"] = malformed_date_message()
+        assessment = self.build_assessment(day or self._ws.today())
+        found = validate_assessment(self.definition, assessment, self._ws.today())
+        if day is None:
+            found = [e for e in found if e.field not in ("assessed_on", "target_date")]
+        errors += found
+        if not errors and not extra:
+            try:
+                self._service.record(assessment)
+            except ValidationFailed as failed:
+                errors = failed.errors
+            else:
+                self.keeper.discard()
+                self.saved_assessment = assessment
+                self.saved.emit(assessment)
+                self.accept()
+                return True
+        code = self.definition.items[0].code
+        for error in list(errors):
+            if error.field == f"items.{code}" and error.code is ErrorCode.REQUIRED:
+                errors.remove(error)
+                extra[error.field] = self.tr("Kies de huidige trede.")
+            elif error.field == "target_date" and error.code is ErrorCode.DATE_ORDER:
+                errors.remove(error)
+                extra["target_date"] = self.tr("Kies een horizon na de meetdatum.")
+        if self.errors.show(errors, extra):
+            self.general_error.show_message(error_text("error"))
+        else:
+            self.general_error.clear_message()
+        return False
+
+    def done(self, result: int) -> None:
+        if (result != QDialog.DialogCode.Accepted and self._dirty and self._offered is None
+                and self.definition is not None):
+            self.keeper.flush()  # closing without saving keeps what was typed as a draft
+        super().done(result)

@@ -1,0 +1,275 @@
+"""The caseload: my households (or all in this case file), searchable and filterable.
+
+Search runs in SQL after a short pause in typing; sorting is done by the model itself
+(no proxy model), so the list stays quick with tens of thousands of persons.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
+from wijkteam_app.errors import WijkteamError
+from wijkteam_app.services.households import CaseloadFilter, HouseholdService, HouseholdSummary
+from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui import labels
+from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
+from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 200
+LIST_LIMIT = 500
+
+_COLUMN_WIDTHS = {
+    Column.ADDRESS: 190,
+    Column.POSTCODE: 84,
+    Column.WIJK: 90,
+    Column.STATUS: 150,
+    Column.URGENCY: 170,
+    Column.NEXT_EVALUATION: 140,
+    Column.MEMBERS: 62,
+    Column.UNSYNCED: 120,
+}
+
+
+class CaseloadPage(QWidget):
+    householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
+    newIntakeRequested = Signal()  # noqa: N815
+    countChanged = Signal(str)  # noqa: N815
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._service = HouseholdService(workspace)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            self.tr("Zoek op naam, postcode + huisnummer, BSN of geboortedatum"))
+        self.search.setAccessibleName(self.tr("Zoeken in huishoudens"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(420)
+        self.search.setMinimumHeight(32)
+
+        self.scope = self._combo(self.tr("Welke huishoudens"))
+        self.scope.addItem(self.tr("Mijn caseload"), "mine")
+        self.scope.addItem(self.tr("Alle huishoudens in dit dossier"), "all")
+        self.status = self._combo(self.tr("Filter op status"))
+        self.status.addItem(self.tr("Alle statussen"), None)
+        for status in CaseStatus:
+            self.status.addItem(labels.status_label(status), status.value)
+        self.wijk = self._combo(self.tr("Filter op wijk"))
+        self.urgency = self._combo(self.tr("Filter op urgentie"))
+        self.urgency.addItem(self.tr("Alle urgenties"), None)
+        for criterion in UrgencyCriterion:
+            self.urgency.addItem(labels.urgency_label(criterion), criterion.value)
+        self._fill_wijken()
+
+        self.new_intake = QPushButton(self.tr("&Nieuwe aanmelding"))
+        self.new_intake.setToolTip(self.tr("Een nieuw huishouden aanmelden (Ctrl+N)"))
+        self.new_intake.clicked.connect(self.newIntakeRequested)
+
+        self.model = HouseholdTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Huishoudens"))
+        self._configure_table()
+
+        self.empty_title = QLabel(self.tr("Geen huishoudens gevonden."))
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.empty_title.font()
+        font.setPointSizeF(font.pointSizeF() + 2)
+        self.empty_title.setFont(font)
+        self.empty_hint = muted_label("")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty = QFrame()
+        empty.setObjectName("emptyState")
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(2)
+        empty_layout.addWidget(self.empty_title)
+        empty_layout.addWidget(self.empty_hint)
+        empty_layout.addStretch(3)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(empty)
+
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(heading_label(self.tr("Huishoudens"), 5.0))
+        header.addStretch(1)
+        header.addWidget(self.search)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for widget in (self.scope, self.status, self.wijk, self.urgency):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.new_intake)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addLayout(filters)
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._search_now)
+        for combo in (self.scope, self.status, self.wijk, self.urgency):
+            combo.currentIndexChanged.connect(self._search_now)
+        self.setTabOrder(self.search, self.scope)
+        self.setTabOrder(self.scope, self.status)
+        self.setTabOrder(self.status, self.wijk)
+        self.setTabOrder(self.wijk, self.urgency)
+        self.setTabOrder(self.urgency, self.new_intake)
+        self.setTabOrder(self.new_intake, self.table)
+        self.refresh()
+
+    # --- building --------------------------------------------------------------------------
+
+    def _combo(self, accessible: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(accessible)
+        combo.setToolTip(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _fill_wijken(self) -> None:
+        current = self.wijk.currentData()
+        self.wijk.blockSignals(True)
+        self.wijk.clear()
+        self.wijk.addItem(self.tr("Alle wijken"), None)
+        for name in sorted(set(self._service.wijken()) | set(self._workspace.team.wijken)):
+            self.wijk.addItem(name, name)
+        index = self.wijk.findData(current)
+        self.wijk.setCurrentIndex(max(index, 0))
+        self.wijk.blockSignals(False)
+
+    def _configure_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setItemDelegate(RowDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        row_height = table.fontMetrics().height() + 14
+        rows.setDefaultSectionSize(row_height)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setMinimumHeight(row_height + 2)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(56)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.activated.connect(self._activate)
+
+    # --- behaviour -------------------------------------------------------------------------
+
+    def current_filter(self) -> CaseloadFilter:
+        mine = self.scope.currentData() == "mine"
+        return CaseloadFilter(
+            text=self.search.text(),
+            worker_id=self._workspace.worker.id if mine else None,
+            status=self.status.currentData(),
+            wijk=self.wijk.currentData(),
+            urgency=self.urgency.currentData(),
+            limit=LIST_LIMIT,
+        )
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self.refresh()
+
+    def refresh(self) -> None:
+        flt = self.current_filter()
+        try:
+            rows = self._service.caseload(flt)
+        except WijkteamError as exc:
+            log.warning("caseload query failed: %s", exc.code)
+            self.countChanged.emit(error_text(exc.code))
+            return
+        self.model.set_rows(rows)
+        self._show_counts(rows, filtered=bool(flt.text.strip()) or any(
+            (flt.status, flt.wijk, flt.urgency)))
+
+    def reload(self, select_id: str | None = None) -> None:
+        """After a save elsewhere: refresh the wijk list and rows, optionally select one."""
+        self._fill_wijken()
+        self.refresh()
+        if select_id:
+            self.select(select_id)
+
+    def select(self, household_id: str) -> None:
+        for row, summary in enumerate(self.model.rows()):
+            if summary.id == household_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return
+
+    def _show_counts(self, rows: list[HouseholdSummary], filtered: bool) -> None:
+        count = len(rows)
+        if count >= LIST_LIMIT:
+            text = self.tr("Eerste {count} huishoudens — verfijn de zoekopdracht").format(
+                count=count)
+        elif count == 1:
+            text = self.tr("1 huishouden")
+        else:
+            text = self.tr("{count} huishoudens").format(count=count)
+        self.countChanged.emit(text)
+        if count:
+            self.stack.setCurrentIndex(0)
+            return
+        if filtered:
+            self.empty_hint.setText(self.tr(
+                "Controleer de spelling of de filters, of zoek op postcode en huisnummer, "
+                "bijvoorbeeld 1234 AB 12."))
+        else:
+            self.empty_hint.setText(self.tr(
+                "Er staan nog geen huishoudens in uw caseload. Kies ‘Nieuwe aanmelding’ "
+                "(Ctrl+N) om er een toe te voegen."))
+        self.stack.setCurrentIndex(1)
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.householdActivated.emit(self.model.summary(index.row()).id)
+
+    def stop(self) -> None:
+        self._search_timer.stop()

@@ -1,0 +1,193 @@
+"""Push, pull, households in scope, and conflicts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from wijkteam_app.sync.protocol import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    ChangeSetResult,
+    Conflict,
+    ConflictList,
+    ConflictSide,
+    HouseholdList,
+    HouseholdRecords,
+    HouseholdSummary,
+    PullResponse,
+    PushError,
+    PushRequest,
+    PushResponse,
+    ResolveRequest,
+    ResolveResponse,
+)
+from wijkteam_server.api.auth import _check_protocol
+from wijkteam_server.api.deps import (
+    AUTH_ERRORS,
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    CallerDep,
+    EngineDep,
+    SettingsDep,
+    _doc,
+)
+from wijkteam_server.db import read_session, write_session
+from wijkteam_server.errors import MESSAGES, ApiError, not_found
+from wijkteam_server.feed import _snapshot, pull_page
+from wijkteam_server.models import ChangeLog, EntityRow, HouseholdAccess
+from wijkteam_server.models import Conflict as ConflictRow
+from wijkteam_server.scope import in_scope, principals
+from wijkteam_server.sync_engine import SequenceProblem, process_changeset, resolve_conflict
+
+router = APIRouter(tags=["sync"])
+
+IdPath = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+@router.post(
+    "/sync/push", response_model=PushResponse,
+    responses={**AUTH_ERRORS, **FORBIDDEN, 400: _doc("Unsupported protocol version."),
+               409: {"model": PushError, "description": "Sequence gap or reuse."}},
+    summary="Send the outbox, oldest first",
+)
+def push(body: PushRequest, caller: CallerDep, settings: SettingsDep,
+         engine: EngineDep) -> PushResponse | JSONResponse:
+    """Applies the change-sets in order, each in its own transaction. A change-set id seen
+    before is answered as ``duplicate`` with its original verdict; a ``device_seq`` that is not
+    exactly the last accepted + 1 stops the push with 409 and ``expected_seq``."""
+    _check_protocol(body.protocol)
+    if body.device_id != caller.device.id:
+        raise ApiError(403, "wrong_device")
+    grace = timedelta(days=settings.scope_grace_days)
+    results: list[ChangeSetResult] = []
+    last_seq = caller.device.last_seq
+    for changeset in body.changesets:
+        try:
+            with write_session(engine) as session:
+                user, device = caller.load(session)
+                result = process_changeset(session, user.id, device.id, changeset, grace)
+                last_seq = device.last_seq
+        except SequenceProblem as problem:
+            error = PushError(code=problem.code, message=MESSAGES[problem.code],
+                              expected_seq=problem.expected, results=results,
+                              last_device_seq=problem.expected - 1)
+            return JSONResponse(error.model_dump(mode="json"), status_code=409)
+        results.append(result)
+    return PushResponse(results=results, last_device_seq=last_seq)
+
+
+@router.get("/sync/pull", response_model=PullResponse, responses=AUTH_ERRORS,
+            summary="The ordered change feed of my scope, after a cursor")
+def pull(caller: CallerDep, engine: EngineDep,
+         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+         ) -> PullResponse:
+    """Start with cursor 0. Store ``next_cursor`` once the page is applied; repeat while
+    ``has_more``. Households entering the scope arrive as snapshots, households leaving it
+    are listed in ``removed_households``."""
+    with write_session(engine) as session:
+        user, device = caller.load(session)
+        return pull_page(session, user, device, cursor, limit)
+
+
+@router.get("/households", response_model=HouseholdList, responses=AUTH_ERRORS,
+            summary="Households in my scope")
+def households(caller: CallerDep, engine: EngineDep) -> HouseholdList:
+    held = principals(caller.user)
+    if not held:
+        return HouseholdList(households=[])
+    with read_session(engine) as session:
+        rows = session.scalars(
+            select(EntityRow).where(
+                EntityRow.entity == "household",
+                EntityRow.entity_id.in_(
+                    select(HouseholdAccess.household_id)
+                    .where(HouseholdAccess.principal.in_(held))
+                ),
+            ).order_by(EntityRow.entity_id)
+        ).all()
+        return HouseholdList(households=[
+            HouseholdSummary(id=r.entity_id, name=str(r.data.get("name", "")),
+                             version=r.version, deleted=r.deleted)
+            for r in rows
+        ])
+
+
+@router.get("/households/{household_id}", response_model=HouseholdRecords,
+            responses={**AUTH_ERRORS, **NOT_FOUND}, summary="Every record of one household")
+def household(household_id: IdPath, caller: CallerDep, engine: EngineDep) -> HouseholdRecords:
+    with read_session(engine) as session:
+        if not in_scope(session, caller.user, household_id):
+            raise not_found()
+        seq = session.scalar(select(ChangeLog.server_seq).order_by(
+            ChangeLog.server_seq.desc()).limit(1)) or 0
+        rows = list(session.scalars(select(EntityRow).where(
+            EntityRow.household_id == household_id)))
+        return HouseholdRecords(household_id=household_id, items=_snapshot(session, seq, rows))
+
+
+def conflict_model(row: ConflictRow) -> Conflict:
+    return Conflict(
+        id=row.id, entity=row.entity,  # type: ignore[arg-type]
+        entity_id=row.entity_id, household_id=row.household_id, field=row.field,
+        kind=row.kind,  # type: ignore[arg-type]
+        base=row.base_value,
+        mine=ConflictSide(value=row.mine_value, actor_id=row.mine_actor_id,
+                          device_id=row.mine_device_id, at=row.mine_at,
+                          changeset_id=row.mine_changeset_id),
+        theirs=ConflictSide(value=row.theirs_value, actor_id=row.theirs_actor_id,
+                            device_id=row.theirs_device_id, at=row.theirs_at),
+        status=row.status,  # type: ignore[arg-type]
+        created_at=row.created_at, resolved_by=row.resolved_by, resolved_at=row.resolved_at,
+        resolution=row.resolution_value,
+    )
+
+
+@router.get("/conflicts", response_model=ConflictList, responses=AUTH_ERRORS,
+            summary="Conflicts in my scope")
+def conflicts(caller: CallerDep, engine: EngineDep,
+              status: Literal["open", "resolved", "all"] = "open",
+              household_id: Annotated[str | None, Query(max_length=36)] = None,
+              ) -> ConflictList:
+    held = principals(caller.user)
+    if not held:
+        return ConflictList(conflicts=[])
+    query = select(ConflictRow).where(ConflictRow.household_id.in_(
+        select(HouseholdAccess.household_id).where(HouseholdAccess.principal.in_(held))))
+    if status != "all":
+        query = query.where(ConflictRow.status == status)
+    if household_id is not None:
+        query = query.where(ConflictRow.household_id == household_id)
+    with read_session(engine) as session:
+        rows = session.scalars(query.order_by(ConflictRow.created_at, ConflictRow.id)).all()
+        return ConflictList(conflicts=[conflict_model(r) for r in rows])
+
+
+@router.get("/conflicts/{conflict_id}", response_model=Conflict,
+            responses={**AUTH_ERRORS, **NOT_FOUND}, summary="One conflict")
+def conflict(conflict_id: IdPath, caller: CallerDep, engine: EngineDep) -> Conflict:
+    with read_session(engine) as session:
+        row = session.get(ConflictRow, conflict_id)
+        if row is None or not in_scope(session, caller.user, row.household_id):
+            raise not_found()
+        return conflict_model(row)
+
+
+@router.post("/conflicts/{conflict_id}/resolve", response_model=ResolveResponse,
+             responses={**AUTH_ERRORS, **NOT_FOUND, **CONFLICT,
+                        400: _doc("The chosen value does not fit this conflict.")},
+             summary="Choose mine, theirs or a new value")
+def resolve(conflict_id: IdPath, body: ResolveRequest, caller: CallerDep,
+            engine: EngineDep) -> ResolveResponse:
+    """The choice becomes a new change-set by the server, authored by the caller, and reaches
+    every device in scope through the feed."""
+    with write_session(engine) as session:
+        user, device = caller.load(session)
+        row, changeset_id = resolve_conflict(session, user, device, conflict_id, body)
+        return ResolveResponse(conflict=conflict_model(row), changeset_id=changeset_id)

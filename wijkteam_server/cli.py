@@ -1,0 +1,221 @@
+"""``wijkteam-server``: the administrative command line (Dutch output for municipal IT).
+
+Exit codes: 0 success, 1 refused (message on stderr), 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from wijkteam_server import admin
+from wijkteam_server.db import make_engine, schema_state, upgrade
+from wijkteam_server.settings import SettingsError, init_data_dir, load_settings
+
+
+def _engine(data_dir: Path) -> Engine:
+    settings = load_settings(data_dir)
+    engine = make_engine(settings.database_url)
+    current, head = schema_state(engine)
+    if current != head:
+        engine.dispose()
+        raise SettingsError(
+            "Het databaseschema is niet actueel. Voer 'wijkteam-server init' uit."
+        )
+    return engine
+
+
+def _read_password(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise admin.AdminError(f"Kan het wachtwoordbestand niet lezen: {exc}") from exc
+    return lines[0] if lines else ""
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir
+    config = init_data_dir(data_dir, args.database_url)
+    engine = make_engine(str(config["database_url"]))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    kind = "PostgreSQL" if str(config["database_url"]).startswith("postgresql") else "SQLite"
+    print(f"Server ingericht in {data_dir} ({kind}, schema bijgewerkt).")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from wijkteam_server.app import SchemaOutdated, create_app
+
+    if bool(args.certfile) != bool(args.keyfile):
+        print("Geef zowel --certfile als --keyfile op (of geen van beide).", file=sys.stderr)
+        return 2
+    settings = load_settings(args.data_dir)
+    try:
+        app = create_app(settings)
+    except SchemaOutdated:
+        print("Het databaseschema is niet actueel. Voer 'wijkteam-server init' uit.",
+              file=sys.stderr)
+        return 1
+    scheme = "https" if args.certfile else "http"
+    print(f"Wijkteam-server luistert op {scheme}://{args.host}:{args.port}", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=str(args.certfile) if args.certfile else None,
+        ssl_keyfile=str(args.keyfile) if args.keyfile else None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        proxy_headers=True,
+        log_level=args.log_level,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_team_add(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    team_id = admin.add_team(engine, args.name)
+    print(f"Team '{args.name}' toegevoegd (id {team_id}).")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_file)
+    engine = _engine(args.data_dir)
+    user_id = admin.add_user(engine, args.username, args.team, args.role, password,
+                             args.display_name)
+    print(f"Gebruiker '{args.username}' ({args.role}, team {args.team}) toegevoegd "
+          f"(id {user_id}).")
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    rows = admin.list_devices(engine)
+    if not rows:
+        print("Geen apparaten geregistreerd.")
+        return 0
+    print(f"{'ID':36}  {'GEBRUIKER':16}  {'NAAM':24}  {'LAATST GEZIEN':19}  STATUS")
+    for r in rows:
+        seen = r.last_seen_at.strftime("%Y-%m-%d %H:%M:%S") if r.last_seen_at else "-"
+        status = "ingetrokken" if r.revoked_at else "actief"
+        print(f"{r.id:36}  {r.username[:16]:16}  {r.name[:24]:24}  {seen:19}  {status}")
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    admin.revoke_device(engine, args.id)
+    print(f"Apparaat {args.id} ingetrokken. Bij het volgende contact wist het zijn gegevens.")
+    return 0
+
+
+def cmd_mandate_set(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    admin.set_mandate(engine, args.username, args.max_amount, args.provision or [])
+    print(f"Mandaat van '{args.username}' vastgelegd: tot € {args.max_amount}.")
+    return 0
+
+
+def cmd_sociale_kaart_load(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    count = admin.load_sociale_kaart(engine, args.file)
+    print(f"Sociale kaart geladen: {count} voorzieningen.")
+    return 0
+
+
+def cmd_instrument_texts_load(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    count = admin.load_instrument_texts(engine, args.file)
+    print(f"Instrumentteksten geladen: {count} teksten.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wijkteam-server",
+                                     description="Beheer van de Wijkteam-server.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, required=True, help="gegevensmap van de server")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", parents=[common], help="gegevensmap en database inrichten")
+    p.add_argument("--database-url", help="PostgreSQL-URL (standaard: SQLite in de map)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", parents=[common], help="de server starten")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--certfile", type=Path)
+    p.add_argument("--keyfile", type=Path)
+    p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                   help="proxy-adressen waarvan X-Forwarded-For vertrouwd wordt")
+    p.add_argument("--log-level", default="warning")
+    p.set_defaults(func=cmd_serve)
+
+    team = sub.add_parser("team", help="teams").add_subparsers(dest="action", required=True)
+    p = team.add_parser("add", parents=[common], help="team toevoegen")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_team_add)
+
+    user = sub.add_parser("user", help="gebruikers").add_subparsers(dest="action", required=True)
+    p = user.add_parser("add", parents=[common], help="gebruiker toevoegen")
+    p.add_argument("username")
+    p.add_argument("--team", required=True)
+    p.add_argument("--role", required=True, choices=admin.ROLES)
+    p.add_argument("--password-file", type=Path, required=True)
+    p.add_argument("--display-name")
+    p.set_defaults(func=cmd_user_add)
+
+    device = sub.add_parser("device", help="apparaten").add_subparsers(dest="action",
+                                                                       required=True)
+    p = device.add_parser("list", parents=[common], help="apparaten tonen")
+    p.set_defaults(func=cmd_device_list)
+    p = device.add_parser("revoke", parents=[common], help="apparaat intrekken (wissen)")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_device_revoke)
+
+    mandate = sub.add_parser("mandate", help="mandaten").add_subparsers(dest="action",
+                                                                        required=True)
+    p = mandate.add_parser("set", parents=[common], help="mandaat vastleggen")
+    p.add_argument("username")
+    p.add_argument("--max-amount", required=True, help="bedrag in euro")
+    p.add_argument("--provision", action="append", help="voorzieningscode (herhaalbaar)")
+    p.set_defaults(func=cmd_mandate_set)
+
+    kaart = sub.add_parser("sociale-kaart", help="sociale kaart").add_subparsers(
+        dest="action", required=True)
+    p = kaart.add_parser("load", parents=[common], help="sociale kaart laden (JSON)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_sociale_kaart_load)
+
+    texts = sub.add_parser("instrument-texts", help="instrumentteksten").add_subparsers(
+        dest="action", required=True)
+    p = texts.add_parser("load", parents=[common], help="instrumentteksten laden (JSON)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_instrument_texts_load)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.umask(0o077)  # database, secrets and attachments: readable by the service user only
+    try:
+        result: int = args.func(args)
+        return result
+    except (admin.AdminError, SettingsError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

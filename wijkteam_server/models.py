@@ -1,0 +1,277 @@
+"""The server's own tables (SQLAlchemy 2 typed ORM). Alembic owns the schema
+(``wijkteam_server/migrations``); ``tests/server`` checks these classes match its head.
+
+Timestamps are naive UTC throughout, so SQLite and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Bare JSON: SQLite stores text, PostgreSQL the json type. ``none_as_null`` keeps a JSON
+# ``null`` value distinguishable from "no value" where it matters (conflict sides).
+Json = JSON(none_as_null=False)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: DateTime(timezone=False),
+        str: String,
+    }
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+
+
+class User(Base):
+    """A worker account. ``password_hash`` is an Argon2id PHC string."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Device(Base):
+    """A registered laptop. ``last_seq`` is the last accepted push sequence number;
+    ``directory_seq`` the feed position at which it received the teams and workers."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    directory_seq: Mapped[int | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class RefreshToken(Base):
+    """Only the SHA-256 of a refresh token is stored (the token itself has 256 random bits,
+    so a fast hash suffices). ``used_at`` marks rotation; reuse revokes the device's tokens."""
+
+    __tablename__ = "refresh_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginThrottle(Base):
+    """Failed logins per key (``user:<name>`` or ``addr:<ip>``) in a sliding window."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+
+
+class EntityRow(Base):
+    """The server's current state of one case-file record.
+
+    ``field_versions``: {field: record version at which it last changed};
+    ``field_origins``: {field: {"device", "actor", "at"}} of that change, for conflicts and
+    for recognising a device's own writes. ``deleted`` marks a tombstone (data kept).
+    """
+
+    __tablename__ = "entities"
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    field_versions: Mapped[dict[str, int]] = mapped_column(Json)
+    field_origins: Mapped[dict[str, Any]] = mapped_column(Json)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class ChangeLog(Base):
+    """The ordered feed. ``kind`` is ``change`` for record changes; ``scope_enter``,
+    ``scope_leave`` and ``directory`` are per-device markers (``target_device_id``)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_household_seq", "household_id", "server_seq"),)
+    server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    changeset_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    origin_device_id: Mapped[str | None] = mapped_column(String(36))
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(Json)
+    target_device_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime]
+
+
+class AppliedChangeSet(Base):
+    """Every pushed change-set, whatever its verdict, with its full payload (so even rejected
+    work is kept). The id makes pushes idempotent; (device, seq) detects gaps and replays."""
+
+    __tablename__ = "applied_changesets"
+    __table_args__ = (UniqueConstraint("device_id", "device_seq", name="device_seq"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(36))
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    conflict_ids: Mapped[list[str]] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class DeviceEntityChain(Base):
+    """Per device and record: the local version its last accepted change produced, and the
+    server version its knowledge was based on. A following change whose base version equals
+    ``local_version`` continues the device's own offline chain (see sync_engine)."""
+
+    __tablename__ = "device_entity_chain"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    local_version: Mapped[int] = mapped_column(Integer)
+    effective_base: Mapped[int] = mapped_column(Integer)
+
+
+class Conflict(Base):
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    base_value: Mapped[Any] = mapped_column(Json)
+    mine_value: Mapped[Any] = mapped_column(Json)
+    mine_actor_id: Mapped[str | None] = mapped_column(String(36))
+    mine_device_id: Mapped[str | None] = mapped_column(String(36))
+    mine_at: Mapped[datetime | None]
+    mine_changeset_id: Mapped[str | None] = mapped_column(String(36))
+    theirs_value: Mapped[Any] = mapped_column(Json)
+    theirs_actor_id: Mapped[str | None] = mapped_column(String(36))
+    theirs_device_id: Mapped[str | None] = mapped_column(String(36))
+    theirs_at: Mapped[datetime | None]
+    theirs_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime]
+    resolved_by: Mapped[str | None] = mapped_column(String(36))
+    resolved_at: Mapped[datetime | None]
+    resolution_value: Mapped[Any] = mapped_column(Json)
+    resolution_changeset_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class HouseholdAccess(Base):
+    """Who may see a household, recomputed whenever its household or case records change.
+    ``principal`` is ``user:<id>`` (regisseur, case team, or creator before any case),
+    ``team:<id>`` (the case's team, for its coach) or ``toets:<id>`` (reserved)."""
+
+    __tablename__ = "household_access"
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    principal: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
+
+
+class DeviceHousehold(Base):
+    """The households a device has received. ``entered_seq`` is the feed position of its
+    ``scope_enter`` marker; ``left_seq``/``left_at`` are set when it left the scope."""
+
+    __tablename__ = "device_households"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entered_seq: Mapped[int] = mapped_column(Integer)
+    left_seq: Mapped[int | None]
+    left_at: Mapped[datetime | None]
+
+
+class Mandate(Base):
+    __tablename__ = "mandates"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    max_amount_cents: Mapped[int] = mapped_column(Integer)
+    provisions: Mapped[list[str]] = mapped_column(Json)
+    updated_at: Mapped[datetime]
+
+
+class SocialeKaartEntry(Base):
+    __tablename__ = "sociale_kaart"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    wijken: Mapped[list[str]] = mapped_column(Json)
+    contact: Mapped[str] = mapped_column(String(300))
+    extra: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime]
+
+
+class InstrumentTextRow(Base):
+    __tablename__ = "instrument_texts"
+    definition_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition_version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Attachment(Base):
+    """An uploaded file (e.g. a signed scan), stored under ``<data>/attachments/``."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    chunk_size: Mapped[int] = mapped_column(Integer)
+    received_chunks: Mapped[list[int]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(16))
+    uploaded_by: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
