@@ -55,6 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     passwd = sub.add_parser("passwd", help="wijzig het wachtwoord (de gegevens blijven gelijk)")
     passwd.add_argument("--new-passphrase-file", type=Path, default=None,
                         help="lees het nieuwe wachtwoord uit dit bestand")
+    plan = sub.add_parser("plan", help="het ondersteuningsplan van een huishouden")
+    plan_sub = plan.add_subparsers(dest="plan_command", metavar="opdracht", required=True)
+    pdf = plan_sub.add_parser("pdf", help="schrijf de huidige versie van het plan als PDF")
+    pdf.add_argument("household", metavar="HUISHOUDEN", help="id van het huishouden "
+                     "(zie 'wijkteam households')")
+    pdf.add_argument("-o", "--output", type=Path, required=True, help="PDF-bestand")
+    mandate = sub.add_parser("mandaat", help="stel het mandaat van de huidige medewerker in")
+    mandate.add_argument("--max-bedrag", type=float, required=True,
+                         help="maximaal bedrag in euro zonder gemeentelijke toets")
+    mandate.add_argument("--product", action="append", default=[],
+                         help="productcode binnen het mandaat (herhaalbaar)")
+    settings = sub.add_parser("instellingen", help="gemeentenaam, logo en BSN op het plan")
+    settings.add_argument("--gemeente", help="naam van de gemeente op het plan")
+    settings.add_argument("--logo", type=Path, help="logo (PNG/JPG) op het plan")
+    settings.add_argument("--bsn-op-plan", choices=["ja", "nee"],
+                          help="BSN op het geprinte plan (standaard nee)")
     sub.add_parser("gui", help="start het programmavenster (standaard)")
     return parser
 
@@ -142,6 +158,70 @@ def cmd_passwd(args: argparse.Namespace, paths: ProfilePaths) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.plans import PlanService
+    from wijkteam_app.services.settings import SettingsService
+
+    workspace = _workspace(args, paths)
+    try:
+        plans = PlanService(workspace)
+        version = plans.current(args.household)
+        if version is None:
+            raise UsageError("Dit huishouden heeft nog geen ondersteuningsplan.")
+        pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
+        workspace.casefile.audit(workspace.actor_id, "plan.pdf_maken", "planversie",
+                                 version.id)
+    finally:
+        workspace.close()
+    args.output.write_bytes(pdf)
+    print(f"Plan versie {version.number} geschreven naar {args.output}")
+    return 0
+
+
+def cmd_mandate(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.plans import PlanService
+
+    if args.max_bedrag < 0:
+        raise UsageError("Het maximale bedrag kan niet negatief zijn.")
+    workspace = _workspace(args, paths)
+    try:
+        PlanService(workspace).set_own_mandate(round(args.max_bedrag * 100),
+                                               frozenset(args.product))
+    finally:
+        workspace.close()
+    print("Mandaat vastgelegd.")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    import dataclasses
+
+    from wijkteam_app.services.settings import SettingsService
+
+    workspace = _workspace(args, paths)
+    try:
+        service = SettingsService(workspace)
+        current = service.get()
+        changes: dict[str, object] = {}
+        if args.gemeente is not None:
+            changes["municipality_name"] = args.gemeente
+        if args.logo is not None:
+            if not args.logo.is_file():
+                raise UsageError("Het logobestand bestaat niet.")
+            changes["logo_path"] = str(args.logo.resolve())
+        if args.bsn_op_plan is not None:
+            changes["print_bsn"] = args.bsn_op_plan == "ja"
+        if changes:
+            current = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            service.set(current)
+    finally:
+        workspace.close()
+    print(f"Gemeente: {current.municipality_name}")
+    print(f"Logo: {current.logo_path or '(geen)'}")
+    print(f"BSN op het plan: {'ja' if current.print_bsn else 'nee'}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace, paths: ProfilePaths) -> int:
     from wijkteam_app.ui.app import run
 
@@ -154,6 +234,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
     "check": cmd_check,
     "households": cmd_households,
     "passwd": cmd_passwd,
+    "plan": cmd_plan,
+    "mandaat": cmd_mandate,
+    "instellingen": cmd_settings,
     "gui": cmd_gui,
 }
 

@@ -34,6 +34,17 @@ def test_init_demo_households_check_through_the_real_keyring(cli) -> None:  # ty
     check = cli("check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Dossierbestand in orde." in check.stdout
+    written = 0
+    for line in lines:
+        household_id = line.split("\t")[0]
+        out = cli.data_dir.parent / f"plan-{household_id}.pdf"
+        result = cli("plan", "pdf", household_id, "-o", str(out))
+        if result.returncode == 0:
+            assert out.read_bytes().startswith(b"%PDF")
+            written += 1
+        else:
+            assert "nog geen ondersteuningsplan" in result.stderr
+    assert written >= 1
     key_file = (cli.data_dir / "sleutel.json").read_text()
     assert "keyring_account" in key_file  # the secret itself lives in the keyring, not here
 

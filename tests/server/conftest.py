@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -149,10 +150,11 @@ class Server:
         return httpx.Client(base_url=self.base_url, timeout=30)
 
 
-def wait_ready(base_url: str, proc: subprocess.Popen[bytes]) -> None:
+def wait_ready(base_url: str, proc: subprocess.Popen[bytes],
+               verify: ssl.SSLContext | bool = True) -> None:
     """Poll the health endpoint until it answers; fail at once if the process died."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    with httpx.Client(base_url=base_url, timeout=2) as client:
+    with httpx.Client(base_url=base_url, timeout=2, verify=verify) as client:
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited with {proc.returncode}")
@@ -167,7 +169,8 @@ def wait_ready(base_url: str, proc: subprocess.Popen[bytes]) -> None:
             time.sleep(0.05)
 
 
-def start_server(data_dir: Path, database_url: str | None) -> Server:
+def start_server(data_dir: Path, database_url: str | None, *, tls: tuple[Path, Path] | None = None,
+                 ) -> Server:
     init = ["init", "--data-dir", str(data_dir)]
     if database_url:
         init += ["--database-url", database_url]
@@ -175,19 +178,24 @@ def start_server(data_dir: Path, database_url: str | None) -> Server:
     assert result.returncode == 0, result.stderr
     assert "ingericht" in result.stdout
     port = free_port()
+    extra = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
     proc = subprocess.Popen(
         [*server_command(), "serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
-         "--port", str(port)],
+         "--port", str(port), *extra],
         env=server_env(), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+    scheme = "https" if tls else "http"
     try:
-        wait_ready(f"http://127.0.0.1:{port}", proc)
+        verify = ssl.create_default_context(cafile=str(tls[0])) if tls else True
+        wait_ready(f"{scheme}://127.0.0.1:{port}", proc, verify)
     except BaseException:
         proc.kill()
         _, err = proc.communicate(timeout=10)
         raise RuntimeError(err.decode(errors="replace")) from None
     config_url = database_url or f"sqlite:///{(data_dir / 'server.db').resolve()}"
-    return Server(data_dir, config_url, port, proc)
+    server = Server(data_dir, config_url, port, proc)
+    server.base_url = f"{scheme}://127.0.0.1:{port}"
+    return server
 
 
 def stop_server(server: Server) -> None:

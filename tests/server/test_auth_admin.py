@@ -178,3 +178,42 @@ def test_chunked_attachment_upload_is_verified(server: Server, corrupt: bool) ->
         assert outsider.get(f"{path}/content").status_code == 404
     worker.close()
     outsider.close()
+
+
+def test_tls_when_given_a_certificate(tmp_path: Path) -> None:
+    import datetime as dt
+    import ipaddress
+    import ssl
+
+    import httpx
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from tests.server.conftest import start_server, stop_server
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    certfile, keyfile = tmp_path / "cert.pem", tmp_path / "key.pem"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    srv = start_server(tmp_path / "tls-server", None, tls=(certfile, keyfile))
+    try:
+        assert srv.base_url.startswith("https://")
+        context = ssl.create_default_context(cafile=str(certfile))
+        health = httpx.get(f"{srv.base_url}/api/v1/health", verify=context)
+        assert health.json()["status"] == "ok"
+    finally:
+        stop_server(srv)

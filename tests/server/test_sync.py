@@ -166,7 +166,6 @@ def test_second_offline_save_does_not_overwrite_a_concurrent_change(server: Serv
 
 def test_tombstones(server: Server) -> None:
     worker, hh, _case = case_household(server)
-    colleague_account = server.account(worker.account.team)
     person = new_id()
     worker.save("person.create", [worker.insert("person", person, {
         "household_id": hh, "first_name": "Anouk", "name_prefix": "", "last_name": "Proef",
@@ -193,7 +192,6 @@ def test_tombstones(server: Server) -> None:
     assert [i for i in worker.pull() if i["entity"] == "person"] == []
     records = worker.get(f"/api/v1/households/{hh}").json()["items"]
     assert [i["op"] for i in records if i["id"] == person] == ["delete"]
-    del colleague_account
     worker.close()
 
 

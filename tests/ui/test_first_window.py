@@ -184,7 +184,7 @@ def test_main_window_lists_households(window: MainWindow) -> None:
     assert first.data() == "Fictieweg 41"
     assert window.model.index(0, Column.MEMBERS).data() == "3"
     assert window.model.headerData(Column.UNSYNCED, Qt.Orientation.Horizontal) == (
-        "Niet gesynchroniseerd")
+        "Niet verstuurd")
 
 
 def test_typing_in_search_filters_and_shows_empty_state(qtbot: QtBot,

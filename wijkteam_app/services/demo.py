@@ -43,7 +43,25 @@ from wijkteam_app.domain.people import (
     Person,
     Professional,
 )
+from wijkteam_app.catalogs import load_code_lists
+from wijkteam_app.domain.plans import (
+    DomainSituation,
+    Goal,
+    Horizon,
+    NetworkAgreement,
+    Participants,
+    PlanContent,
+    ProfessionalSupport,
+    ProvisionAgreement,
+    ResidentAgreement,
+    ResidentView,
+    ReviewOutcome,
+    SharingConsent,
+    Situation,
+)
+from wijkteam_app.domain.workers import Role, Worker
 from wijkteam_app.instruments import latest
+from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.services.assessments import AssessmentService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
@@ -291,8 +309,106 @@ class _DemoBuilder:
             rung = min(6, rung + self.rng.choice([0, 1]))
 
 
+PLAN_GOALS = [
+    ("financien", "Binnen drie maanden is er overzicht over alle schulden en komen er geen "
+     "nieuwe achterstanden bij.", Horizon.DRIE_MAANDEN,
+     "Opent de post elke maandag en legt alle rekeningen in één map.",
+     "Helpt eens per twee weken bij het sorteren van de post.",
+     ("vk-formulierenhulp", "vk-geldfit"), ("L06SB1", "Schuldhulp Voorbeeldstad", 24)),
+    ("sociaal_netwerk", "Heeft een vaste activiteit buiten huis en kent drie mensen in de "
+     "wijk bij naam.", Horizon.EEN_JAAR,
+     "Gaat elke woensdag naar de eettafel in het wijkcentrum.",
+     "Gaat de eerste keren mee naar de eettafel.", ("vk-maatjes",), None),
+    ("tijdsbesteding", "Heeft een vast dagritme met twee dagdelen dagbesteding per week.",
+     Horizon.EERSTE_STAP, "Bezoekt twee locaties en kiest er één.",
+     "Rijdt de eerste vier weken mee.", (), ("L07DB1", "Zorgboerderij De Boomgaard", 2)),
+]
+
+
+def demo_plan_content(workspace: Workspace, household_id: str) -> PlanContent:
+    """A plausible ondersteuningsplan for a demo household, in the eigen-kracht order."""
+    detail = HouseholdService(workspace).get(household_id)
+    assessments = AssessmentService(workspace)
+    adults = [m for m in detail.members if not m.is_minor_on(workspace.today())] or list(
+        detail.members)
+    lists = load_code_lists()
+    history = assessments.history(person_id=adults[0].id)
+    latest_zrm = next((a for a in reversed(history) if a.definition_id == ZRM_2017_ID), None)
+    today = workspace.today()
+    goals = []
+    for n, (domain, text, horizon, zelf, netwerk, provisions, support) in enumerate(PLAN_GOALS):
+        score = latest_zrm.score_for(domain) if latest_zrm else None
+        current = score.score if score and score.score else 2
+        network = tuple(NetworkAgreement(m.id, netwerk) for m in detail.network[:1])
+        professional: tuple[ProfessionalSupport, ...] = ()
+        if support:
+            code, provider, volume = support
+            product = lists.product(code)
+            professional = (ProfessionalSupport(
+                code, product.name, provider, volume, product.default_unit or "04",
+                product.default_frequency or "2", today + timedelta(days=14),
+                today + timedelta(days=180), 120_000 + 40_000 * n),)
+        goals.append(Goal(new_id(), domain, text, current, min(5, current + 2), horizon, zelf,
+                          network, tuple(ProvisionAgreement(p) for p in provisions),
+                          professional))
+    return PlanContent(
+        participants=Participants(person_ids=tuple(m.id for m in adults),
+                                  network_member_ids=tuple(m.id for m in detail.network[:1])),
+        question="We willen weer overzicht en rust. Waar moeten we beginnen? "
+        "(voorbeeldgegevens)",
+        situation=Situation(
+            domains=tuple(DomainSituation(g.domain_code, "Beschrijving van de situatie "
+                                          "(voorbeeldgegevens).") for g in goals),
+            zrm_assessment_ids=(latest_zrm.id,) if latest_zrm else ()),
+        goals=tuple(goals),
+        regisseur_id=workspace.worker.id,
+        evaluation_dates=(today + timedelta(days=90), today + timedelta(days=180)),
+        resident_view=ResidentView(ResidentAgreement.AKKOORD, "We doen mee."),
+        consents=(SharingConsent("Schuldhulp Voorbeeldstad", "Aanmelding schuldhulpverlening",
+                                 adults[0].id),),
+    )
+
+
 def fill_demo(workspace: Workspace, households: int = 12, seed: int = 2026) -> int:
     builder = _DemoBuilder(workspace, seed)
     for index in range(households):
         builder.household(index)
+    _demo_plans(workspace)
     return households
+
+
+def _demo_plans(workspace: Workspace) -> None:
+    """Plans for households in the plan, uitvoering and evaluatie stages: one concept, one
+    waiting for the coach, the others approved by a (fictitious) demo coach."""
+    from wijkteam_app.services.plans import PlanService
+
+    plans = PlanService(workspace)
+    wanted = {CaseStatus.PLAN.value, CaseStatus.UITVOERING.value, CaseStatus.EVALUATIE.value}
+    targets = [h for h in HouseholdService(workspace).list(limit=10_000)
+               if h.case_status in wanted]
+    if not targets:
+        return
+    plans.set_own_mandate(300_000, frozenset({"L06SB1", "L02BI1", "L01HH1"}))
+    coach = _demo_coach(workspace)
+    for n, summary in enumerate(targets):
+        version = plans.start(summary.id, demo_plan_content(workspace, summary.id))
+        if n == 0:
+            continue  # stays a concept
+        version = plans.submit(version)
+        if n == 1:
+            continue  # waits for the coach
+        me = workspace.worker
+        workspace.worker = coach
+        try:
+            plans.review(version, ReviewOutcome.GOEDKEUREN)
+        finally:
+            workspace.worker = me
+
+
+def _demo_coach(workspace: Workspace) -> Worker:
+    coach = Worker(new_id(), f"democoach-{workspace.team.id[:8]}", "Coach Voorbeeld (demo)",
+                   Role.TEAMCOACH, workspace.team.id)
+    with workspace.casefile.save(workspace.actor_id, "medewerker.demo", "medewerker",
+                                 coach.id) as ctx:
+        repo.save_worker(ctx.session, coach)
+    return coach

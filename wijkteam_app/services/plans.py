@@ -162,6 +162,13 @@ class PlanService:
         with self._db.read() as session:
             return plans_repo.mandate_of(session, worker_id) or NO_MANDATE
 
+    def set_own_mandate(self, max_amount_cents: int, product_codes: frozenset[str]) -> None:
+        """Record the current worker's mandate (until the server provides it)."""
+        with self._db.save(self._ws.actor_id, "mandaat.vastleggen", "mandaat",
+                           self._ws.actor_id) as ctx:
+            plans_repo.save_mandate(ctx.session, new_id(), self._ws.actor_id,
+                                    Mandate(max_amount_cents, product_codes))
+
     def references(self, household_id: str) -> PlanReferences:
         detail = HouseholdService(self._ws).get(household_id)
         lists = code_lists()
@@ -376,6 +383,7 @@ class PlanService:
             id=attachment_id, version=0, household_id=household_id, kind=kind,
             filename=filename[:200], mime=mime, sha256=hashlib.sha256(data).hexdigest(),
             size=len(data), created_at=utcnow()))
+        session.flush()  # the blob's foreign key needs the attachment row first
         session.add(AttachmentBlobRecord(id=attachment_id, data=data))
 
 

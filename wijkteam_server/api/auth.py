@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
@@ -154,19 +155,13 @@ def login(body: LoginRequest, request: Request, settings: SettingsDep,
                 device.user_id = fresh.id
             device.name = body.device_name
         else:
-            device = Device(id=body.device_id or _new_id(), user_id=fresh.id,
+            device = Device(id=body.device_id or str(uuid.uuid4()), user_id=fresh.id,
                             name=body.device_name, registered_at=now, last_seen_at=now,
                             last_seq=0, directory_seq=None, revoked_at=None)
             session.add(device)
             session.flush()
         device.last_seen_at = now
         return _issue(session, settings, fresh, device, now)
-
-
-def _new_id() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
 
 
 @router.post("/refresh", response_model=TokenResponse, responses={

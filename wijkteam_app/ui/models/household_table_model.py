@@ -55,7 +55,7 @@ def column_title(column: Column) -> str:
         Column.URGENCY: QCoreApplication.translate(_CONTEXT, "Urgentie"),
         Column.NEXT_EVALUATION: QCoreApplication.translate(_CONTEXT, "Volgende evaluatie"),
         Column.MEMBERS: QCoreApplication.translate(_CONTEXT, "Leden"),
-        Column.UNSYNCED: QCoreApplication.translate(_CONTEXT, "Niet gesynchroniseerd"),
+        Column.UNSYNCED: QCoreApplication.translate(_CONTEXT, "Niet verstuurd"),
     }
     return titles[column]
 
