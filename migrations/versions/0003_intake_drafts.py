@@ -24,6 +24,11 @@ def upgrade() -> None:
         "teams",
         sa.Column("prefers_zrm_2013", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    # The caseload lists households by name (case-insensitive) and looks up each one's most
+    # recent case: both need an index to stay fast with tens of thousands of persons.
+    op.create_index("ix_households_name_nocase", "households",
+                    [sa.text("name COLLATE NOCASE")])
+    op.create_index("ix_cases_household_recent", "cases", ["household_id", "referral_date"])
     op.create_table(
         "drafts",
         sa.Column("key", sa.String(length=200), nullable=False),
@@ -37,6 +42,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("drafts")
+    op.drop_index("ix_cases_household_recent", "cases")
+    op.drop_index("ix_households_name_nocase", "households")
     op.drop_column("teams", "prefers_zrm_2013")
     for column in ("quickscan_help", "quickscan_arrange", "quickscan_self"):
         op.drop_column("cases", column)

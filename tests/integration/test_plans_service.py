@@ -46,8 +46,7 @@ def add_worker(ws: Workspace, role: Role, name: str) -> Worker:
 def household_id(workspace: Workspace) -> str:
     fill_demo(workspace, households=2)
     # Household 1 of the demo is a family with children and a network.
-    return [h.id for h in HouseholdService(workspace).list()
-            if h.members > 1 and h.id][0]
+    return next(h.id for h in HouseholdService(workspace).list() if h.members > 1)
 
 
 def start_plan(ws: Workspace, household_id: str):  # type: ignore[no-untyped-def]

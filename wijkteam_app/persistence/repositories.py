@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.cases import (
@@ -340,51 +340,15 @@ class CaseloadFilter:
     limit: int = 500
 
 
-def _latest_case() -> Any:
-    ranked = select(
-        CaseRecord.id,
-        CaseRecord.household_id,
-        CaseRecord.status,
-        CaseRecord.urgency,
-        CaseRecord.next_evaluation,
-        CaseRecord.regisseur_id,
-        CaseRecord.case_team_ids,
-        CaseRecord.complexity,
-        func.row_number().over(
-            partition_by=CaseRecord.household_id,
-            order_by=(CaseRecord.referral_date.desc(), CaseRecord.id),
-        ).label("rank"),
-    ).subquery("ranked_cases")
-    return select(ranked).where(ranked.c.rank == 1).subquery("latest_case")
-
-
-def _summary_query() -> tuple[Select[Any], Any]:
-    members = (
-        select(PersonRecord.household_id, func.count(PersonRecord.id).label("n"))
-        .group_by(PersonRecord.household_id)
-        .subquery("member_counts")
+def _latest_case_id() -> Any:
+    """The id of the household's most recent case (correlated: evaluated per household)."""
+    return (
+        select(CaseRecord.id)
+        .where(CaseRecord.household_id == HouseholdRecord.id)
+        .order_by(CaseRecord.referral_date.desc(), CaseRecord.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    unsynced = (
-        select(OutboxRecord.household_id, func.count(OutboxRecord.seq).label("n"))
-        .where(OutboxRecord.accepted_at.is_(None))
-        .group_by(OutboxRecord.household_id)
-        .subquery("unsynced_counts")
-    )
-    case = _latest_case()
-    query = (
-        select(
-            HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
-            HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
-            HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
-            func.coalesce(members.c.n, 0), case.c.status, func.coalesce(unsynced.c.n, 0),
-            case.c.id, case.c.urgency, case.c.next_evaluation, case.c.regisseur_id,
-            case.c.complexity,
-        )
-        .outerjoin(members, members.c.household_id == HouseholdRecord.id)
-        .outerjoin(unsynced, unsynced.c.household_id == HouseholdRecord.id)
-        .outerjoin(case, case.c.household_id == HouseholdRecord.id)
-    )
-    return query, case
 
 
 def _json_contains(column: Any, value: str) -> Any:
@@ -398,30 +362,76 @@ def search_households(session: Session, text: str = "", limit: int = 500) -> lis
 
 
 def caseload(session: Session, flt: CaseloadFilter) -> list[HouseholdSummary]:
-    query, case = _summary_query()
+    """Two steps, so the cost follows the page, not the file: (1) the ids of the matching
+    households, in list order, limited; (2) the details of just those."""
+    ids = _caseload_ids(session, flt)
+    if not ids:
+        return []
+    return _summaries(session, ids)
+
+
+def _caseload_ids(session: Session, flt: CaseloadFilter) -> list[str]:
+    query = select(HouseholdRecord.id)
     term = flt.text.strip()
     if term:
         query = query.where(or_(*_search_conditions(term)))
     if flt.worker_id:
-        query = query.where(or_(
-            case.c.id.is_(None),
-            case.c.regisseur_id == flt.worker_id,
-            _json_contains(case.c.case_team_ids, flt.worker_id),
-        ))
-    if flt.status:
-        query = query.where(case.c.status == flt.status)
+        # Mine: I am regisseur or on the case team of one of its cases, or it has no case yet.
+        mine = select(CaseRecord.id).where(
+            CaseRecord.household_id == HouseholdRecord.id,
+            or_(CaseRecord.regisseur_id == flt.worker_id,
+                _json_contains(CaseRecord.case_team_ids, flt.worker_id)),
+        ).exists()
+        any_case = select(CaseRecord.id).where(
+            CaseRecord.household_id == HouseholdRecord.id).exists()
+        query = query.where(or_(mine, ~any_case))
     if flt.wijk:
         query = query.where(HouseholdRecord.wijk == flt.wijk)
-    if flt.urgency:
-        query = query.where(_json_contains(case.c.urgency, flt.urgency))
-    query = query.order_by(func.lower(HouseholdRecord.name), HouseholdRecord.postcode)
-    query = query.limit(flt.limit)
-    rows = []
+    if flt.status or flt.urgency:
+        latest_case = CaseRecord.__table__.alias("latest_case")
+        query = query.join(latest_case, latest_case.c.id == _latest_case_id())
+        if flt.status:
+            query = query.where(latest_case.c.status == flt.status)
+        if flt.urgency:
+            query = query.where(_json_contains(latest_case.c.urgency, flt.urgency))
+    query = query.order_by(HouseholdRecord.name.collate("NOCASE"), HouseholdRecord.postcode)
+    return list(session.scalars(query.limit(flt.limit)))
+
+
+def _summaries(session: Session, ids: list[str]) -> list[HouseholdSummary]:
+    members = (
+        select(PersonRecord.household_id, func.count(PersonRecord.id).label("n"))
+        .where(PersonRecord.household_id.in_(ids))
+        .group_by(PersonRecord.household_id)
+        .subquery("member_counts")
+    )
+    unsynced = (
+        select(OutboxRecord.household_id, func.count(OutboxRecord.seq).label("n"))
+        .where(OutboxRecord.accepted_at.is_(None), OutboxRecord.household_id.in_(ids))
+        .group_by(OutboxRecord.household_id)
+        .subquery("unsynced_counts")
+    )
+    case = CaseRecord.__table__.alias("latest_case")
+    query = (
+        select(
+            HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
+            HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
+            HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
+            func.coalesce(members.c.n, 0), case.c.status, func.coalesce(unsynced.c.n, 0),
+            case.c.id, case.c.urgency, case.c.next_evaluation, case.c.regisseur_id,
+            case.c.complexity,
+        )
+        .outerjoin(members, members.c.household_id == HouseholdRecord.id)
+        .outerjoin(unsynced, unsynced.c.household_id == HouseholdRecord.id)
+        .outerjoin(case, case.c.id == _latest_case_id())
+        .where(HouseholdRecord.id.in_(ids))
+    )
+    by_id = {}
     for row in session.execute(query):
         values = list(row)
         values[12] = tuple(values[12] or ())
-        rows.append(HouseholdSummary(*values))
-    return rows
+        by_id[values[0]] = HouseholdSummary(*values)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def wijken(session: Session) -> list[str]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,6 +96,7 @@ class WorkerRecord(Entity):
 class HouseholdRecord(Entity):
     __tablename__ = "households"
     __entity__ = "household"
+    __table_args__ = (Index("ix_households_name_nocase", text("name COLLATE NOCASE")),)
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str] = mapped_column(String(200))
     house_number: Mapped[int] = mapped_column(Integer)
@@ -150,6 +152,7 @@ class CaseRecord(Entity):
     __entity__ = "case"
     __table_args__ = (
         CheckConstraint("client_profile IS NULL OR client_profile BETWEEN 1 AND 5", name="profile"),
+        Index("ix_cases_household_recent", "household_id", "referral_date"),
     )
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)

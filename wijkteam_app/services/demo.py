@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from stdnum.nl import bsn as stdnum_bsn
 
+from wijkteam_app.catalogs import load_code_lists
 from wijkteam_app.domain.cases import (
     Case,
     CaseStatus,
@@ -43,7 +44,6 @@ from wijkteam_app.domain.people import (
     Person,
     Professional,
 )
-from wijkteam_app.catalogs import load_code_lists
 from wijkteam_app.domain.plans import (
     DomainSituation,
     Goal,
