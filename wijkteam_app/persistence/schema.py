@@ -379,3 +379,8 @@ class AuditRecord(Base):
     changeset_id: Mapped[str | None] = mapped_column(String(36))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# Tables of the sync client live in their own module; importing it here registers them on
+# `Base.metadata` for Alembic and for the schema check.
+from wijkteam_app.persistence import sync_schema as _sync_schema  # noqa: E402, F401
