@@ -22,6 +22,7 @@ from wijkteam_app.domain.cases import (
     ContactKind,
     ContactMoment,
     ProblemArea,
+    Quickscan,
     ReferralSource,
     UrgencyCriterion,
 )
@@ -230,6 +231,11 @@ class _DemoBuilder:
             regisseur_id=self.ws.worker.id, status=profile.status,
             referral_source=profile.source, referral_date=referral,
             referral_note="Aanmelding (voorbeeldgegevens).",
+            quickscan=Quickscan(
+                "Boodschappen doen en de kinderen naar school brengen lukt nog goed.",
+                "Mijn zus wil helpen met de administratie als iemand haar uitlegt hoe.",
+                "Bij de schulden en de brieven van instanties; daar raak ik het overzicht kwijt.",
+            ) if profile.status is not CaseStatus.AANGEMELD else Quickscan(),
             complexity=profile.complexity, urgency=profile.urgency,
             client_profile=profile.client_profile, problem_areas=profile.problems,
             next_evaluation=self.today + timedelta(days=self.rng.randint(14, 90)),
