@@ -65,6 +65,8 @@ def test_a_file_made_by_the_first_schema_is_backed_up_and_upgraded(paths: Profil
     ids = make_first_schema_profile(paths)
     ws = unlock(paths, PASSPHRASE)
     try:
+        assert ws.migrated_from == FIRST_REVISION
+        assert ws.backup_path is not None and ws.backup_path.exists()
         service = HouseholdService(ws)
         [found] = service.list("celik")  # search needs the new column, backfilled & folded
         assert found.id == ids["household"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.workers import Role, Team, Worker
@@ -87,6 +88,10 @@ class Workspace:
         self.paths = paths
         self.casefile = casefile
         self.today = clock
+        # Set by unlock() when opening upgraded the file: the old schema revision and the
+        # encrypted backup made before the upgrade (the UI tells the worker once).
+        self.migrated_from: str | None = None
+        self.backup_path: Path | None = None
         with casefile.read() as session:
             worker_id = get_state(session, "current_worker_id")
             if worker_id is None:
@@ -111,6 +116,8 @@ def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today) ->
     opened = open_casefile(paths.casefile, data_key, paths.backups)
     workspace = Workspace(paths, opened.casefile, clock)
     if opened.migrated_from:
+        workspace.migrated_from = opened.migrated_from
+        workspace.backup_path = opened.backup_path
         log.info("case file migrated from schema %s", opened.migrated_from)
     workspace.casefile.audit(workspace.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
     return workspace
