@@ -302,7 +302,7 @@ def _title_block(doc: PlanDocument, st: _Styles) -> list[Flowable]:
     ]
     return [
         Paragraph("Ondersteuningsplan", st.title),
-        Paragraph(f"Huishouden {text(doc.household_name)}", st.subtitle),
+        Paragraph(text(_household_title(doc.household_name)), st.subtitle),
         _table(rows, (4 * cm, CONTENT_WIDTH - 4 * cm), header=False, zebra=False,
                extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
         Spacer(1, 2 * mm),
@@ -726,3 +726,8 @@ def render_plan_pdf(doc: PlanDocument, settings: ReportSettings) -> bytes:
     template.build(build_story(doc, settings),
                    canvasmaker=_canvas_class(_decorator(doc, settings)))
     return buffer.getvalue()
+
+
+def _household_title(name: str) -> str:
+    """'Huishouden De Vries' whether or not the stored name already says 'Huishouden'."""
+    return name if name.casefold().startswith("huishouden") else f"Huishouden {name}"

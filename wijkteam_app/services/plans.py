@@ -296,14 +296,9 @@ class PlanService:
                    reason: str) -> EscalationEvent:
         """Opschalen (up) to a gezinsbegeleider, or afschalen back: the regie and the
         mandate move, the case's regisseur changes, and the move is recorded."""
+        current_id = self._regisseur_of(household_id)  # before the read: one session at a time
+        level = self.regie_level(household_id)
         with self._db.read() as session:
-            events = list(session.scalars(
-                select(RegieEventRecord).where(RegieEventRecord.household_id == household_id)
-                .order_by(RegieEventRecord.at)))
-            current_id = self._regisseur_of(household_id)
-            level = RegieLevel.WIJKTEAM
-            if events and events[-1].direction == "opschalen":
-                level = RegieLevel.GEZINSBEGELEIDING
             from_mandate = plans_repo.mandate_of(session, current_id) or NO_MANDATE
             to_mandate = plans_repo.mandate_of(session, to_worker_id) or NO_MANDATE
             if session.get(WorkerRecord, to_worker_id) is None:
@@ -332,6 +327,15 @@ class PlanService:
                 repo.save_case(ctx.session, dataclasses.replace(
                     case, regisseur_id=to_worker_id, case_team_ids=team))
         return event
+
+    def regie_level(self, household_id: str) -> RegieLevel:
+        """WIJKTEAM, or GEZINSBEGELEIDING after an opschaling that was not yet afgeschaald."""
+        with self._db.read() as session:
+            last = session.scalars(
+                select(RegieEventRecord.direction)
+                .where(RegieEventRecord.household_id == household_id)
+                .order_by(RegieEventRecord.at.desc())).first()
+        return RegieLevel.GEZINSBEGELEIDING if last == "opschalen" else RegieLevel.WIJKTEAM
 
     # --- files -----------------------------------------------------------------------------
 

@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
 from wijkteam_app import __version__
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.ui.forms.ladder_form import LadderDialog
 from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
 from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
 from wijkteam_app.ui.pages.caseload_page import CaseloadPage
 from wijkteam_app.ui.pages.household_page import HouseholdPage
+from wijkteam_app.ui.pages.plan_page import PlanPage
+from wijkteam_app.ui.pages.review_page import ReviewPage
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,16 @@ class MainWindow(QMainWindow):
             container_layout.setContentsMargins(0, 0, 0, 0)
         container_layout.addWidget(self.assessments)
 
+        self.plan = PlanPage(workspace)
+        self.plan.report_settings = SettingsService(workspace).report_settings()
+        self.household.tabs.addTab(self.plan, self.tr("Plan"))
+        self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
+        self.review = ReviewPage(workspace)
+
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
         self.pages.addWidget(self.household)
+        self.pages.addWidget(self.review)
 
         self.drafts_banner = self._build_drafts_banner()
         central = QWidget()
@@ -86,6 +96,9 @@ class MainWindow(QMainWindow):
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
+        QShortcut(QKeySequence("Ctrl+7"), self).activated.connect(self.show_plan_tab)
+        self.plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
+        self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
 
         self.caseload.refresh()
         self._update_drafts_banner()
@@ -125,6 +138,10 @@ class MainWindow(QMainWindow):
         self.caseload_action.setShortcut(QKeySequence("Ctrl+L"))
         self.caseload_action.triggered.connect(self.show_caseload)
         view_menu.addAction(self.caseload_action)
+        self.review_action = QAction(self.tr("Plannen &beoordelen"), self)
+        self.review_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.review_action.triggered.connect(self.show_review)
+        view_menu.addAction(self.review_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Sneltoetsen"), self)
@@ -177,7 +194,16 @@ class MainWindow(QMainWindow):
     def open_household(self, household_id: str) -> None:
         self.household.show_household(household_id)
         self.assessments.show_household(household_id)
+        self.plan.show_household(household_id)
         self.pages.setCurrentWidget(self.household)
+
+    def show_plan_tab(self) -> None:
+        if self.pages.currentWidget() is self.household:
+            self.household.tabs.setCurrentWidget(self.plan)
+
+    def show_review(self) -> None:
+        self.review.reload()
+        self.pages.setCurrentWidget(self.review)
 
     def new_intake(self) -> None:
         from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
@@ -233,7 +259,9 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+F</b></td><td>Zoeken in huishoudens</td></tr>"
             "<tr><td><b>Ctrl+L</b>, <b>Alt+←</b></td><td>Terug naar de caseload</td></tr>"
             "<tr><td><b>Enter</b></td><td>Geselecteerd huishouden openen</td></tr>"
-            "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Tabbladen van het huishouden</td></tr>"
+            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
+            "(7 = plan)</td></tr>"
+            "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
             "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
             "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
             "</table>"))

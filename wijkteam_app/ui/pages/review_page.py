@@ -1,0 +1,461 @@
+"""The teamcoach's review: "Plannen die op mij wachten".
+
+A table of versions waiting for review (household, version, submitted by, date). Opening one
+shows the plan with what changed since the last approved version highlighted, a comment box
+per section, and Goedkeuren / Terugsturen (a return needs at least one comment). The decision
+is stored locally with the version id it was made on (`PlanService.review`) and travels with
+the next sync, so this works offline. A worker who is not a teamcoach sees why the decision
+buttons are not there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wijkteam_app.domain.plans import (
+    PlanRuleViolation,
+    PlanSection,
+    PlanStatus,
+    PlanVersion,
+    ReviewOutcome,
+    SectionComment,
+)
+from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.plans import REVIEWER_ROLES, PlanService
+from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.dialogs.plan_dialogs import (
+    ChangeRow,
+    PlanContext,
+    agreement_label,
+    euro,
+    fingerprint_text,
+    horizon_label,
+    load_context,
+    rule_text,
+    section_label,
+)
+from wijkteam_app.ui.dialogs.plan_dialogs import tr as tr_
+from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.pages.plan_page import change_rows, table_view
+from wijkteam_app.ui.widgets import heading_label, muted_label
+from wijkteam_app.ui.widgets.fields import format_dutch_date
+
+# Versions that were approved at some point: the base for "what changed since".
+APPROVED = frozenset({PlanStatus.GOEDGEKEURD, PlanStatus.TER_ONDERTEKENING,
+                      PlanStatus.ONDERTEKEND, PlanStatus.IN_UITVOERING,
+                      PlanStatus.GEEVALUEERD, PlanStatus.AFGESLOTEN})
+CHANGED_BG = "#fff3c4"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingRow:
+    version: PlanVersion
+    household_name: str
+    submitted_by: str
+    submitted_at: datetime
+
+
+def submitted_change(version: PlanVersion) -> tuple[str, datetime]:
+    """Who sent the version to the coach, and when."""
+    for change in reversed(version.history):
+        if change.to_status is PlanStatus.TER_BEOORDELING:
+            return change.actor_id, change.at
+    return version.created_by, version.created_at
+
+
+class WaitingModel(QAbstractTableModel):
+    """Plans waiting for review, oldest first: household, version, submitted by, date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[WaitingRow] = []
+        self._headers = [self.tr("Huishouden"), self.tr("Versie"), self.tr("Ingediend door"),
+                         self.tr("Datum")]
+
+    def set_rows(self, rows: Iterable[WaitingRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def item(self, row: int) -> WaitingRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
+                 ) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
+                    ) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.household_name, str(row.version.number), row.submitted_by,
+                    format_dutch_date(row.submitted_at.date()))[index.column()]
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.tr("%1, versie %2, ingediend door %3").replace(
+                "%1", row.household_name).replace("%2", str(row.version.number)).replace(
+                "%3", row.submitted_by)
+        return None
+
+
+def base_version(versions: Sequence[PlanVersion], version: PlanVersion) -> PlanVersion | None:
+    """The latest approved (or later) version before `version`, if any."""
+    earlier = [v for v in versions if v.number < version.number and v.status in APPROVED]
+    return max(earlier, key=lambda v: v.number) if earlier else None
+
+
+def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRow],
+              base: PlanVersion | None) -> str:
+    """The plan as readable HTML; sections with changes since `base` are highlighted and
+    list what changed (old → new)."""
+    c = version.content
+    changed = {row.section for row in changes}
+    by_section: dict[PlanSection, list[ChangeRow]] = {}
+    for row in changes:
+        by_section.setdefault(row.section, []).append(row)
+
+    def para(text: str) -> str:
+        return escape(text).replace("\n", "<br>") if text.strip() else "<i>—</i>"
+
+    def section(sec: PlanSection, body: str) -> str:
+        title = escape(section_label(sec))
+        if sec in changed and base is not None:
+            tag = escape(tr_("gewijzigd sinds versie %1").replace("%1", str(base.number)))
+            rows = "".join(
+                f"<li><b>{escape(r.field_text)}</b>: <s>{escape(r.old)}</s> → "
+                f"{escape(r.new)}</li>" for r in by_section.get(sec, []))
+            return (f"<table width='100%' cellpadding='6' style='background:{CHANGED_BG};'>"
+                    f"<tr><td><h3>{title} <small>({tag})</small></h3>{body}"
+                    f"<ul>{rows}</ul></td></tr></table>")
+        return f"<h3>{title}</h3>{body}"
+
+    parts = [f"<h2>{escape(ctx.detail.household.name)} — "
+             f"{escape(tr_('versie %1').replace('%1', str(version.number)))}</h2>"]
+    if base is None:
+        parts.append(f"<p><i>{escape(tr_('Eerste versie ter beoordeling: alles is nieuw.'))}"
+                     "</i></p>")
+    else:
+        parts.append(f"<p>{escape(tr_('Gemarkeerd: gewijzigd sinds de goedgekeurde versie %1.').replace('%1', str(base.number)))}</p>")  # noqa: E501
+    names = [ctx.person_name(i) for i in c.participants.person_ids]
+    names += [ctx.network_name(i) for i in c.participants.network_member_ids]
+    names += [ctx.professional_name(i) for i in c.participants.professional_ids]
+    if c.participants.others:
+        names.append(c.participants.others)
+    parts.append(section(PlanSection.DEELNEMERS, para(", ".join(names))))
+    parts.append(section(PlanSection.HULPVRAAG, para(c.question)))
+    situation = "".join(f"<p><b>{escape(ctx.domain_name(d.domain_code))}</b>: "
+                        f"{para(d.text)}</p>" for d in c.situation.domains) or para("")
+    parts.append(section(PlanSection.SITUATIE, situation))
+    goals = []
+    for n, g in enumerate(c.goals, start=1):
+        lines = [f"<p><b>{escape(tr_('Doel %1').replace('%1', str(n)))}: "
+                 f"{escape(g.description)}</b><br>"
+                 f"{escape(ctx.domain_name(g.domain_code))} · "
+                 f"{escape(tr_('niveau %1 → %2').replace('%1', str(g.current_level)).replace('%2', str(g.target_level)))} · "  # noqa: E501
+                 f"{escape(horizon_label(g.horizon))}</p><ul>"]
+        if g.zelf:
+            lines.append(f"<li>{escape(tr_('Zelf'))}: {para(g.zelf)}</li>")
+        for a in g.netwerk:
+            lines.append(f"<li>{escape(tr_('Netwerk'))}: {escape(ctx.network_name(a.network_member_id))}"  # noqa: E501
+                         f" — {escape(a.task)}</li>")
+        for p in g.voorzieningen:
+            lines.append(f"<li>{escape(tr_('Voorziening'))}: "
+                         f"{escape(ctx.provision_name(p.provision_id))}</li>")
+        for s in g.professioneel:
+            lines.append(f"<li>{escape(tr_('Professioneel'))}: {escape(s.product_name)} · "
+                         f"{escape(s.provider)} · {escape(euro(s.cost_cents))} · "
+                         f"{format_dutch_date(s.start)} – {format_dutch_date(s.end)}</li>")
+        lines.append("</ul>")
+        goals.append("".join(lines))
+    parts.append(section(PlanSection.DOELEN, "".join(goals) or para("")))
+    parts.append(section(PlanSection.REGIE, para(ctx.worker_name(c.regisseur_id))))
+    parts.append(section(PlanSection.EVALUATIE, para(", ".join(
+        format_dutch_date(d) for d in c.evaluation_dates))))
+    view = c.resident_view
+    parts.append(section(PlanSection.ZIENSWIJZE, para(
+        agreement_label(view.agreement) + (f": {view.own_words}" if view.own_words else ""))))
+    parts.append(section(PlanSection.TOESTEMMING, para("; ".join(
+        f"{x.recipient} — {x.purpose} ({ctx.person_name(x.given_by_person_id)})"
+        for x in c.consents))))
+    return "".join(parts)
+
+
+class ReviewPage(QWidget):
+    """Teamcoach review of submitted plans. The lead hosts it as a main-window page."""
+
+    reviewed = Signal(str, str)  # version id, outcome ("goedkeuren" / "terugsturen")
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.service = PlanService(workspace)
+        self.households = HouseholdService(workspace)
+        self.current: WaitingRow | None = None
+        self.ctx: PlanContext | None = None
+        self.changes: list[ChangeRow] = []
+        self.base: PlanVersion | None = None
+        self.setAccessibleName(self.tr("Plannen beoordelen"))
+
+        self.model = WaitingModel(self)
+        self.table = table_view(self.model, self.tr("Plannen die op mij wachten"))
+        self.table.setMaximumHeight(140)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda index, _prev: self.open_row(index.row()) if index.isValid() else None)
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        self.empty_label = muted_label(self.tr("Er wachten geen plannen op beoordeling."))
+        self.notice = QLabel()
+        self.notice.setObjectName("reviewNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("QLabel#reviewNotice { background: #fff7e0; border: 1px solid"
+                                  " #e0b44c; border-radius: 4px; padding: 6px 10px; }")
+        self.notice.setVisible(False)
+
+        self.plan_view = QTextBrowser()
+        self.plan_view.setAccessibleName(self.tr("Het plan, met wijzigingen gemarkeerd"))
+        self.plan_view.setOpenLinks(False)
+        self.plan_title = heading_label("", 1.5)
+
+        self.comment_edits: dict[PlanSection, QPlainTextEdit] = {}
+        comments = QWidget()
+        comments_layout = QVBoxLayout(comments)
+        comments_layout.setContentsMargins(0, 0, 6, 0)
+        comments_layout.setSpacing(2)
+        for sec in PlanSection:
+            label = QLabel(section_label(sec))
+            label.setObjectName(f"commentLabel_{sec.value}")
+            edit = QPlainTextEdit()
+            edit.setObjectName(f"comment_{sec.value}")
+            edit.setAccessibleName(self.tr("Opmerking bij %1").replace("%1", section_label(sec)))
+            edit.setPlaceholderText(self.tr("Opmerking (optioneel)"))
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(50)
+            label.setBuddy(edit)
+            comments_layout.addWidget(label)
+            comments_layout.addWidget(edit)
+            self.comment_edits[sec] = edit
+        comments_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(comments)
+
+        self.approve_button = QPushButton(self.tr("&Goedkeuren"))
+        self.return_button = QPushButton(self.tr("&Terugsturen"))
+        for button in (self.approve_button, self.return_button):
+            button.setAutoDefault(False)
+        self.approve_button.clicked.connect(lambda: self.decide(ReviewOutcome.GOEDKEUREN))
+        self.return_button.clicked.connect(lambda: self.decide(ReviewOutcome.TERUGSTUREN))
+        self.explanation = QLabel()
+        self.explanation.setObjectName("roleExplanation")
+        self.explanation.setWordWrap(True)
+        self.explanation.setStyleSheet("QLabel#roleExplanation { background: #e8f0f7; border: "
+                                       "1px solid #2f6690; border-radius: 4px; padding: 8px; }")
+        self.explanation.setVisible(False)
+        self.offline_hint = muted_label(self.tr(
+            "Uw beslissing wordt hier vastgelegd bij deze versie en gaat mee met de volgende "
+            "synchronisatie; ook zonder verbinding."))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.return_button)
+        buttons.addStretch(1)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(heading_label(self.tr("Opmerkingen per onderdeel"), 1.5))
+        side_layout.addWidget(scroll, 1)
+        side_layout.addWidget(self.explanation)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(self.offline_hint)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.plan_title)
+        left_layout.addWidget(self.plan_view, 1)
+
+        self.detail = QSplitter()
+        self.detail.addWidget(left)
+        self.detail.addWidget(side)
+        self.detail.setStretchFactor(0, 3)
+        self.detail.setStretchFactor(1, 2)
+        self.detail.setSizes([780, 520])
+        self.detail.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addWidget(heading_label(self.tr("Plannen die op mij wachten"), 3.0))
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.detail, 1)
+        self.reload()
+
+    # --- roles ---------------------------------------------------------------------------------
+
+    def is_reviewer(self) -> bool:
+        return self._ws.worker.role in REVIEWER_ROLES
+
+    def _update_decision_area(self) -> None:
+        row = self.current
+        reason = ""
+        if not self.is_reviewer():
+            reason = self.tr("Alleen een teamcoach kan plannen goedkeuren of terugsturen. U "
+                             "kunt de plannen hier wel inzien; vraag uw teamcoach om de "
+                             "beoordeling.")
+        elif row is not None and row.version.content.regisseur_id == self._ws.actor_id:
+            reason = self.tr("U bent de regisseur van dit plan. Een andere teamcoach beoordeelt "
+                             "het (vier ogen).")
+        can_decide = not reason and row is not None
+        for button in (self.approve_button, self.return_button):
+            button.setVisible(not reason)
+            button.setEnabled(can_decide)
+        for edit in self.comment_edits.values():
+            edit.setReadOnly(bool(reason) or row is None)
+        self.explanation.setText(reason)
+        self.explanation.setAccessibleName(reason)
+        self.explanation.setVisible(bool(reason))
+        self.offline_hint.setVisible(not reason)
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the waiting versions again (after a decision, or when the page is shown)."""
+        names = self.households.worker_names()
+        rows = []
+        household_names: dict[str, str] = {}
+        for version in self.service.waiting_for_review():
+            hid = version.household_id
+            if hid not in household_names:
+                try:
+                    household_names[hid] = self.households.get(hid).household.name
+                except NotFound:
+                    household_names[hid] = self.tr("(onbekend huishouden)")
+            actor, at = submitted_change(version)
+            rows.append(WaitingRow(version, household_names[hid], names.get(actor, ""), at))
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        self.detail.setVisible(bool(rows))
+        self.current = None
+        if rows:
+            self.table.selectRow(0)
+            self.open_row(0)
+        self._update_decision_area()
+
+    def open_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        item = self.model.item(row)
+        if self.current is not None and self.current.version.id == item.version.id:
+            return
+        self.current = item
+        version = item.version
+        self.ctx = load_context(self._ws, version.household_id)
+        versions = self.service.versions(version.household_id)
+        self.base = base_version(versions, version)
+        self.changes = change_rows(self.ctx, self.base, version) if self.base else []
+        self.plan_title.setText(self.tr("%1 — versie %2 · vingerafdruk %3")
+                                .replace("%1", item.household_name)
+                                .replace("%2", str(version.number))
+                                .replace("%3", fingerprint_text(version)))
+        self.plan_view.setHtml(plan_html(self.ctx, version, self.changes, self.base))
+        for edit in self.comment_edits.values():
+            edit.clear()
+        self._mark_changed_sections()
+        self._say("")
+        self._update_decision_area()
+
+    def _mark_changed_sections(self) -> None:
+        changed = {row.section for row in self.changes}
+        for sec in PlanSection:
+            label = self.findChild(QLabel, f"commentLabel_{sec.value}")
+            if label is None:
+                continue
+            text = section_label(sec)
+            if sec in changed:
+                text = self.tr("%1 — gewijzigd").replace("%1", text)
+                label.setStyleSheet(f"background: {CHANGED_BG}; font-weight: 600;")
+            else:
+                label.setStyleSheet("")
+            label.setText(text)
+
+    def changed_sections(self) -> set[PlanSection]:
+        return {row.section for row in self.changes}
+
+    def comments(self) -> list[SectionComment]:
+        return [SectionComment(sec, edit.toPlainText().strip())
+                for sec, edit in self.comment_edits.items() if edit.toPlainText().strip()]
+
+    def _say(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.setVisible(bool(text))
+
+    # --- deciding ------------------------------------------------------------------------------
+
+    def decide(self, outcome: ReviewOutcome) -> bool:
+        row = self.current
+        if row is None or not self.is_reviewer():
+            return False
+        comments = self.comments()
+        if outcome is ReviewOutcome.TERUGSTUREN and not comments:
+            self._say(self.tr("Terugsturen kan alleen met minstens één opmerking: schrijf bij "
+                              "het onderdeel wat er anders moet."))
+            self.comment_edits[PlanSection.DOELEN].setFocus()
+            return False
+        try:
+            self.service.review(row.version, outcome, comments)
+        except PlanRuleViolation as exc:
+            self._say(rule_text(exc))
+            return False
+        except (StaleVersion, NotFound):
+            self._say(error_text("stale_version"))
+            self.reload()
+            return False
+        self.reviewed.emit(row.version.id, outcome.value)
+        self.reload()
+        done = (self.tr("Versie %1 van %2 is goedgekeurd.") if outcome is
+                ReviewOutcome.GOEDKEUREN else self.tr("Versie %1 van %2 is teruggestuurd."))
+        self._say(done.replace("%1", str(row.version.number)).replace("%2", row.household_name)
+                  + " " + self.tr("De beslissing is vastgelegd en gaat mee met de volgende "
+                                  "synchronisatie."))
+        return True
