@@ -190,3 +190,48 @@ def test_printed_plan_contains_every_goal_agreement_and_the_fingerprint(
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)
+
+
+def test_evaluation_per_goal_with_a_fresh_zrm_closes_the_cycle(
+    workspace: Workspace, household_id: str
+) -> None:
+    from wijkteam_app.domain.plans import GoalEvaluation, GoalResult
+    from wijkteam_app.services.assessments import AssessmentService
+
+    plans, version = start_plan(workspace, household_id)
+    if version.status is not PlanStatus.CONCEPT:
+        version = plans.new_version(version)
+    version = plans.submit(version)
+    coach = add_worker(workspace, Role.TEAMCOACH, "Coach Test")
+    toetser = add_worker(workspace, Role.TOETSER, "Toetser Test")
+    me = workspace.worker
+    workspace.worker = coach
+    version = plans.review(version, ReviewOutcome.GOEDKEUREN)
+    workspace.worker = toetser
+    version = plans.record_toets(version, ToetsDecision.POSITIEF)
+    workspace.worker = me
+    version = plans.to_signing(version)
+    pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
+    version = plans.record_signature(version, pdf, [], date(2026, 11, 23), "Voorbeeldstad",
+                                     b"scan", "scan.png", "image/png")
+    version = plans.start_execution(version)
+    fresh = AssessmentService(workspace).history(
+        person_id=version.content.participants.person_ids[0])[-1]
+    results = [GoalResult.BEHAALD, GoalResult.DEELS, GoalResult.NIET_BEHAALD]
+    evaluations = [
+        GoalEvaluation(goal.id, results[n % 3], "Besproken met het gezin.", fresh.id,
+                       date(2026, 11, 23), workspace.actor_id)
+        for n, goal in enumerate(version.content.goals)
+    ]
+    from wijkteam_app.domain.validation import ValidationFailed
+
+    with pytest.raises(ValidationFailed):  # one evaluation per goal is required
+        plans.evaluate(version, evaluations[:1])
+    evaluated = plans.evaluate(version, evaluations)
+    assert evaluated.status is PlanStatus.GEEVALUEERD
+    assert {e.goal_id: e.result for e in evaluated.evaluations} == {
+        e.goal_id: e.result for e in evaluations}
+    assert plans.close(evaluated).status is PlanStatus.AFGESLOTEN
+    history = [c.to_status for c in plans.version(version.id).history]
+    assert history[-3:] == [PlanStatus.IN_UITVOERING, PlanStatus.GEEVALUEERD,
+                            PlanStatus.AFGESLOTEN]
