@@ -36,7 +36,6 @@ from wijkteam_app.services.profile import (
     unlock,
 )
 from wijkteam_app.ui.app import create_application
-from wijkteam_app.ui.dialogs.create_profile_dialog import CreateProfileDialog
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 from wijkteam_app.ui.main_window import MainWindow
 
@@ -140,17 +139,6 @@ def main(argv: list[str]) -> int:
     app = create_application()
 
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
-        new_paths = ProfilePaths(Path(tmp) / "nieuw")
-        create = CreateProfileDialog(new_paths)
-        save(create, out, "01-nieuw-dossier.png")
-        create.name.setText("Fenna Voorbeeld")
-        create.team.setText("Wijkteam Noord")
-        create.passphrase.setText(PASSPHRASE)
-        create.repeat.setText("iets anders")
-        create.create_button.click()
-        save(create, out, "02-nieuw-dossier-fout.png")
-        create.close()
-
         paths = ProfilePaths(Path(tmp) / "profiel")
         init_profile(paths, PASSPHRASE,
                      LocalIdentity(display_name="Fenna Voorbeeld", team_name="Wijkteam Noord"),

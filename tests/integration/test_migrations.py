@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,9 @@ from wijkteam_app.domain.ids import new_id
 from wijkteam_app.errors import CaseFileTooNew
 from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence.database import create_casefile, head_revision, open_casefile
+from wijkteam_app.persistence.casefile import GENESIS_HASH, audit_hash
 from wijkteam_app.persistence.engine import make_engine
-from wijkteam_app.persistence.schema import Base
+from wijkteam_app.persistence.schema import AuditRecord, Base
 from wijkteam_app.security import keys
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.maintenance import check_profile
@@ -53,10 +54,14 @@ def make_first_schema_profile(paths: ProfilePaths) -> dict[str, str]:
             "birth_date, bsn, household_role, gezag_holder_ids, gezag_note) VALUES (:id, 1, :h, "
             "'Zeynep', '', 'Çelik-Proef', '1979-03-02', '', 'hoofdbewoner', '[]', '')"),
             {"id": ids["person"], "h": ids["household"]})
+        seed = AuditRecord(at=datetime(2026, 1, 1, 10), device_id="d", actor_id="a",
+                           action="seed", object_type="x", object_id="x", result="ok",
+                           changeset_id=None, prev_hash=GENESIS_HASH, hash="")
         conn.execute(text(
             "INSERT INTO audit_log (at, device_id, actor_id, action, object_type, object_id, "
             "result, changeset_id, prev_hash, hash) VALUES ('2026-01-01 10:00:00', 'd', 'a', "
-            "'seed', 'x', 'x', 'ok', NULL, :g, :g)"), {"g": "0" * 64})
+            "'seed', 'x', 'x', 'ok', NULL, :g, :h)"),
+            {"g": GENESIS_HASH, "h": audit_hash(GENESIS_HASH, seed)})
     engine.dispose()
     return ids
 
@@ -74,6 +79,7 @@ def test_a_file_made_by_the_first_schema_is_backed_up_and_upgraded(paths: Profil
         assert detail.members[0].birth_date == date(1979, 3, 2)
     finally:
         ws.close()
+    assert check_profile(paths, PASSPHRASE).ok  # upgraded file: integrity, schema and audit
     backups = list(paths.backups.glob("*.wijkteam"))
     assert len(backups) == 1
     # The backup is still encrypted and opens with the same key at the old revision.

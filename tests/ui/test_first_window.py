@@ -33,7 +33,6 @@ from wijkteam_app.services.profile import (
     unlock,
 )
 from wijkteam_app.ui import app as ui_app
-from wijkteam_app.ui.dialogs.create_profile_dialog import CreateProfileDialog
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 from wijkteam_app.ui.main_window import MainWindow
 from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
@@ -281,95 +280,6 @@ def test_sort_keeps_persistent_indexes_on_their_rows(filled_workspace: Workspace
 
 
 # --- creating a profile --------------------------------------------------------------------
-
-def fill_create_form(qtbot: QtBot, dialog: CreateProfileDialog, passphrase: str,
-                     repeat: str) -> None:
-    qtbot.keyClicks(dialog.name, "Fenna Testmedewerker")
-    qtbot.keyClicks(dialog.team, "Team Noord")
-    qtbot.keyClicks(dialog.passphrase, passphrase)
-    qtbot.keyClicks(dialog.repeat, repeat)
-
-
-def test_create_profile_refuses_mismatching_passphrases(qtbot: QtBot, tmp_path: Path) -> None:
-    paths = ProfilePaths(tmp_path / "nieuw")
-    dialog = CreateProfileDialog(paths, init_profile=fast_init)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    assert dialog.windowTitle() == "Nieuw dossier aanmaken"
-
-    fill_create_form(qtbot, dialog, PASSPHRASE, "correct horse batterij")
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-
-    assert dialog.isVisible()
-    assert dialog.workspace is None
-    assert dialog.repeat_error.isVisible()
-    assert dialog.repeat_error.text() == error_message("passphrase_mismatch")
-    assert not paths.casefile.exists()
-    assert not paths.keyfile.exists()
-    assert not paths.root.exists()
-
-
-def test_create_profile_refuses_weak_passphrase(qtbot: QtBot, tmp_path: Path) -> None:
-    paths = ProfilePaths(tmp_path / "nieuw")
-    dialog = CreateProfileDialog(paths, init_profile=fast_init)
-    qtbot.addWidget(dialog)
-    dialog.show()
-
-    fill_create_form(qtbot, dialog, "kort", "kort")
-    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
-
-    assert dialog.isVisible()
-    assert dialog.passphrase_error.text() == error_message("passphrase_too_weak")
-    assert dialog.passphrase.text() == ""
-    assert not paths.casefile.exists()
-    assert not paths.keyfile.exists()
-
-
-def test_create_profile_requires_name_and_team(qtbot: QtBot, tmp_path: Path) -> None:
-    paths = ProfilePaths(tmp_path / "nieuw")
-    dialog = CreateProfileDialog(paths, init_profile=fast_init)
-    qtbot.addWidget(dialog)
-    dialog.show()
-
-    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
-    qtbot.keyClicks(dialog.repeat, PASSPHRASE)
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-
-    assert dialog.isVisible()
-    assert dialog.name_error.text() == "Dit veld is verplicht."
-    assert dialog.team_error.text() == "Dit veld is verplicht."
-    assert not paths.root.exists()
-
-
-def test_create_profile_with_demo_data(qtbot: QtBot, tmp_path: Path) -> None:
-    from wijkteam_app.services.demo import fill_demo
-
-    paths = ProfilePaths(tmp_path / "nieuw")
-    dialog = CreateProfileDialog(paths, init_profile=fast_init,
-                                 fill_demo=lambda ws: fill_demo(ws, households=3))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-
-    fill_create_form(qtbot, dialog, PASSPHRASE, PASSPHRASE)
-    qtbot.mouseClick(dialog.demo, Qt.MouseButton.LeftButton)
-    assert dialog.demo.isChecked()
-    with qtbot.waitSignal(dialog.accepted, timeout=20_000):
-        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-
-    workspace = dialog.workspace
-    assert workspace is not None
-    try:
-        assert workspace.worker.display_name == "Fenna Testmedewerker"
-        assert workspace.team.name == "Team Noord"
-        assert len(HouseholdService(workspace).list()) == 3
-    finally:
-        workspace.close()
-    assert paths.casefile.exists()
-
-
-# --- the entry point -----------------------------------------------------------------------
 
 def test_run_unlocks_then_shows_the_main_window(
         qtbot: QtBot, profile_paths: ProfilePaths, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QAbstractButton, QDialog, QTableView
+from PySide6.QtWidgets import QAbstractButton, QDialog, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -333,6 +333,123 @@ def test_escape_cancels_a_dialog_without_saving(qtbot: QtBot, page: HouseholdPag
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert outbox_count(workspace) == before
+
+
+def selected_ids(page: HouseholdPage) -> list[str]:
+    selection = page.members_table.selectionModel()
+    return [page.members_model.item(i.row()).id for i in selection.selectedRows()]
+
+
+def test_dialogs_open_with_the_focus_on_their_first_field(
+        qtbot: QtBot, page: HouseholdPage, family: Family) -> None:
+    """Not on Opslaan (Qt's choice: the first widget in the tab order is the hidden draft
+    offer's button, so it would focus the default button)."""
+    openers = [
+        (page.edit_household_button, "name"),
+        (page.add_person_button, "first_name"),
+        (page.edit_case_button, "status"),
+        (page.add_network_button, "name"),
+        (page.add_professional_button, "organisation"),
+        (page.add_contact_button, "on"),
+        (page.add_consent_button, "recipient"),
+    ]
+    for button, field in openers:
+        button.click()
+        dialog = page.active_dialog
+        assert dialog is not None
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        assert dialog.focusWidget() is dialog.form.findChild(QWidget, field), field
+        assert not dialog.save_button.hasFocus()
+        with qtbot.waitSignal(dialog.finished):
+            dialog.reject()
+
+
+def test_dialog_with_a_draft_opens_on_the_offer_and_then_the_first_field(
+        qtbot: QtBot, page: HouseholdPage) -> None:
+    page.add_network_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, NetworkMemberDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name, "Oma")
+    dialog.keeper.flush()
+    dialog.done(QDialog.DialogCode.Rejected)  # closed without Annuleren: the draft stays
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+
+    page.add_network_button.click()
+    again = page.active_dialog
+    assert isinstance(again, NetworkMemberDialog)
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(again.isActiveWindow)
+    assert again.offer.isVisible()
+    assert again.focusWidget() is again.offer.yes_button
+    qtbot.keyClick(again.offer.yes_button, Qt.Key.Key_Space)
+    assert again.name.text() == "Oma"
+    assert again.focusWidget() is again.name
+    again.reject()
+
+
+def test_shortcuts_open_the_frequent_actions_from_any_tab(
+        qtbot: QtBot, page: HouseholdPage, family: Family) -> None:
+    shortcuts = {name: shortcut.key().toString() for name, shortcut in page.shortcuts.items()}
+    assert shortcuts == {"add_person": "Ctrl+Shift+N", "zrm": "Ctrl+Shift+Z",
+                         "ladder": "Ctrl+Shift+P", "add_network_member": "Ctrl+Shift+E",
+                         "add_contact": "Ctrl+Shift+C"}
+    # Shown where a mouse user looks: the buttons' tooltips.
+    assert "Ctrl+Shift+Z" in page.zrm_button.toolTip()
+    assert "Ctrl+Shift+E" in page.add_network_button.toolTip()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    expected = [(Qt.Key.Key_E, NetworkMemberDialog, 1), (Qt.Key.Key_C, ContactDialog, 3),
+                (Qt.Key.Key_N, PersonDialog, 0)]
+    for key, kind, tab in expected:
+        page.tabs.setCurrentIndex(5)  # Metingen: far from where the action shows
+        page.tabs.currentWidget().setFocus()
+        qtbot.keyClick(page.focusWidget() or page, key, ctrl_shift)
+        dialog = page.active_dialog
+        assert isinstance(dialog, kind)
+        assert page.tabs.currentIndex() == tab
+        with qtbot.waitSignal(dialog.finished):
+            dialog.reject()
+
+    mother = page.members_model.row_of(family.mother.id)
+    click_row(qtbot, page.members_table, mother)
+    page.tabs.setCurrentIndex(2)
+    with qtbot.waitSignal(page.zrmRequested) as zrm:
+        qtbot.keyClick(page.professionals_table, Qt.Key.Key_Z, ctrl_shift)
+    assert zrm.args == [family.mother.id, family.household.id]
+    with qtbot.waitSignal(page.ladderRequested) as ladder:
+        qtbot.keyClick(page.professionals_table, Qt.Key.Key_P, ctrl_shift)
+    assert ladder.args == [family.mother.id]
+
+
+def test_the_selected_member_stays_selected_after_a_reload(
+        qtbot: QtBot, page: HouseholdPage, family: Family) -> None:
+    # Opened: the first person is selected (not only current), so Ctrl+Shift+Z works at once.
+    assert selected_ids(page) == [page.members_model.item(0).id]
+    assert page.selected_person() == page.members_model.item(0)
+    click_row(qtbot, page.members_table, page.members_model.row_of(family.mother.id))
+    assert selected_ids(page) == [family.mother.id]
+    # After a ZRM or ladder the main window shows the same household again.
+    page.show_household(family.household.id)
+    assert selected_ids(page) == [family.mother.id]
+    page.reload()
+    assert selected_ids(page) == [family.mother.id]
+    assert page.members_table.currentIndex().row() == page.members_model.row_of(
+        family.mother.id)
+
+
+def test_a_saved_person_is_selected(qtbot: QtBot, page: HouseholdPage) -> None:
+    page.add_person_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, PersonDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.first_name, "Eva")
+    qtbot.keyClicks(dialog.last_name, "Voorbeeld")
+    qtbot.keyClicks(dialog.birth_date, "01-02-1950")
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.keyClick(dialog.birth_date, Qt.Key.Key_Return)
+    selected = page.selected_person()
+    assert selected is not None and selected.first_name == "Eva"
 
 
 # --- the models under Qt's model tester -------------------------------------------------------

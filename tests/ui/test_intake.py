@@ -251,3 +251,99 @@ def test_removing_a_member_renumbers_and_keeps_one(qtbot: QtBot, workspace: Work
                                                               "Persoon 3"]
     click(qtbot, wizard.member_rows[1].remove_button)
     assert [r.title.text() for r in wizard.member_rows] == ["Persoon 1", "Persoon 2"]
+
+
+def tab_path(qtbot: QtBot, wizard: IntakeWizard, start: QWidget, count: int) -> list[QWidget]:
+    """The widgets Tab visits from `start` (the focus after each of `count` Tabs)."""
+    start.setFocus()
+    path = []
+    for _ in range(count):
+        focus = wizard.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+        after = wizard.focusWidget()
+        assert after is not None
+        path.append(after)
+    return path
+
+
+def test_tab_goes_from_the_address_through_the_persons_to_the_buttons(
+        qtbot: QtBot, workspace: Workspace) -> None:
+    wizard = open_wizard(qtbot, workspace)
+    fill_referral(qtbot, wizard)
+    fill_address(qtbot, wizard)
+    qtbot.keyClick(wizard.city, Qt.Key.Key_N, CTRL_SHIFT)  # a second person
+    first, second = wizard.member_rows
+    assert wizard.members_scroll.focusPolicy() == Qt.FocusPolicy.NoFocus
+    wanted = [wizard.household_name,
+              first.first_name, first.name_prefix, first.last_name, first.birth_date,
+              first.bsn, first.role, first.remove_button,
+              second.first_name, second.name_prefix, second.last_name, second.birth_date,
+              second.bsn, second.role, second.remove_button,
+              wizard.add_member_button, wizard.cancel_button, wizard.back_button,
+              wizard.next_button, wizard.save_button, wizard.street]
+    assert tab_path(qtbot, wizard, wizard.wijk, len(wanted)) == wanted
+
+    # A child's gezag boxes come after its role, before its Verwijderen.
+    fill_member(qtbot, wizard, 0, "Anouk", "Voorbeeld", "02-03-1984")
+    child_born = (workspace.today() - timedelta(days=365 * 9)).strftime("%d-%m-%Y")
+    fill_member(qtbot, wizard, 1, "Daan", "Voorbeeld", child_born)
+    gezag = second.gezag_checks[first.person_id]
+    assert tab_path(qtbot, wizard, second.role, 3) == [gezag, second.remove_button,
+                                                        wizard.add_member_button]
+
+
+def test_ticking_gezag_keeps_the_box_and_the_focus(qtbot: QtBot, workspace: Workspace) -> None:
+    wizard = open_wizard(qtbot, workspace)
+    fill_referral(qtbot, wizard)
+    fill_address(qtbot, wizard)
+    fill_member(qtbot, wizard, 0, "Anouk", "Voorbeeld", "02-03-1984")
+    qtbot.keyClick(wizard.city, Qt.Key.Key_N, CTRL_SHIFT)
+    fill_member(qtbot, wizard, 1, "Bram", "Voorbeeld", "14-07-1981")
+    qtbot.keyClick(wizard.city, Qt.Key.Key_N, CTRL_SHIFT)
+    child_born = (workspace.today() - timedelta(days=365 * 9)).strftime("%d-%m-%Y")
+    fill_member(qtbot, wizard, 2, "Daan", "Voorbeeld", child_born)
+    adult1, adult2, child = wizard.member_rows
+    boxes = dict(child.gezag_checks)
+    assert list(boxes) == [adult1.person_id, adult2.person_id]
+
+    # Alt+Z ("Ge&zag bij:") moves to the first box without ticking it.
+    qtbot.keyClick(child.birth_date, Qt.Key.Key_Z, Qt.KeyboardModifier.AltModifier)
+    first = boxes[adult1.person_id]
+    assert wizard.focusWidget() is first
+    qtbot.wait(150)  # longer than Qt's animated click of a button buddy
+    assert child.gezag_ids() == []
+
+    qtbot.keyClick(first, Qt.Key.Key_Space)
+    assert child.gezag_checks == boxes  # the same boxes, not new ones
+    assert wizard.focusWidget() is first
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert wizard.focusWidget() is boxes[adult2.person_id]
+    qtbot.keyClick(boxes[adult2.person_id], Qt.Key.Key_Space)
+    assert wizard.focusWidget() is boxes[adult2.person_id]
+    assert child.gezag_ids() == [adult1.person_id, adult2.person_id]
+
+    # Renaming an adult renames the box; removing one removes only its box.
+    qtbot.keyClicks(adult2.first_name, "-Jan")
+    assert boxes[adult2.person_id].text() == "Bram-Jan Voorbeeld"
+    assert child.gezag_checks == boxes
+    click(qtbot, adult1.remove_button)
+    assert list(child.gezag_checks) == [adult2.person_id]
+    assert child.gezag_checks[adult2.person_id] is boxes[adult2.person_id]
+    assert child.gezag_ids() == [adult2.person_id]
+
+
+def test_mnemonics_of_the_household_step(qtbot: QtBot, workspace: Workspace) -> None:
+    """The letters a worker uses on step Huishouden (no two share one; see test_mnemonics)."""
+    wizard = open_wizard(qtbot, workspace)
+    fill_referral(qtbot, wizard)
+    row = wizard.member_rows[0]
+    alt = Qt.KeyboardModifier.AltModifier
+    for key, target in ((Qt.Key.Key_A, wizard.city), (Qt.Key.Key_C, row.last_name),
+                        (Qt.Key.Key_E, wizard.suffix), (Qt.Key.Key_G, row.birth_date),
+                        (Qt.Key.Key_H, wizard.house_number),
+                        (Qt.Key.Key_U, wizard.household_name), (Qt.Key.Key_V, row.first_name)):
+        qtbot.keyClick(wizard.street, key, alt)
+        assert wizard.focusWidget() is target, key
+    qtbot.keyClick(wizard.street, Qt.Key.Key_N, alt)  # "Persoo&n toevoegen"
+    qtbot.waitUntil(lambda: len(wizard.member_rows) == 2)

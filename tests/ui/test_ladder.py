@@ -122,3 +122,15 @@ def test_ladder_draft_offered_back(qtbot: QtBot, workspace: Workspace,
     qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
     assert DraftService(workspace).get(draft_key(member.id)) is None
     assert len(AssessmentService(workspace).history(person_id=member.id)) == 1
+
+
+def test_each_field_has_its_own_alt_letter(qtbot: QtBot, workspace: Workspace,
+                                           member: Person) -> None:
+    """Horizon and Huidige trede used to share Alt+H (Qt then only hops between them)."""
+    dialog = open_dialog(qtbot, workspace, member)
+    alt = Qt.KeyboardModifier.AltModifier
+    for key, target in ((Qt.Key.Key_R, dialog.horizon), (Qt.Key.Key_H, dialog.current),
+                        (Qt.Key.Key_T, dialog.potential), (Qt.Key.Key_M, dialog.assessed_on),
+                        (Qt.Key.Key_O, dialog.notes)):
+        qtbot.keyClick(dialog.current, key, alt)
+        assert dialog.focusWidget() is target, key

@@ -262,6 +262,12 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
             "(7 = plan)</td></tr>"
             "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
+            "<tr><td><b>Ctrl+Shift+N</b></td><td>Persoon toevoegen</td></tr>"
+            "<tr><td><b>Ctrl+Shift+Z</b></td><td>ZRM voor de geselecteerde persoon</td></tr>"
+            "<tr><td><b>Ctrl+Shift+P</b></td><td>Participatieladder</td></tr>"
+            "<tr><td><b>Ctrl+Shift+E</b></td><td>Netwerklid toevoegen</td></tr>"
+            "<tr><td><b>Ctrl+Shift+C</b></td><td>Contact toevoegen (journaal)</td></tr>"
+            "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
             "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
             "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
             "</table>"))

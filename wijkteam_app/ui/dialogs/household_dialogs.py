@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -119,6 +119,20 @@ def tidy_postcode(text: str) -> str:
 
 def tidy_bsn(text: str) -> str:
     return canonical_bsn(text) if bsn_error(text) is None else text.strip()
+
+
+class GroupCaption(QLabel):
+    """The caption of a group of check boxes, with the first box as its buddy. Its
+    Alt+letter only moves the focus to that box: a plain QLabel would also *tick* a button
+    buddy (Qt clicks it), while the caption names the whole group."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut:  # only the label's own mnemonic comes here
+            buddy = self.buddy()
+            if buddy is not None and buddy.isEnabled():
+                buddy.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().event(event)
 
 
 def malformed_dates(fields: dict[str, DateField]) -> dict[str, str]:
@@ -248,8 +262,12 @@ class RecordDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         fit_height(self)  # wrapped hints know their height only once the width is known
+        # Without this Qt would give the focus to "Opslaan" (the default button), because
+        # the first widget in the tab order is the (hidden) draft offer's button.
         if self.offer.isVisible():
             self.offer.yes_button.setFocus()
+        else:
+            self.focus_first_field()
 
     def _restore_draft(self) -> None:
         draft = self._drafts.get(self.keeper.key)
@@ -264,13 +282,32 @@ class RecordDialog(QDialog):
     def _unlock_form(self) -> None:
         self.form.setEnabled(True)
         self.save_button.setEnabled(True)
-        self.focusNextPrevChild(True)
-        first = self.form.findChild(QWidget, self.first_field_name())
-        if first is not None:
-            first.setFocus()
+        self.focus_first_field()
 
     def first_field_name(self) -> str:
+        """The object name of the field that gets the focus when the form opens."""
         return ""
+
+    def first_field(self) -> QWidget | None:
+        """The field to start typing in: `first_field_name`'s, else the form's first input
+        in the tab order."""
+        name = self.first_field_name()
+        first = self.form.findChild(QWidget, name) if name else None
+        if first is not None and first.isVisibleTo(self) and first.isEnabled():
+            return first
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (self.form.isAncestorOf(widget) and widget.isEnabled()
+                    and widget.isVisibleTo(self)
+                    and widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
+
+    def focus_first_field(self) -> None:
+        first = self.first_field()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- to be provided by subclasses -----------------------------------------------------
 
@@ -447,7 +484,7 @@ class PersonDialog(RecordDialog):
             self.gezag_checks[other.id] = check
         if not self.gezag_checks:
             gezag_layout.addWidget(muted_label(self.tr("Geen volwassenen in dit huishouden.")))
-        self.gezag_label = QLabel(self.tr("Ge&zag bij"))
+        self.gezag_label = GroupCaption(self.tr("Ge&zag bij"))
         first_check = next(iter(self.gezag_checks.values()), None)
         if first_check is not None:
             self.gezag_label.setBuddy(first_check)
@@ -456,7 +493,7 @@ class PersonDialog(RecordDialog):
         self.errors.register("gezag", first_check or self.gezag_box, gezag_message)
         self.form_layout.addRow(self.gezag_label, self.gezag_box)
         self.gezag_note = self.line(p.gezag_note)
-        self.add_field(self.tr("Gezag &buiten huishouden"), self.gezag_note, "gezag_note",
+        self.add_field(self.tr("Gezag b&uiten huishouden"), self.gezag_note, "gezag_note",
                        hint=self.tr("Bijvoorbeeld een voogd."))
         self.birth_date.dateChanged.connect(self._update_gezag)
         self._update_gezag()
@@ -566,7 +603,7 @@ class ProfessionalDialog(RecordDialog):
         self._pro = pro or Professional(new_id(), household_id, "")
         p = self._pro
         self.organisation = self.line(p.organisation)
-        self.add_field(self.tr("&Organisatie"), self.organisation, "organisation")
+        self.add_field(self.tr("O&rganisatie"), self.organisation, "organisation")
         self.name = self.line(p.name)
         self.add_field(self.tr("&Naam"), self.name, "name")
         self.discipline = self.line(p.discipline)
@@ -770,7 +807,7 @@ class ConsentDialog(RecordDialog):
         self.person = _combo([(p.full_name, p.id) for p in members])
         self.add_field(self.tr("&Van"), self.person, "person_id")
         self.recipient = self.line()
-        self.add_field(self.tr("&Ontvanger"), self.recipient, "recipient",
+        self.add_field(self.tr("O&ntvanger"), self.recipient, "recipient",
                        hint=self.tr("Met wie gegevens gedeeld mogen worden."))
         self.purpose = self.notes(height=64)
         self.add_field(self.tr("&Doel"), self.purpose, "purpose")
@@ -779,7 +816,7 @@ class ConsentDialog(RecordDialog):
         self.add_field(self.tr("&Gegeven op"), self.given_on, "given_on")
         self.form_combo = _combo([(consent_form_label(f), f)
                                   for f in ("mondeling", "schriftelijk")])
-        self.add_field(self.tr("&Vorm"), self.form_combo, "form")
+        self.add_field(self.tr("Vo&rm"), self.form_combo, "form")
         self.finish()
 
     def first_field_name(self) -> str:

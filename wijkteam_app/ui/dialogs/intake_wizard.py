@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -57,6 +58,7 @@ from wijkteam_app.services.intake import Intake, IntakeService, validate_intake
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.household_dialogs import (
     CRISIS_COLOUR,
+    GroupCaption,
     parse_house_number,
     strip_mnemonic,
     tidy_bsn,
@@ -184,7 +186,7 @@ class MemberRow(QFrame):
         lines: list[list[tuple[str, str, QWidget, int]]] = [
             [("first_name", _tr("&Voornaam"), self.first_name, 3),
              ("name_prefix", _tr("&Tussenvoegsel"), self.name_prefix, 1),
-             ("last_name", _tr("&Achternaam"), self.last_name, 3)],
+             ("last_name", _tr("A&chternaam"), self.last_name, 3)],
             [("birth_date", _tr("&Geboortedatum"), self.birth_date, 2),
              ("bsn", _tr("&BSN (optioneel)"), self.bsn, 2),
              ("household_role", _tr("&Rol"), self.role, 3)],
@@ -209,7 +211,7 @@ class MemberRow(QFrame):
         gezag_layout = QHBoxLayout(self.gezag_box)
         gezag_layout.setContentsMargins(0, 4, 0, 0)
         gezag_layout.setSpacing(12)
-        self.gezag_caption = QLabel(_tr("Ge&zag bij:"))
+        self.gezag_caption = GroupCaption(_tr("Ge&zag bij:"))
         gezag_layout.addWidget(self.gezag_caption)
         self.gezag_checks_layout = QHBoxLayout()
         self.gezag_checks_layout.setSpacing(12)
@@ -284,25 +286,52 @@ class MemberRow(QFrame):
         return [pid for pid, check in self.gezag_checks.items() if check.isChecked()]
 
     def set_gezag_candidates(self, adults: Sequence[tuple[str, str]]) -> None:
-        """Offer the adults of the household (id, name) as holders of gezag, keeping ticks."""
+        """Offer the adults of the household (id, name) as holders of gezag, keeping ticks.
+
+        Updated in place: a check box that stays keeps its state and (when it has it) the
+        focus; only boxes of adults who came or went are added or removed."""
         self._gezag_wanted = set(self.gezag_ids()) | (
             self._gezag_wanted - set(self.gezag_checks))
-        for check in self.gezag_checks.values():
+        wanted_ids = [person_id for person_id, _name in adults]
+        lost_focus = False
+        for person_id in [p for p in self.gezag_checks if p not in wanted_ids]:
+            check = self.gezag_checks.pop(person_id)
+            lost_focus = lost_focus or check.hasFocus()
             self.gezag_checks_layout.removeWidget(check)
+            check.hide()
             check.deleteLater()
-        self.gezag_checks = {}
         for person_id, name in adults:
-            check = QCheckBox(name or _tr("(naam nog leeg)"))
-            check.setAccessibleName(_tr("Gezag bij %1").replace("%1", name))
-            check.setChecked(person_id in self._gezag_wanted)
-            check.toggled.connect(lambda _c: self.changed.emit())
-            self.gezag_checks_layout.addWidget(check)
-            self.gezag_checks[person_id] = check
+            existing = self.gezag_checks.get(person_id)
+            check = existing if existing is not None else QCheckBox()
+            if existing is None:
+                check.setChecked(person_id in self._gezag_wanted)
+                check.toggled.connect(lambda _c: self.changed.emit())
+                self.gezag_checks[person_id] = check
+            text = name or _tr("(naam nog leeg)")
+            if check.text() != text:
+                check.setText(text)
+                check.setAccessibleName(_tr("Gezag bij %1").replace("%1", name))
+        # The boxes in the adults' order (a box that moves is moved, not recreated).
+        self.gezag_checks = {pid: self.gezag_checks[pid] for pid in wanted_ids}
+        for index, check in enumerate(self.gezag_checks.values()):
+            if self.gezag_checks_layout.indexOf(check) != index:
+                self.gezag_checks_layout.removeWidget(check)
+                self.gezag_checks_layout.insertWidget(index, check)
         first = next(iter(self.gezag_checks.values()), None)
-        if first is not None:
-            self.gezag_caption.setBuddy(first)
+        # Alt+Z: to the first box (without ticking it); with no adults, no Alt+Z at all.
+        caption = _tr("Ge&zag bij:")
+        self.gezag_caption.setText(caption if first is not None else strip_mnemonic(caption))
+        self.gezag_caption.setBuddy(first)  # type: ignore[arg-type]
         self.no_adults.setVisible(not adults)
         self.gezag_box.setVisible(self.is_minor())
+        if lost_focus:
+            (first if first is not None and first.isVisible() else self.role).setFocus()
+
+    def focus_chain(self) -> list[QWidget]:
+        """This row's inputs in the order Tab visits them: the fields line by line, the
+        gezag boxes, then the row's Verwijderen."""
+        return [self.first_name, self.name_prefix, self.last_name, self.birth_date, self.bsn,
+                self.role, *self.gezag_checks.values(), self.remove_button]
 
     def set_wanted_gezag(self, ids: Sequence[str]) -> None:
         self._gezag_wanted = set(ids)
@@ -407,10 +436,10 @@ class IntakeWizard(QDialog):
         side.setFixedWidth(232)
 
         self.step_heading = heading_label("", 4.0)
-        self.back_button = QPushButton(self.tr("&Vorige"))
+        self.back_button = QPushButton(self.tr("Vor&ige"))
         self.back_button.setAutoDefault(False)
         self.back_button.clicked.connect(self.go_back)
-        self.next_button = QPushButton(self.tr("V&olgende"))
+        self.next_button = QPushButton(self.tr("Vo&lgende"))
         self.next_button.clicked.connect(self.go_next)
         self.save_button = QPushButton(self.tr("&Opslaan"))
         self.save_button.clicked.connect(self.save)
@@ -549,7 +578,7 @@ class IntakeWizard(QDialog):
         fields: list[tuple[int, int, str, QWidget, str, int]] = [
             (0, 0, self.tr("&Straat"), self.street, "household.street", 4),
             (0, 1, self.tr("&Huisnummer"), self.house_number, "household.house_number", 1),
-            (0, 2, self.tr("Toevoe&ging"), self.suffix, "household.house_number_suffix", 1),
+            (0, 2, self.tr("To&evoeging"), self.suffix, "household.house_number_suffix", 1),
             (2, 0, self.tr("&Postcode"), self.postcode, "household.postcode", 1),
             (2, 1, self.tr("Pl&aats"), self.city, "household.city", 2),
             (2, 2, self.tr("&Wijk"), self.wijk, "household.wijk", 2),
@@ -561,12 +590,12 @@ class IntakeWizard(QDialog):
         address.setColumnStretch(0, 3)
         address.setColumnStretch(1, 2)
         address.setColumnStretch(2, 2)
-        name_label = _caption(self.tr("Naam &huishouden"), self.household_name)
+        name_label = _caption(self.tr("Naam h&uishouden"), self.household_name)
         address.addWidget(name_label, 4, 0)
         address.addWidget(self._slot("household.name", self.household_name), 5, 0, 1, 3)
         layout.addLayout(address)
 
-        self.add_member_button = QPushButton(self.tr("Persoon toe&voegen"))
+        self.add_member_button = QPushButton(self.tr("Persoo&n toevoegen"))
         self.add_member_button.setAutoDefault(False)
         self.add_member_button.setToolTip(self.tr("Ctrl+Shift+N"))
         self.add_member_button.setAccessibleDescription(self.tr("Sneltoets Ctrl+Shift+N"))
@@ -588,6 +617,8 @@ class IntakeWizard(QDialog):
         self.members_scroll.setWidget(self.members_box)
         self.members_scroll.setWidgetResizable(True)
         self.members_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Only the fields in it take the focus, not the scroll area (see _update_tab_order).
+        self.members_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.members_scroll, 1)
         return page
 
@@ -690,6 +721,7 @@ class IntakeWizard(QDialog):
         scroll.setWidget(self.summary)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the summary itself takes the focus
         layout.addWidget(scroll, 1)
         return page
 
@@ -741,8 +773,23 @@ class IntakeWizard(QDialog):
     def _renumber(self) -> None:
         for n, row in enumerate(self.member_rows):
             row.set_number(n + 1)
-            row.setTabOrder(row.role, row.remove_button)
         self._register_fields()
+        self._update_tab_order()
+
+    def _update_tab_order(self) -> None:
+        """Tab on step Huishouden: the address and household name, every person's fields
+        (gezag included), "Persoon toevoegen", and only then the dialog's buttons.
+
+        Rows and gezag boxes are made after the dialog's buttons, so without this they would
+        come last, behind the buttons."""
+        chain: list[QWidget] = [self.street, self.house_number, self.suffix, self.postcode,
+                                self.city, self.wijk, self.household_name]
+        for row in self.member_rows:
+            chain += row.focus_chain()
+        chain += [self.add_member_button, self.cancel_button, self.back_button,
+                  self.next_button, self.save_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _members_changed(self) -> None:
         if self._loading:
@@ -750,6 +797,7 @@ class IntakeWizard(QDialog):
         adults = [(r.person_id, r.full_name()) for r in self.member_rows if r.is_adult()]
         for row in self.member_rows:
             row.set_gezag_candidates([a for a in adults if a[0] != row.person_id])
+        self._update_tab_order()
         if not self._name_edited and self.member_rows:
             first = self.member_rows[0]
             self.household_name.setText(

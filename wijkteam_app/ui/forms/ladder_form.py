@@ -136,7 +136,7 @@ class LadderDialog(QDialog):
         dates.setVerticalSpacing(2)
         for column, (caption, field, error) in enumerate((
                 (self.tr("&Meetdatum"), self.assessed_on, self.date_error),
-                (self.tr("&Horizon (haalbaar vóór)"), self.horizon, self.horizon_error))):
+                (self.tr("Ho&rizon (haalbaar vóór)"), self.horizon, self.horizon_error))):
             label = QLabel(caption)
             label.setBuddy(field)
             dates.addWidget(label, 0, column)
@@ -188,7 +188,7 @@ class LadderDialog(QDialog):
         self.notes.setAccessibleName(self.tr("Notities"))
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(70)
-        notes_label = QLabel(self.tr("&Notities"))
+        notes_label = QLabel(self.tr("N&otities"))
         notes_label.setBuddy(self.notes)
         self.notes_error = ErrorLabel()
         self.general_error = ErrorLabel()

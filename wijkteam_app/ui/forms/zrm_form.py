@@ -316,7 +316,7 @@ class ZrmDialog(QDialog):
         self.notes.setAccessibleName(self.tr("Notities"))
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(72)
-        notes_label = QLabel(self.tr("&Notities"))
+        notes_label = QLabel(self.tr("N&otities"))
         notes_label.setBuddy(self.notes)
         self.notes_error = ErrorLabel()
 

@@ -4,6 +4,11 @@ Header: name, address, wijk and the case's urgency criteria as badges (crisis-se
 red). Tabs (Ctrl+1 … Ctrl+6): Overzicht (members, the case, its history), Netwerk,
 Professionals (with their count in the tab title), Journaal (contact moments with the total
 time per case), Toestemming, Metingen (a container the main window fills).
+
+The frequent actions have shortcuts that work from every tab (`PAGE_SHORTCUTS`); unlike a
+button's Alt+letter they act at once, and they go to the tab where the result shows.
+The members table always has a selected person (the one chosen before a reload, else the
+first), so ZRM and participatieladder need no extra key.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,6 +75,7 @@ from wijkteam_app.ui.models.household_models import (
     MembersModel,
     NetworkModel,
     ProfessionalsModel,
+    RowTableModel,
 )
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import format_dutch_date
@@ -79,6 +86,18 @@ CRISIS_BADGE = "background: #b42318; color: #ffffff;"
 URGENCY_BADGE = "background: #f5c451; color: #3d2c00;"
 
 Confirm = Callable[[QWidget, str, str], bool]
+
+# The page's own shortcuts (action name -> key). Ctrl+1..6 are the tabs; Ctrl+N, Ctrl+F,
+# Ctrl+L, Ctrl+Q and F1 belong to the main window, Ctrl+S to the dialogs. Ctrl+Shift+N is
+# "nieuwe persoon" in the intake wizard too.
+PAGE_SHORTCUTS: dict[str, str] = {
+    "add_person": "Ctrl+Shift+N",
+    "zrm": "Ctrl+Shift+Z",
+    "ladder": "Ctrl+Shift+P",
+    "add_network_member": "Ctrl+Shift+E",
+    "add_contact": "Ctrl+Shift+C",
+}
+TAB_OVERVIEW, TAB_NETWORK, TAB_JOURNAL = 0, 1, 3
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -172,6 +191,7 @@ class HouseholdPage(QWidget):
         self.data: PageData | None = None
         self.household_id = ""
         self.active_dialog: RecordDialog | None = None
+        self._pending_select: tuple[QTableView, str] | None = None  # saved by a dialog
         self.confirm: Confirm = ask_yes_no
         self.setAccessibleName(self.tr("Huishouden"))
 
@@ -218,6 +238,28 @@ class HouseholdPage(QWidget):
         layout.addWidget(self.tabs, 1)
         # Alt+Left (back to the list) is the main window's shortcut; a second one here would
         # make it ambiguous.
+        self._build_shortcuts()
+
+    def _build_shortcuts(self) -> None:
+        """QShortcuts for the frequent actions, shown in the buttons' tooltips."""
+        actions: dict[str, tuple[Callable[[], None], QPushButton]] = {
+            "add_person": (self.add_person_by_key, self.add_person_button),
+            "zrm": (self.zrm_by_key, self.zrm_button),
+            "ladder": (self.ladder_by_key, self.ladder_button),
+            "add_network_member": (self.add_network_member_by_key, self.add_network_button),
+            "add_contact": (self.add_contact_by_key, self.add_contact_button),
+        }
+        self.shortcuts: dict[str, QShortcut] = {}
+        for name, (slot, button) in actions.items():
+            keys = QKeySequence(PAGE_SHORTCUTS[name])
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[name] = shortcut
+            text = keys.toString(QKeySequence.SequenceFormat.NativeText)
+            caption = button.accessibleName() or button.text().replace("&", "")
+            button.setToolTip(self.tr("%1 (%2)").replace("%1", caption).replace("%2", text))
+            button.setAccessibleDescription(self.tr("Sneltoets %1").replace("%1", text))
 
     # --- building ---------------------------------------------------------------------------
 
@@ -434,6 +476,10 @@ class HouseholdPage(QWidget):
         return self.household_id
 
     def show_household(self, household_id: str) -> None:
+        """Show a household; shown again (after a ZRM or ladder), the same person stays
+        selected."""
+        if household_id != self.household_id:
+            self.members_table.clearSelection()
         self.household_id = household_id
         self.notice.setVisible(False)
         self.reload()
@@ -449,6 +495,7 @@ class HouseholdPage(QWidget):
             self._say(error_text("not_found"))
             return
         self.data = data
+        keep = self._selected_ids()
         detail = data.detail
         h = detail.household
         today = self._ws.today()
@@ -480,6 +527,7 @@ class HouseholdPage(QWidget):
 
         self._show_case(current_case(data.cases))
         self._fill_case_combo()
+        self._restore_selection(keep)
         self._update_buttons()
 
     def _say(self, text: str) -> None:
@@ -599,6 +647,48 @@ class HouseholdPage(QWidget):
 
     # --- selection helpers -------------------------------------------------------------------
 
+    def _tables(self) -> list[tuple[QTableView, RowTableModel[Any]]]:
+        return [(self.members_table, self.members_model),
+                (self.network_table, self.network_model),
+                (self.professionals_table, self.professionals_model),
+                (self.contacts_table, self.contacts_model),
+                (self.consents_table, self.consents_model)]
+
+    def _selected_ids(self) -> dict[QTableView, str]:
+        """The id of the selected row of each table (before a reload resets the models)."""
+        out: dict[QTableView, str] = {}
+        for table, model in self._tables():
+            row = self._selected_row(table)
+            if 0 <= row < model.rowCount():
+                out[table] = model.object_id(model.item(row))
+        return out
+
+    def _restore_selection(self, keep: dict[QTableView, str]) -> None:
+        """Select the same objects again; the members table selects its first person when
+        the one selected before is gone (or none was), so a ZRM needs no extra key."""
+        if self._pending_select is not None:
+            table, object_id = self._pending_select
+            keep[table] = object_id
+            self._pending_select = None
+        for table, model in self._tables():
+            row = model.row_of(keep[table]) if table in keep else -1
+            if row < 0 and table is self.members_table and model.rowCount() > 0:
+                row = 0
+            if row >= 0:
+                self.select_row(table, row)
+
+    @staticmethod
+    def select_row(table: QTableView, row: int) -> None:
+        """Make `row` the current and the selected row (as the arrow keys do)."""
+        model = table.model()
+        selection = table.selectionModel()
+        if selection is None or not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, 0)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+        table.scrollTo(index)
+
     def _selected_row(self, table: QTableView) -> int:
         rows = table.selectionModel().selectedRows() if table.selectionModel() else []
         if rows:
@@ -617,13 +707,19 @@ class HouseholdPage(QWidget):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _open(self, dialog: RecordDialog) -> RecordDialog:
-        """Open an editing dialog (window-modal, not blocking); reload when it closes."""
+    def _open(self, dialog: RecordDialog, table: QTableView | None = None) -> RecordDialog:
+        """Open an editing dialog (window-modal, not blocking); reload when it closes. What
+        it saved is then selected in `table`."""
         self.active_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if table is not None:
+            dialog.saved.connect(lambda object_id: self._select_after_reload(table, object_id))
         dialog.finished.connect(self._dialog_finished)
         dialog.open()
         return dialog
+
+    def _select_after_reload(self, table: QTableView, object_id: str) -> None:
+        self._pending_select = (table, object_id)
 
     def _dialog_finished(self, result: int) -> None:
         self.active_dialog = None
@@ -639,12 +735,14 @@ class HouseholdPage(QWidget):
 
     def add_person(self) -> None:
         if self.data is not None:
-            self._open(PersonDialog(self._ws, self.household_id, self._members(), None, self))
+            self._open(PersonDialog(self._ws, self.household_id, self._members(), None, self),
+                       self.members_table)
 
     def edit_person(self) -> None:
         person = self.selected_person()
         if person is not None:
-            self._open(PersonDialog(self._ws, self.household_id, self._members(), person, self))
+            self._open(PersonDialog(self._ws, self.household_id, self._members(), person, self),
+                       self.members_table)
 
     def _request_zrm(self) -> None:
         person = self.selected_person()
@@ -665,13 +763,14 @@ class HouseholdPage(QWidget):
         return self.network_model.item(row) if row >= 0 else None
 
     def add_network_member(self) -> None:
-        self._open(NetworkMemberDialog(self._ws, self.household_id, self._members(), None, self))
+        self._open(NetworkMemberDialog(self._ws, self.household_id, self._members(), None, self),
+                   self.network_table)
 
     def edit_network_member(self) -> None:
         member = self._selected_network_member()
         if member is not None:
             self._open(NetworkMemberDialog(self._ws, self.household_id, self._members(),
-                                           member, self))
+                                           member, self), self.network_table)
 
     def remove_network_member(self) -> None:
         member = self._selected_network_member()
@@ -686,12 +785,14 @@ class HouseholdPage(QWidget):
         return self.professionals_model.item(row) if row >= 0 else None
 
     def add_professional(self) -> None:
-        self._open(ProfessionalDialog(self._ws, self.household_id, None, self))
+        self._open(ProfessionalDialog(self._ws, self.household_id, None, self),
+                   self.professionals_table)
 
     def edit_professional(self) -> None:
         pro = self._selected_professional()
         if pro is not None:
-            self._open(ProfessionalDialog(self._ws, self.household_id, pro, self))
+            self._open(ProfessionalDialog(self._ws, self.household_id, pro, self),
+                       self.professionals_table)
 
     def remove_professional(self) -> None:
         pro = self._selected_professional()
@@ -710,13 +811,15 @@ class HouseholdPage(QWidget):
     def add_contact(self) -> None:
         overview = self.journal_case()
         if overview is not None:
-            self._open(ContactDialog(self._ws, overview.case.id, None, self))
+            self._open(ContactDialog(self._ws, overview.case.id, None, self),
+                       self.contacts_table)
 
     def edit_contact(self) -> None:
         overview = self.journal_case()
         contact = self._selected_contact()
         if overview is not None and contact is not None:
-            self._open(ContactDialog(self._ws, overview.case.id, contact, self))
+            self._open(ContactDialog(self._ws, overview.case.id, contact, self),
+                       self.contacts_table)
 
     def add_consent(self) -> None:
         if self._members():
@@ -739,6 +842,36 @@ class HouseholdPage(QWidget):
             today = self._ws.today()
             self._guarded(lambda: self.service.save_consent(
                 replace(consent, withdrawn_on=max(today, consent.given_on))))
+
+    # --- shortcuts (PAGE_SHORTCUTS): to the tab where the result shows, then the action -----
+
+    def add_person_by_key(self) -> None:
+        if self.data is not None and self.active_dialog is None:
+            self._go_to_tab(TAB_OVERVIEW)
+            self.add_person()
+
+    def zrm_by_key(self) -> None:
+        if self.active_dialog is None:
+            self._request_zrm()
+
+    def ladder_by_key(self) -> None:
+        if self.active_dialog is None:
+            self._request_ladder()
+
+    def add_network_member_by_key(self) -> None:
+        if self.data is not None and self.active_dialog is None:
+            self._go_to_tab(TAB_NETWORK)
+            self.add_network_member()
+
+    def add_contact_by_key(self) -> None:
+        if self.data is None or self.active_dialog is not None:
+            return
+        self._go_to_tab(TAB_JOURNAL)
+        if self.journal_case() is None:
+            self._say(self.tr("Dit huishouden heeft nog geen casus; een contact hoort bij "
+                              "een casus."))
+            return
+        self.add_contact()
 
     def _guarded(self, action: Callable[[], object]) -> None:
         try:
