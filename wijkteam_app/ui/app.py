@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -17,7 +17,7 @@ from wijkteam_app.errors import WijkteamError
 from wijkteam_app.paths import APP_NAME, ProfilePaths
 from wijkteam_app.services import profile
 from wijkteam_app.services.profile import Workspace
-from wijkteam_app.ui.dialogs.create_profile_dialog import CreateProfileDialog
+from wijkteam_app.ui.dialogs.first_run_wizard import FirstRunWizard
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 from wijkteam_app.ui.i18n import error_text, install_translators
 from wijkteam_app.ui.main_window import MainWindow
@@ -176,22 +176,38 @@ def open_workspace(paths: ProfilePaths, parent: QWidget | None = None) -> Worksp
         if unlock_dialog.exec() == QDialog.DialogCode.Accepted:
             return unlock_dialog.workspace
         return None
-    create_dialog = CreateProfileDialog(paths, parent=parent)
-    if create_dialog.exec() == QDialog.DialogCode.Accepted:
-        return create_dialog.workspace
+    wizard = FirstRunWizard(paths, parent=parent)
+    if wizard.exec() == QDialog.DialogCode.Accepted:
+        return wizard.workspace
     return None
 
 
-def run(paths: ProfilePaths) -> int:
-    """The GUI entry point used by `wijkteam` / `wijkteam gui`; returns the exit code."""
+def run(paths: ProfilePaths, passphrase: str | None = None,
+        quit_after_start: bool = False) -> int:
+    """The GUI entry point used by `wijkteam` / `wijkteam gui`; returns the exit code.
+
+    With `passphrase` (from --passphrase-file) the profile is unlocked without the dialog.
+    `quit_after_start` closes the app again once the main window is shown: the smoke test
+    of the installed bundle (`wijkteam ... gui --quit-after-start`).
+    """
     app = create_application()
     install_exception_dialog()
-    workspace = open_workspace(paths)
+    if passphrase is not None:
+        workspace: Workspace | None = profile.unlock(paths, passphrase)
+    else:
+        workspace = open_workspace(paths)
     if workspace is None:
         log.info("start cancelled at the unlock step")
         return 0
     window = MainWindow(workspace)
     window.show()
+    if workspace.backup_path is not None:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            _CONTEXT, "Uw dossier is bijgewerkt voor Wijkteam {version}. Vooraf is een "
+            "versleutelde reservekopie gemaakt: {path}").format(
+                version=__version__, path=workspace.backup_path), 0)
+    if quit_after_start:
+        QTimer.singleShot(0, app.quit)
     try:
         return app.exec()
     finally:

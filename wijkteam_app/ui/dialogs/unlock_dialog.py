@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wijkteam_app import __version__
 from wijkteam_app.errors import WijkteamError
 from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services import profile
@@ -92,6 +93,11 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.error)
         layout.addSpacing(18)
         layout.addWidget(self.buttons)
+        self.version = muted_label(self.tr("Wijkteam versie {version}").format(
+            version=__version__))
+        self.version.setObjectName("versionLabel")
+        layout.addSpacing(6)
+        layout.addWidget(self.version)
 
         self.passphrase.setFocus()
 
