@@ -15,8 +15,8 @@ from tests.conftest import FAST_KDF, PASSPHRASE
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.errors import CaseFileTooNew
 from wijkteam_app.paths import ProfilePaths
-from wijkteam_app.persistence.database import create_casefile, head_revision, open_casefile
 from wijkteam_app.persistence.casefile import GENESIS_HASH, audit_hash
+from wijkteam_app.persistence.database import create_casefile, head_revision, open_casefile
 from wijkteam_app.persistence.engine import make_engine
 from wijkteam_app.persistence.schema import AuditRecord, Base
 from wijkteam_app.security import keys
