@@ -14,15 +14,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _screens import output_folder
+
 from wijkteam_app.reports import render_plan_pdf
 from wijkteam_app.reports.sample import sample_plan
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else REPO_ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(argv[0] if argv else None)
     if shutil.which("pdftoppm") is None:
         print("pdftoppm ontbreekt (installeer poppler-utils)", file=sys.stderr)
         return 1

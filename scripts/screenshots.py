@@ -9,39 +9,20 @@ system keyring.
 
 from __future__ import annotations
 
-import os
 import sys
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import tempfile
 from datetime import date
-from pathlib import Path
 
-import keyring
-import keyring.backend
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from _screens import PASSPHRASE, new_profile, output_folder, save, use_memory_keyring
 
 from wijkteam_app.domain.cases import Case, CaseStatus, ReferralSource
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person
-from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.profile import (
-    KdfParams,
-    LocalIdentity,
-    Workspace,
-    init_profile,
-    unlock,
-)
+from wijkteam_app.services.profile import Workspace, unlock
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 from wijkteam_app.ui.main_window import MainWindow
-
-PASSPHRASE = "voorbeeld wachtwoord 2026"  # noqa: S105 (throw-away demo profile)
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 # (household, street, number, suffix, postcode, city, wijk, case status, members)
 # Every name is invented; none belongs to a real person or address.
@@ -79,25 +60,6 @@ HOUSEHOLDS: list[tuple[str, str, int, str, str, str, str, CaseStatus | None,
 ]
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps the profile secret in memory for the lifetime of this script."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
-
-
 def fill(workspace: Workspace) -> None:
     service = HouseholdService(workspace)
     for name, street, number, suffix, postcode, city, wijk, status, members in HOUSEHOLDS:
@@ -118,31 +80,13 @@ def fill(workspace: Workspace) -> None:
                                    closed_on=closed))
 
 
-def settle(widget: QWidget) -> None:
-    widget.show()
-    for _ in range(5):
-        QCoreApplication.processEvents()
-
-
-def save(widget: QWidget, out: Path, name: str) -> None:
-    settle(widget)
-    path = out / name
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(path)
-
-
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    keyring.set_keyring(MemoryKeyring())
+    out = output_folder(argv[1] if len(argv) > 1 else None)
+    use_memory_keyring()
     app = create_application()
 
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
-        paths = ProfilePaths(Path(tmp) / "profiel")
-        init_profile(paths, PASSPHRASE,
-                     LocalIdentity(display_name="Fenna Voorbeeld", team_name="Wijkteam Noord"),
-                     kdf=FAST_KDF)
+        paths = new_profile(tmp)
 
         dialog = UnlockDialog(paths)
         save(dialog, out, "03-ontgrendelen.png")

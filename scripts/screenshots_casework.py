@@ -14,32 +14,21 @@ It then renders the household page a second time in a child process with QT_SCAL
 from __future__ import annotations
 
 import os
-import sys
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import subprocess
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import keyring
-import keyring.backend
-from PySide6.QtCore import QCoreApplication
+from _screens import new_workspace, output_folder, use_memory_keyring
+from _screens import save as _save
 from PySide6.QtWidgets import QWidget
 
 from wijkteam_app.domain.cases import CaseStatus
-from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdPage as PageData
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.profile import (
-    KdfParams,
-    LocalIdentity,
-    Workspace,
-    init_profile,
-    unlock,
-)
+from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.household_dialogs import (
     CaseDialog,
@@ -53,54 +42,17 @@ from wijkteam_app.ui.dialogs.household_dialogs import (
 from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
 from wijkteam_app.ui.pages.household_page import HouseholdPage
 
-PASSPHRASE = "voorbeeld wachtwoord 2026"  # noqa: S105 (throw-away demo profile)
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 LAPTOP = (1366, 768)
 PAGE_HEIGHT = 680  # 768 minus title bar, menu bar and status bar of the main window
 SCALED_FLAG = "--scaled-page"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps the profile secret in memory for the lifetime of this script."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
-
-
-def settle(widget: QWidget) -> None:
-    widget.show()
-    for _ in range(6):
-        QCoreApplication.processEvents()
-
-
 def save(widget: QWidget, out: Path, name: str) -> None:
-    settle(widget)
-    path = out / name
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(path)
+    _save(widget, out, name, rounds=6)
 
 
 def demo_workspace(tmp: str) -> Workspace:
-    paths = ProfilePaths(Path(tmp) / "profiel")
-    init_profile(paths, PASSPHRASE,
-                 LocalIdentity(display_name="Fenna Voorbeeld", team_name="Wijkteam Noord",
-                               wijken=("Noord", "Centrum")),
-                 kdf=FAST_KDF)
-    workspace = unlock(paths, PASSPHRASE)
+    workspace = new_workspace(tmp, wijken=("Noord", "Centrum"))
     fill_demo(workspace, households=8)
     return workspace
 
@@ -214,7 +166,7 @@ def dialog_shots(workspace: Workspace, data: PageData, out: Path) -> None:
 
 def scaled_page(out: Path) -> int:
     """Child process: the household page under QT_SCALE_FACTOR=1.5 on a 1366x768 screen."""
-    keyring.set_keyring(MemoryKeyring())
+    use_memory_keyring()
     create_application()
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
         workspace = demo_workspace(tmp)
@@ -233,12 +185,11 @@ def scaled_page(out: Path) -> int:
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if a != SCALED_FLAG]
-    out = Path(args[0]) if args else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(args[0] if args else None)
     if SCALED_FLAG in argv:
         return scaled_page(out)
 
-    keyring.set_keyring(MemoryKeyring())
+    use_memory_keyring()
     app = create_application()
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
         workspace = demo_workspace(tmp)

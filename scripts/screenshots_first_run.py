@@ -9,77 +9,33 @@ system keyring.
 
 from __future__ import annotations
 
-import os
 import sys
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import tempfile
 from pathlib import Path
 
-import keyring
-import keyring.backend
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from _screens import PASSPHRASE, fast_init, output_folder, save, use_memory_keyring
 
 from wijkteam_app.errors import WijkteamError
 from wijkteam_app.paths import ProfilePaths
-from wijkteam_app.services.profile import KdfParams, LocalIdentity, Workspace, init_profile
+from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.first_run_wizard import FirstRunWizard
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 
-PASSPHRASE = "voorbeeld wachtwoord 2026"  # noqa: S105 (throw-away demo profile)
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SERVER = "https://wijkteam.voorbeeldstad.nl"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps the profile secret in memory for the lifetime of this script."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
 
 
 class LoginRefused(WijkteamError):
     code = "login_refused"  # not in the catalogue: shows the generic Dutch error text
 
 
-def fast_init(paths: ProfilePaths, passphrase: str, identity: LocalIdentity) -> None:
-    init_profile(paths, passphrase, identity, kdf=FAST_KDF)
-
-
 def refuse_login(workspace: Workspace, url: str, username: str, password: str) -> None:
     raise LoginRefused()
 
 
-def save(widget: QWidget, out: Path, name: str) -> None:
-    widget.show()
-    for _ in range(5):
-        QCoreApplication.processEvents()
-    path = out / name
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(path)
-
-
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    keyring.set_keyring(MemoryKeyring())
+    out = output_folder(argv[1] if len(argv) > 1 else None)
+    use_memory_keyring()
     create_application()
 
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:

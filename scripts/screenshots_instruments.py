@@ -10,18 +10,12 @@ touches the real profile or the system keyring.
 
 from __future__ import annotations
 
-import os
 import sys
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-import keyring
-import keyring.backend
-from PySide6.QtCore import QCoreApplication
+import _screens
 from PySide6.QtWidgets import QWidget
 
 from wijkteam_app.domain.ids import new_id
@@ -33,54 +27,25 @@ from wijkteam_app.domain.instruments import (
     latest_of,
 )
 from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person
-from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services.assessments import AssessmentService
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.profile import KdfParams, LocalIdentity, Workspace, init_profile, unlock
+from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.forms.ladder_form import LadderDialog
 from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
 
-PASSPHRASE = "voorbeeld wachtwoord 2026"  # noqa: S105 (throw-away demo profile)
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SCREEN = (1366, 768)
 DIALOG = (1200, 740)  # what ZrmDialog takes on a 1366x768 screen (taskbar left free)
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps the profile secret in memory for the lifetime of this script."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
-
-
 def settle(widget: QWidget) -> None:
-    widget.show()
-    for _ in range(8):
-        QCoreApplication.processEvents()
+    _screens.settle(widget, rounds=8)
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
-    settle(widget)
-    path = out / name
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(path)
+    _screens.save(widget, out, name, rounds=8)
 
 
 def invented_family(workspace: Workspace) -> tuple[Household, Person, Person, Person]:
@@ -126,17 +91,12 @@ def add_older_2013_history(workspace: Workspace, person_id: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    keyring.set_keyring(MemoryKeyring())
+    out = _screens.output_folder(argv[1] if len(argv) > 1 else None)
+    _screens.use_memory_keyring()
     app = create_application()
 
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
-        paths = ProfilePaths(Path(tmp) / "profiel")
-        init_profile(paths, PASSPHRASE,
-                     LocalIdentity(display_name="Fenna Voorbeeld", team_name="Wijkteam Noord"),
-                     kdf=FAST_KDF)
-        workspace = unlock(paths, PASSPHRASE)
+        workspace = _screens.new_workspace(tmp)
         fill_demo(workspace, households=4)
         home, adult, teen, _child = invented_family(workspace)
 

@@ -11,11 +11,7 @@ four goals is made through `PlanService`. Nothing touches the real profile or ke
 
 from __future__ import annotations
 
-import os
 import sys
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,8 +20,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import keyring
-import keyring.backend
+import _screens
 from PySide6.QtCore import QCoreApplication, QPoint
 from PySide6.QtWidgets import QWidget
 
@@ -48,62 +43,27 @@ from wijkteam_app.domain.plans import (
     Situation,
 )
 from wijkteam_app.domain.workers import Role, Worker
-from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence.repositories import save_worker
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.assessments import installed_definitions
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
-from wijkteam_app.services.profile import (
-    KdfParams,
-    LocalIdentity,
-    Workspace,
-    init_profile,
-    unlock,
-)
+from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.plan_dialogs import PdfPreviewDialog, SigningDialog, ToetsDialog
 from wijkteam_app.ui.pages.plan_page import PlanPage, VersionCompareDialog
 from wijkteam_app.ui.pages.review_page import ReviewPage
 
-PASSPHRASE = "voorbeeld wachtwoord 2026"  # noqa: S105 (throw-away demo profile)
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SCREEN = (1366, 768)
 
 
-class _Keyring(keyring.backend.KeyringBackend):
-    """Holds the throw-away profile's secret for the lifetime of this script only."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._secrets.pop((service, username), None)
-
-
 def settle(widget: QWidget) -> None:
-    widget.show()
-    for _ in range(8):
-        QCoreApplication.processEvents()
+    _screens.settle(widget, rounds=8)
 
 
 def shoot(widget: QWidget, out: Path, name: str) -> None:
-    settle(widget)
-    path = out / name
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(path)
+    _screens.save(widget, out, name, rounds=8)
 
 
 def scroll_to(page: PlanPage, widget: QWidget, above: int = 70) -> None:
@@ -215,16 +175,10 @@ def plan_content(workspace: Workspace, household_id: str) -> PlanContent:
 
 
 def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    keyring.set_keyring(_Keyring())
+    _screens.use_memory_keyring()
     app = create_application()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = ProfilePaths(Path(tmp) / "profiel")
-        init_profile(paths, PASSPHRASE,
-                     LocalIdentity(display_name="Fenna Voorbeeld", team_name="Wijkteam Noord",
-                                   wijken=("Noord", "Centrum")),
-                     kdf=FAST_KDF)
-        workspace = unlock(paths, PASSPHRASE)
+        workspace = _screens.new_workspace(tmp, wijken=("Noord", "Centrum"))
         try:
             run(workspace, out, tmp)
         finally:
@@ -357,4 +311,4 @@ def run(workspace: Workspace, out: Path, tmp: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT)
+    main(_screens.output_folder(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -71,7 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--logo", type=Path, help="logo (PNG/JPG) op het plan")
     settings.add_argument("--bsn-op-plan", choices=["ja", "nee"],
                           help="BSN op het geprinte plan (standaard nee)")
-    sub.add_parser("gui", help="start het programmavenster (standaard)")
+    login = sub.add_parser("login", help="meld dit apparaat aan bij de gemeentelijke server")
+    login.add_argument("url", metavar="URL", help="adres van de server, bijvoorbeeld "
+                       "https://wijkteam.gemeente.nl")
+    login.add_argument("username", metavar="GEBRUIKERSNAAM", help="uw gebruikersnaam op de server")
+    login.add_argument("--password-file", type=Path, default=None,
+                       help="lees het serverwachtwoord uit dit bestand (eerste regel)")
+    sub.add_parser("sync", help="synchroniseer eenmaal met de server: verstuur en ontvang "
+                   "wijzigingen")
+    gui = sub.add_parser("gui", help="start het programmavenster (standaard)")
+    gui.add_argument("--quit-after-start", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -222,10 +231,78 @@ def cmd_settings(args: argparse.Namespace, paths: ProfilePaths) -> int:
     return 0
 
 
+def _server_password(args: argparse.Namespace) -> str:
+    if args.password_file is not None:
+        try:
+            lines = args.password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise UsageError("Het wachtwoordbestand voor de server kan niet worden gelezen.") \
+                from exc
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise UsageError("Geen serverwachtwoord: geef --password-file op of gebruik een terminal.")
+    return getpass.getpass("Wachtwoord voor de server: ")
+
+
+def cmd_login(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.sync import SyncService
+    from wijkteam_app.sync.transport import SyncError
+
+    workspace = _workspace(args, paths)
+    service = SyncService(workspace)
+    try:
+        result = service.login(args.url, args.username, _server_password(args))
+    except SyncError as exc:
+        log.warning("login failed: %s", exc.code)
+        print(f"wijkteam: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        if not service.wiped:
+            workspace.close()
+    print(f"Aangemeld als {result.display_name} ({result.team_name}). "
+          "Dit apparaat is geregistreerd bij de server.")
+    if result.adopted_local_identity:
+        print("Wat u op deze laptop al had vastgelegd, staat nu op uw naam en die van uw team; "
+              "het gaat mee bij de volgende synchronisatie.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.sync import SyncService
+
+    workspace = _workspace(args, paths)
+    service = SyncService(workspace)
+    try:
+        report = service.sync_once()
+    finally:
+        if not service.wiped:
+            workspace.close()
+    print(f"Verstuurd: {report.pushed} wijziging(en) ({report.accepted} ontvangen door de "
+          f"server, {report.rejected} geweigerd).")
+    print(f"Ontvangen: {report.pulled} wijziging(en).")
+    print(f"Conflicten: {report.conflicts} nieuw, {report.open_conflicts} open.")
+    if report.removed:
+        print(f"Uit uw caseload verwijderd: {report.removed} huishouden(s).")
+    if report.kept:
+        print(f"Nog bewaard tot alle wijzigingen binnen zijn: {report.kept} huishouden(s) die "
+              "niet meer in uw caseload staan.")
+    for message in report.errors:
+        print(f"wijkteam: {message}", file=sys.stderr)
+    if report.ok:
+        print("Synchronisatie voltooid.")
+        return 0
+    return 1
+
+
 def cmd_gui(args: argparse.Namespace, paths: ProfilePaths) -> int:
     from wijkteam_app.ui.app import run
 
-    return run(paths)
+    quit_after_start = getattr(args, "quit_after_start", False)
+    passphrase = None
+    if args.passphrase_file or os.environ.get(PASSPHRASE_ENV) or quit_after_start:
+        # Scripts and the installer smoke test open the window without the dialog.
+        passphrase = read_passphrase(args)
+    return run(paths, passphrase=passphrase, quit_after_start=quit_after_start)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
@@ -237,6 +314,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
     "plan": cmd_plan,
     "mandaat": cmd_mandate,
     "instellingen": cmd_settings,
+    "login": cmd_login,
+    "sync": cmd_sync,
     "gui": cmd_gui,
 }
 

@@ -282,3 +282,9 @@ def test_weak_passphrase_creates_nothing(paths: ProfilePaths) -> None:
     with pytest.raises(PassphraseTooWeak):
         init_profile(paths, "kort", kdf=FAST_KDF)
     assert not paths.casefile.exists() and not paths.keyfile.exists()
+
+
+def test_demo_can_run_twice_and_makes_valid_data_at_scale(workspace: Workspace) -> None:
+    assert fill_demo(workspace, households=3) == 3
+    assert fill_demo(workspace, households=120, seed=7) == 120  # postcodes stay valid
+    assert len(HouseholdService(workspace).list(limit=1000)) == 123

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from stdnum.nl import bsn as stdnum_bsn
 
 from wijkteam_app.catalogs import load_code_lists
@@ -63,6 +64,7 @@ from wijkteam_app.domain.plans import (
 from wijkteam_app.domain.workers import Role, Worker
 from wijkteam_app.instruments import latest
 from wijkteam_app.persistence import repositories as repo
+from wijkteam_app.persistence.schema import WorkerRecord
 from wijkteam_app.services.assessments import AssessmentService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
@@ -143,6 +145,15 @@ def test_range_bsn(rng: random.Random, used: set[str]) -> str:
             return candidate
 
 
+def _demo_postcode(rng: random.Random) -> str:
+    """A well-formed postcode; PostNL never issues the letter pairs SA, SD and SS."""
+    letters = "ABCDEFGHJKLMNPRSTVWXZ"
+    while True:
+        pair = rng.choice(letters) + rng.choice(letters)
+        if pair not in ("SA", "SD", "SS"):
+            return f"{rng.randint(1000, 9899)} {pair}"
+
+
 def _birth(rng: random.Random, today: date, age: int) -> date:
     return today - timedelta(days=age * 365 + rng.randint(30, 330))
 
@@ -172,8 +183,7 @@ class _DemoBuilder:
             name=f"Huishouden {' '.join(p for p in (prefix, surname) if p)}",
             address=Address(rng.choice(STREETS), rng.randint(1, 180),
                             rng.choice(["", "", "", "A", "bis"]),
-                            f"{rng.randint(1000, 9899)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
-                            f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}", "Voorbeeldstad"),
+                            _demo_postcode(rng), "Voorbeeldstad"),
             wijk=WIJKEN[index % len(WIJKEN)],
         )
         adults: list[Person] = []
@@ -390,8 +400,8 @@ def _demo_plans(workspace: Workspace) -> None:
 
     plans = PlanService(workspace)
     wanted = {CaseStatus.PLAN.value, CaseStatus.UITVOERING.value, CaseStatus.EVALUATIE.value}
-    targets = [h for h in HouseholdService(workspace).list(limit=10_000)
-               if h.case_status in wanted]
+    targets = [h for h in HouseholdService(workspace).list(limit=100_000)
+               if h.case_status in wanted and plans.current(h.id) is None]
     if not targets:
         return
     plans.set_own_mandate(300_000, frozenset({"L06SB1", "L02BI1", "L01HH1"}))
@@ -412,8 +422,15 @@ def _demo_plans(workspace: Workspace) -> None:
 
 
 def _demo_coach(workspace: Workspace) -> Worker:
-    coach = Worker(new_id(), f"democoach-{workspace.team.id[:8]}", "Coach Voorbeeld (demo)",
-                   Role.TEAMCOACH, workspace.team.id)
+    """The fictitious coach who approved demo plans; made once per case file."""
+    username = f"democoach-{workspace.team.id[:8]}"
+    with workspace.casefile.read() as session:
+        existing = session.scalars(
+            select(WorkerRecord).where(WorkerRecord.username == username)).first()
+        if existing is not None:
+            return repo.worker_from(existing)
+    coach = Worker(new_id(), username, "Coach Voorbeeld (demo)", Role.TEAMCOACH,
+                   workspace.team.id)
     with workspace.casefile.save(workspace.actor_id, "medewerker.demo", "medewerker",
                                  coach.id) as ctx:
         repo.save_worker(ctx.session, coach)

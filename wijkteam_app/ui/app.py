@@ -176,10 +176,21 @@ def open_workspace(paths: ProfilePaths, parent: QWidget | None = None) -> Worksp
         if unlock_dialog.exec() == QDialog.DialogCode.Accepted:
             return unlock_dialog.workspace
         return None
-    wizard = FirstRunWizard(paths, parent=parent)
+    wizard = FirstRunWizard(paths, parent=parent, login=_login_on_server)
     if wizard.exec() == QDialog.DialogCode.Accepted:
         return wizard.workspace
     return None
+
+
+def _login_on_server(workspace: Workspace, url: str, username: str, password: str) -> object:
+    """The first-run wizard's login: register this laptop with the municipal server."""
+    from wijkteam_app.services.sync import SyncService
+
+    service = SyncService(workspace)
+    try:
+        return service.login(url, username, password)
+    finally:
+        service.close()
 
 
 def run(paths: ProfilePaths, passphrase: str | None = None,

@@ -27,6 +27,9 @@ from wijkteam_app import __version__
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
+from wijkteam_app.services.sync import SyncService
+from wijkteam_app.ui.controllers.sync_controller import SyncController
+from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.forms.ladder_form import LadderDialog
 from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
@@ -81,8 +84,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        self.sync_service = SyncService(workspace)
+        self.sync = SyncController(self.sync_service, self)
         self._build_menus()
         self._build_status_bar()
+        self.sync.status_changed.connect(
+            lambda status: self.offline_label.setText(self.sync.status_text(status)))
+        self.sync.finished.connect(lambda _report: self.caseload.refresh())
+        self.sync.wiped.connect(self._device_wiped)
 
         self.caseload.countChanged.connect(self.count_label.setText)
         self.caseload.householdActivated.connect(self.open_household)
@@ -103,6 +112,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
         self._update_drafts_banner()
         self.caseload.search.setFocus()
+        self.sync.start()
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -142,6 +152,15 @@ class MainWindow(QMainWindow):
         self.review_action.setShortcut(QKeySequence("Ctrl+B"))
         self.review_action.triggered.connect(self.show_review)
         view_menu.addAction(self.review_action)
+
+        sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
+        self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.triggered.connect(self.sync.sync_now)
+        sync_menu.addAction(self.sync_action)
+        self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        sync_menu.addAction(self.conflicts_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Sneltoetsen"), self)
@@ -250,6 +269,20 @@ class MainWindow(QMainWindow):
         self.drafts_open.setVisible(bool(intake))
         self.drafts_banner.setVisible(True)
 
+    # --- sync ------------------------------------------------------------------------------
+
+    def show_conflicts(self) -> None:
+        ConflictDialog(self.sync_service, self.sync, self).exec()
+        self.sync.refresh_status()
+        self.caseload.refresh()
+
+    def _device_wiped(self) -> None:
+        """The server revoked this laptop: the case file is gone; say so and close."""
+        QMessageBox.warning(self, self.tr("Apparaat ingetrokken"), self.tr(
+            "Dit apparaat is door de gemeente ingetrokken. Het dossier is van deze laptop "
+            "verwijderd. Neem contact op met de functioneel beheerder."))
+        self.close()
+
     # --- dialogs ---------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
@@ -269,6 +302,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+Shift+C</b></td><td>Contact toevoegen (journaal)</td></tr>"
             "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
             "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
+            "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
             "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
             "</table>"))
 
@@ -286,7 +320,12 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.caseload.stop()
-            self._workspace.close()
+            if not self.sync_service.wiped:
+                self.sync.sync_before_close()  # nothing recorded stays behind if online
+            self.sync.wait()
+            self.sync_service.close()
+            if not self.sync_service.wiped:
+                self._workspace.close()
             log.info("workspace closed")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

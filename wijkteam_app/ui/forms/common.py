@@ -1,21 +1,25 @@
 """Building blocks shared by the assessment forms: the keyboard-driven score picker, the
-draft banner, instrument labels and what the forms need to know about the household."""
+draft banner, instrument labels, the fields and buttons both forms have, and what the forms
+need to know about the household."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QFrame,
     QGridLayout,
+    QLabel,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +27,7 @@ from wijkteam_app.domain.instruments import InstrumentDefinition, Level
 from wijkteam_app.domain.people import Household, Person
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.widgets.fields import DateField
 
 _CONTEXT = "forms"
 
@@ -90,6 +95,65 @@ def plain_button(text: str, accessible_name: str | None = None) -> QPushButton:
     button.setDefault(False)
     button.setAccessibleName(accessible_name or text.replace("&", ""))
     return button
+
+
+def save_and_cancel_buttons() -> tuple[QPushButton, QPushButton]:
+    """"Opslaan" (Ctrl+S) and "Annuleren" (closes; what was typed stays as a draft)."""
+    save = plain_button(tr("Op&slaan"), tr("Opslaan"))
+    save.setToolTip(tr("Opslaan (Ctrl+S)"))
+    cancel = plain_button(tr("Annuleren"))
+    cancel.setToolTip(tr("Sluiten zonder op te slaan; wat u invulde blijft bewaard als concept."))
+    return save, cancel
+
+
+def add_save_shortcuts(dialog: QWidget, save: Callable[[], object]) -> None:
+    """Ctrl+S and Ctrl+Return save the form."""
+    QShortcut(QKeySequence.StandardKey.Save, dialog, save)
+    QShortcut(QKeySequence("Ctrl+Return"), dialog, save)
+
+
+def form_date_field(accessible_name: str, tooltip: str | None = None) -> DateField:
+    """A dd-mm-jjjj field of the width the forms use."""
+    field = DateField()
+    field.setAccessibleName(accessible_name)
+    if tooltip is not None:
+        field.setToolTip(tooltip)
+    field.setMaximumWidth(150)
+    return field
+
+
+def notes_field(height: int) -> tuple[QPlainTextEdit, QLabel]:
+    """The free-text notes (Tab leaves the field) and their label, Alt+O."""
+    notes = QPlainTextEdit()
+    notes.setAccessibleName(tr("Notities"))
+    notes.setTabChangesFocus(True)
+    notes.setFixedHeight(height)
+    label = QLabel(tr("N&otities"))
+    label.setBuddy(notes)
+    return notes, label
+
+
+def form_layout(dialog: QWidget, *top: QWidget) -> QVBoxLayout:
+    """The dialog's main column with the forms' margins, starting with `top` (the title, the
+    subtitle and the draft banner)."""
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(18, 14, 18, 12)
+    layout.setSpacing(6)
+    for widget in top:
+        layout.addWidget(widget)
+    return layout
+
+
+def guidance_frame(*widgets: QWidget) -> QFrame:
+    """The shaded box above the scores: the instrument's guidance and the keys."""
+    box = QFrame()
+    box.setObjectName("guidance")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(10, 6, 10, 6)
+    layout.setSpacing(2)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
 
 
 @dataclass(frozen=True, slots=True)

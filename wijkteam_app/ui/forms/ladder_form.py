@@ -13,14 +13,11 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -45,13 +42,18 @@ from wijkteam_app.ui.form_drafts import DraftOfferBar
 from wijkteam_app.ui.forms.common import (
     FORM_STYLE,
     ScorePicker,
+    add_save_shortcuts,
     definition_label,
+    form_date_field,
+    form_layout,
+    guidance_frame,
     load_subject,
-    plain_button,
+    notes_field,
+    save_and_cancel_buttons,
 )
 from wijkteam_app.ui.i18n import error_text
 from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
-from wijkteam_app.ui.widgets.fields import DateField, FieldErrors, malformed_date_message
+from wijkteam_app.ui.widgets.fields import FieldErrors, malformed_date_message
 
 DRAFT_KIND = "ladder"
 
@@ -120,15 +122,10 @@ class LadderDialog(QDialog):
         self.draft_offer.restoreChosen.connect(self._restore_offered)
         self.draft_offer.discardChosen.connect(self._discard_offered)
 
-        self.assessed_on = DateField()
-        self.assessed_on.setAccessibleName(self.tr("Meetdatum"))
-        self.assessed_on.setMaximumWidth(150)
+        self.assessed_on = form_date_field(self.tr("Meetdatum"))
         self.date_error = ErrorLabel()
-        self.horizon = DateField()
-        self.horizon.setAccessibleName(self.tr("Horizon: haalbaar vóór"))
-        self.horizon.setToolTip(self.tr(
+        self.horizon = form_date_field(self.tr("Horizon: haalbaar vóór"), self.tr(
             "De datum waarvóór de haalbare trede bereikt kan worden (de afgesproken periode)."))
-        self.horizon.setMaximumWidth(150)
         self.horizon_error = ErrorLabel()
 
         dates = QGridLayout()
@@ -150,13 +147,7 @@ class LadderDialog(QDialog):
             "Toetsen: 1-6 kiest de trede van de kolom met de focus, ↑/↓ een trede hoger of "
             "lager, ←/→ wisselt tussen huidige en haalbare trede, 0 of N = haalbare trede nog "
             "niet bepaald. Ctrl+S slaat op."))
-        guidance_box = QFrame()
-        guidance_box.setObjectName("guidance")
-        guidance_layout = QVBoxLayout(guidance_box)
-        guidance_layout.setContentsMargins(10, 6, 10, 6)
-        guidance_layout.setSpacing(2)
-        guidance_layout.addWidget(self.guidance)
-        guidance_layout.addWidget(keys)
+        guidance_box = guidance_frame(self.guidance, keys)
 
         levels = defn.levels if defn else ()
         tips = dict(defn.items[0].level_texts) if defn else {}
@@ -184,24 +175,15 @@ class LadderDialog(QDialog):
             box.addStretch(1)
             pickers.addLayout(box, 1)
 
-        self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName(self.tr("Notities"))
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(70)
-        notes_label = QLabel(self.tr("N&otities"))
-        notes_label.setBuddy(self.notes)
+        self.notes, notes_label = notes_field(70)
         self.notes_error = ErrorLabel()
         self.general_error = ErrorLabel()
         if defn is None:
             self.general_error.show_message(self.tr(
                 "De participatieladder is op deze laptop niet geïnstalleerd."))
 
-        self.save_button = plain_button(self.tr("Op&slaan"), self.tr("Opslaan"))
-        self.save_button.setToolTip(self.tr("Opslaan (Ctrl+S)"))
+        self.save_button, self.cancel_button = save_and_cancel_buttons()
         self.save_button.setEnabled(defn is not None)
-        self.cancel_button = plain_button(self.tr("Annuleren"))
-        self.cancel_button.setToolTip(self.tr(
-            "Sluiten zonder op te slaan; wat u invulde blijft bewaard als concept."))
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -209,12 +191,7 @@ class LadderDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 12)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.draft_offer)
+        layout = form_layout(self, self.title, self.subtitle, self.draft_offer)
         layout.addLayout(dates)
         layout.addWidget(guidance_box)
         layout.addSpacing(4)
@@ -243,8 +220,7 @@ class LadderDialog(QDialog):
                               (self.cancel_button, self.save_button)):
             QWidget.setTabOrder(first, second)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        add_save_shortcuts(self, self.save)
         self.current.committed.connect(lambda: self.potential.setFocus())
         self.current.moveRequested.connect(lambda _step: self.potential.setFocus())
         self.potential.moveRequested.connect(lambda _step: self.current.setFocus())

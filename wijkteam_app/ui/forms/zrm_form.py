@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -61,14 +59,19 @@ from wijkteam_app.ui.forms.common import (
     FORM_STYLE,
     ScorePicker,
     SubjectInfo,
+    add_save_shortcuts,
     definition_label,
+    form_date_field,
+    form_layout,
+    guidance_frame,
     load_subject,
+    notes_field,
     plain_button,
+    save_and_cancel_buttons,
 )
 from wijkteam_app.ui.i18n import error_text
 from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import (
-    DateField,
     FieldErrors,
     format_dutch_date,
     malformed_date_message,
@@ -248,10 +251,8 @@ class ZrmDialog(QDialog):
         self.draft_offer.restoreChosen.connect(self._restore_offered)
         self.draft_offer.discardChosen.connect(self._discard_offered)
 
-        self.assessed_on = DateField()
-        self.assessed_on.setAccessibleName(self.tr("Meetdatum"))
-        self.assessed_on.setToolTip(self.tr("De dag van het gesprek; niet in de toekomst."))
-        self.assessed_on.setMaximumWidth(150)
+        self.assessed_on = form_date_field(
+            self.tr("Meetdatum"), self.tr("De dag van het gesprek; niet in de toekomst."))
         self.date_error = ErrorLabel()
 
         self.instrument = QComboBox()
@@ -264,11 +265,8 @@ class ZrmDialog(QDialog):
         self.instrument.setMaximumWidth(340)
         self.suggestion = muted_label("")
 
-        self.target_date = DateField()
-        self.target_date.setAccessibleName(self.tr("Doeldatum"))
-        self.target_date.setToolTip(self.tr(
+        self.target_date = form_date_field(self.tr("Doeldatum"), self.tr(
             "Tot wanneer de doelscores gelden (de virtuele scores). Mag leeg blijven."))
-        self.target_date.setMaximumWidth(150)
         self.target_date_error = ErrorLabel()
 
         form = QGridLayout()
@@ -290,13 +288,7 @@ class ZrmDialog(QDialog):
         self.guidance = QLabel()
         self.guidance.setWordWrap(True)
         self.keys_hint = muted_label("")
-        guidance_box = QFrame()
-        guidance_box.setObjectName("guidance")
-        guidance_layout = QVBoxLayout(guidance_box)
-        guidance_layout.setContentsMargins(10, 6, 10, 6)
-        guidance_layout.setSpacing(2)
-        guidance_layout.addWidget(self.guidance)
-        guidance_layout.addWidget(self.keys_hint)
+        guidance_box = guidance_frame(self.guidance, self.keys_hint)
 
         # Scrolling part: the domains, then zwaartefactoren and notes.
         self.domains_box = QWidget()
@@ -312,12 +304,7 @@ class ZrmDialog(QDialog):
         self.factors_layout.setHorizontalSpacing(18)
         self.factors_error = ErrorLabel()
 
-        self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName(self.tr("Notities"))
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(72)
-        notes_label = QLabel(self.tr("N&otities"))
-        notes_label.setBuddy(self.notes)
+        self.notes, notes_label = notes_field(72)
         self.notes_error = ErrorLabel()
 
         content = QWidget()
@@ -345,11 +332,7 @@ class ZrmDialog(QDialog):
         self.general_error = ErrorLabel()
         self.summary = ErrorLabel()
 
-        self.save_button = plain_button(self.tr("Op&slaan"), self.tr("Opslaan"))
-        self.save_button.setToolTip(self.tr("Opslaan (Ctrl+S)"))
-        self.cancel_button = plain_button(self.tr("Annuleren"))
-        self.cancel_button.setToolTip(self.tr(
-            "Sluiten zonder op te slaan; wat u invulde blijft bewaard als concept."))
+        self.save_button, self.cancel_button = save_and_cancel_buttons()
         self.based_on_button = plain_button(self.tr("&Nieuwe meting op basis hiervan"),
                                             self.tr("Nieuwe meting op basis hiervan"))
         self.close_button = plain_button(self.tr("Sluiten"))
@@ -364,12 +347,7 @@ class ZrmDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 12)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.draft_offer)
+        layout = form_layout(self, self.title, self.subtitle, self.draft_offer)
         layout.addLayout(form)
         layout.addWidget(guidance_box)
         layout.addWidget(self.scroll_area, 1)
@@ -377,8 +355,7 @@ class ZrmDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, self._save_shortcut)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._save_shortcut)
+        add_save_shortcuts(self, self._save_shortcut)
 
         self.assessed_on.dateChanged.connect(self._date_changed)
         self.target_date.dateChanged.connect(self._changed)

@@ -6,26 +6,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QColor
 
 from wijkteam_app.domain.instruments import Assessment, InstrumentDefinition, compare
+from wijkteam_app.ui.models.row_model import MUTED, ColumnSpec, RowTableModel
 
 _CONTEXT = "AssessmentModels"
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 UP = QColor("#1d7a46")
 DOWN = QColor("#b42318")
-MUTED = QColor("#6b7785")
 
 
 def _tr(text: str) -> str:
@@ -58,63 +49,43 @@ def assessment_column_title(column: AssessmentColumn) -> str:
     }[column]
 
 
-class AssessmentTableModel(QAbstractTableModel):
+class AssessmentTableModel(RowTableModel[AssessmentRow]):
     """Assessments, newest first. `Qt.UserRole` gives the assessment id."""
 
-    def __init__(self, rows: Sequence[AssessmentRow] = (), parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AssessmentRow] = self._ordered(rows)
+    id_role = int(Qt.ItemDataRole.UserRole)
+    numbered_rows = True
 
-    @staticmethod
-    def _ordered(rows: Sequence[AssessmentRow]) -> list[AssessmentRow]:
+    def __init__(self, rows: Sequence[AssessmentRow] = (), parent: QObject | None = None) -> None:
+        super().__init__(rows, parent)
+        texts = {
+            AssessmentColumn.DATE: lambda r: r.assessment.assessed_on.strftime("%d-%m-%Y"),
+            AssessmentColumn.INSTRUMENT: lambda r: r.instrument,
+            AssessmentColumn.ASSESSOR: lambda r: r.assessor,
+            AssessmentColumn.SUMMARY: lambda r: r.summary,
+        }
+        self._columns: list[ColumnSpec[AssessmentRow]] = [
+            ColumnSpec(assessment_column_title(column), texts[column], align=None)
+            for column in AssessmentColumn
+        ]
+
+    def columns(self) -> Sequence[ColumnSpec[AssessmentRow]]:
+        return self._columns
+
+    def ordered(self, rows: Sequence[AssessmentRow]) -> list[AssessmentRow]:
         return sorted(rows, key=lambda r: (r.assessment.assessed_on, r.assessment.id),
                       reverse=True)
 
-    def set_rows(self, rows: Sequence[AssessmentRow]) -> None:
-        self.beginResetModel()
-        self._rows = self._ordered(rows)
-        self.endResetModel()
+    def object_id(self, item: AssessmentRow) -> str:
+        return item.assessment.id
+
+    def tooltip(self, item: AssessmentRow, column: int) -> str | None:
+        return item.summary if column == AssessmentColumn.SUMMARY else None
 
     def row(self, row: int) -> AssessmentRow:
-        return self._rows[row]
+        return self.item(row)
 
     def assessment(self, row: int) -> Assessment:
-        return self._rows[row].assessment
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(AssessmentColumn)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = AssessmentColumn(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column is AssessmentColumn.DATE:
-                return row.assessment.assessed_on.strftime("%d-%m-%Y")
-            if column is AssessmentColumn.INSTRUMENT:
-                return row.instrument
-            if column is AssessmentColumn.ASSESSOR:
-                return row.assessor
-            return row.summary
-        if role == Qt.ItemDataRole.ToolTipRole and column is AssessmentColumn.SUMMARY:
-            return row.summary
-        if role == Qt.ItemDataRole.UserRole:
-            return row.assessment.id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(AssessmentColumn):
-            return assessment_column_title(AssessmentColumn(section))
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            return str(section + 1)
-        return None
+        return self.item(row).assessment
 
 
 # --- comparing two assessments ---------------------------------------------------------------
@@ -186,73 +157,61 @@ def change_spoken(change: int | None) -> str:
     return _tr("gelijk gebleven")
 
 
-class ComparisonTableModel(QAbstractTableModel):
+class ComparisonTableModel(RowTableModel[ComparisonRow]):
     """Domain | score on the first date | score on the second date | change (arrow)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ComparisonRow] = []
-        self._first_caption = _tr("Eerste meting")
-        self._second_caption = _tr("Tweede meting")
+    id_role = int(Qt.ItemDataRole.UserRole)
+    numbered_rows = True
 
-    def set_rows(self, rows: Sequence[ComparisonRow], first_caption: str,
-                 second_caption: str) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._first_caption, self._second_caption = first_caption, second_caption
-        self.endResetModel()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent=parent)
+        self._columns = self._make_columns(_tr("Eerste meting"), _tr("Tweede meting"))
+
+    @staticmethod
+    def _make_columns(first_caption: str, second_caption: str
+                      ) -> list[ColumnSpec[ComparisonRow]]:
+        return [
+            ColumnSpec(_tr("Domein"), lambda r: r.name, align=None),
+            ColumnSpec(first_caption, lambda r: r.first_text, align=None),
+            ColumnSpec(second_caption, lambda r: r.second_text, align=None),
+            ColumnSpec(_tr("Verandering"), lambda r: change_text(r.change),
+                       align=int(Qt.AlignmentFlag.AlignCenter)),
+        ]
+
+    def columns(self) -> Sequence[ColumnSpec[ComparisonRow]]:
+        return self._columns
+
+    def set_rows(self, rows: Sequence[ComparisonRow], first_caption: str | None = None,
+                 second_caption: str | None = None) -> None:
+        """The rows and the two column captions (the dates); without captions the general
+        "Eerste meting" and "Tweede meting"."""
+        self._columns = self._make_columns(
+            _tr("Eerste meting") if first_caption is None else first_caption,
+            _tr("Tweede meting") if second_caption is None else second_caption)
+        super().set_rows(rows)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ComparisonColumn) - 1)
 
     def clear(self) -> None:
-        self.set_rows([], _tr("Eerste meting"), _tr("Tweede meting"))
+        self.set_rows([])
 
     def row(self, row: int) -> ComparisonRow:
-        return self._rows[row]
+        return self.item(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+    def object_id(self, item: ComparisonRow) -> str:
+        return item.code
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(ComparisonColumn)
+    def accessible_text(self, item: ComparisonRow, column: int) -> str:
+        if column == ComparisonColumn.CHANGE:
+            return change_spoken(item.change)
+        return super().accessible_text(item, column)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = ComparisonColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                ComparisonColumn.DOMAIN: row.name,
-                ComparisonColumn.FIRST: row.first_text,
-                ComparisonColumn.SECOND: row.second_text,
-                ComparisonColumn.CHANGE: change_text(row.change),
-            }[column]
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            if column is ComparisonColumn.CHANGE:
-                return change_spoken(row.change)
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
-        if role == Qt.ItemDataRole.ForegroundRole and column is ComparisonColumn.CHANGE:
-            change = row.change
-            if change is None or change == 0:
-                return MUTED
-            return UP if change > 0 else DOWN
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is ComparisonColumn.CHANGE:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.code
+    def tooltip(self, item: ComparisonRow, column: int) -> None:
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+    def foreground(self, item: ComparisonRow, column: int) -> QColor | None:
+        if column != ComparisonColumn.CHANGE:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(ComparisonColumn):
-            return {
-                ComparisonColumn.DOMAIN: _tr("Domein"),
-                ComparisonColumn.FIRST: self._first_caption,
-                ComparisonColumn.SECOND: self._second_caption,
-                ComparisonColumn.CHANGE: _tr("Verandering"),
-            }[ComparisonColumn(section)]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            return str(section + 1)
-        return None
+        change = item.change
+        if change is None or change == 0:
+            return MUTED
+        return UP if change > 0 else DOWN

@@ -1,28 +1,19 @@
 """Table models for the household page: members, network, professionals, contact moments,
 consents and the case history.
 
-Each model is a flat, read-only `QAbstractTableModel` over plain (frozen) domain objects and
-sorts itself (`sort()`), so views need no proxy model. `set_rows()` replaces everything with a
-model reset and keeps the chosen sort order. The row's domain object is available through
+Each model is a `RowTableModel` (see `row_model`) over plain (frozen) domain objects: it sorts
+itself (`sort()`), so views need no proxy model, `set_rows()` replaces everything with a model
+reset and keeps the chosen sort order, and the row's domain object is available through
 `item(row)` and its id through `ObjectIdRole`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QObject
 
 from wijkteam_app.domain.cases import Case, CaseStatus, Consent, ContactMoment
 from wijkteam_app.domain.people import NetworkMember, Person, Professional
@@ -34,40 +25,14 @@ from wijkteam_app.ui.labels import (
     role_label,
     status_label,
 )
+from wijkteam_app.ui.models.row_model import RIGHT, ColumnSpec, RowTableModel, date_key, text_key
 from wijkteam_app.ui.widgets.fields import format_dutch_date
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-T = TypeVar("T")
-
 _CONTEXT = "household_models"
-_MUTED = QColor("#6b7785")
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-ObjectIdRole = int(Qt.ItemDataRole.UserRole) + 1
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSpec(Generic[T]):
-    """One column: its title (already translated), cell text, sort key and alignment."""
-
-    title: str
-    text: Callable[[T], str]
-    key: Callable[[T], Any]
-    align: int = _LEFT
-    muted: Callable[[T], bool] | None = None
-
-
-def _text_key(value: str) -> tuple[bool, str]:
-    """Empty values last, then case-insensitive."""
-    return (not value, value.casefold())
-
-
-def _date_key(value: date | None) -> tuple[bool, date]:
-    return (value is None, value or date.min)
 
 
 def mask_bsn(bsn: str) -> str:
@@ -76,113 +41,6 @@ def mask_bsn(bsn: str) -> str:
     if not digits:
         return ""
     return "*" * max(len(digits) - 3, 0) + digits[-3:]
-
-
-class RowTableModel(QAbstractTableModel, Generic[T]):
-    """Read-only table over a list of plain objects, with model-level sort."""
-
-    def __init__(self, rows: Sequence[T] = (), parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = list(rows)
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
-
-    # --- to be provided by subclasses -----------------------------------------------------
-
-    def columns(self) -> Sequence[ColumnSpec[T]]:
-        raise NotImplementedError
-
-    def object_id(self, item: T) -> str:
-        return str(getattr(item, "id", ""))
-
-    # --- data access ----------------------------------------------------------------------
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort_column >= 0:
-            self._sort_rows(self._sort_column, self._sort_order)
-        self.endResetModel()
-
-    def item(self, row: int) -> T:
-        return self._rows[row]
-
-    def items(self) -> list[T]:
-        return list(self._rows)
-
-    def row_of(self, object_id: str) -> int:
-        for row, item in enumerate(self._rows):
-            if self.object_id(item) == object_id:
-                return row
-        return -1
-
-    # --- QAbstractItemModel ---------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns())
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        columns = self.columns()
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return columns[section].title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return columns[section].align
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        columns = self.columns()
-        if not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(columns):
-            return None
-        item = self._rows[index.row()]
-        spec = columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return spec.text(item)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = spec.text(item)
-            return text if len(text) > 30 else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return spec.align
-        if role == Qt.ItemDataRole.ForegroundRole and spec.muted is not None:
-            return _MUTED if spec.muted(item) else None
-        if role == ObjectIdRole:
-            return self.object_id(item)
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns()):
-            return
-        self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        before = list(self._rows)
-        self._sort_rows(column, order)
-        new_row = {id(item): row for row, item in enumerate(self._rows)}
-        old_indexes = self.persistentIndexList()
-        new_indexes = [
-            self.index(new_row[id(before[i.row()])], i.column()) if i.isValid()
-            else QModelIndex()
-            for i in old_indexes
-        ]
-        self.changePersistentIndexList(old_indexes, new_indexes)
-        self.layoutChanged.emit()
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        key = self.columns()[column].key
-        # Stable: ties keep their previous order (the service's order).
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
 
 # --- members -------------------------------------------------------------------------------
@@ -200,14 +58,14 @@ class MembersModel(RowTableModel[Person]):
                        lambda p: (p.last_name.casefold(), p.first_name.casefold())),
             ColumnSpec(_tr("Leeftijd"), self._age_text,
                        lambda p: (p.birth_date is None,
-                                  -(p.birth_date.toordinal() if p.birth_date else 0)), _RIGHT),
+                                  -(p.birth_date.toordinal() if p.birth_date else 0)), RIGHT),
             ColumnSpec(_tr("Geboortedatum"), lambda p: format_dutch_date(p.birth_date),
-                       lambda p: _date_key(p.birth_date)),
+                       lambda p: date_key(p.birth_date)),
             ColumnSpec(_tr("Rol"), lambda p: role_label(p.household_role),
                        lambda p: list(type(p.household_role)).index(p.household_role)),
             ColumnSpec(_tr("BSN"), lambda p: mask_bsn(p.bsn) or _tr("onbekend"),
-                       lambda p: _text_key(p.bsn[-3:]), muted=lambda p: not p.bsn),
-            ColumnSpec(_tr("Gezag"), self.gezag_text, lambda p: _text_key(self.gezag_text(p))),
+                       lambda p: text_key(p.bsn[-3:]), muted=lambda p: not p.bsn),
+            ColumnSpec(_tr("Gezag"), self.gezag_text, lambda p: text_key(self.gezag_text(p))),
         ]
 
     def columns(self) -> Sequence[ColumnSpec[Person]]:
@@ -244,11 +102,11 @@ class NetworkModel(RowTableModel[NetworkMember]):
                  ) -> None:
         super().__init__(rows, parent)
         self._columns: list[ColumnSpec[NetworkMember]] = [
-            ColumnSpec(_tr("Naam"), lambda m: m.name, lambda m: _text_key(m.name)),
-            ColumnSpec(_tr("Relatie"), lambda m: m.relation, lambda m: _text_key(m.relation)),
+            ColumnSpec(_tr("Naam"), lambda m: m.name, lambda m: text_key(m.name)),
+            ColumnSpec(_tr("Relatie"), lambda m: m.relation, lambda m: text_key(m.relation)),
             ColumnSpec(_tr("Wat doet hij of zij"), lambda m: m.support,
-                       lambda m: _text_key(m.support)),
-            ColumnSpec(_tr("Telefoon"), lambda m: m.phone, lambda m: _text_key(m.phone)),
+                       lambda m: text_key(m.support)),
+            ColumnSpec(_tr("Telefoon"), lambda m: m.phone, lambda m: text_key(m.phone)),
         ]
 
     def columns(self) -> Sequence[ColumnSpec[NetworkMember]]:
@@ -263,13 +121,13 @@ class ProfessionalsModel(RowTableModel[Professional]):
         super().__init__(rows, parent)
         self._columns: list[ColumnSpec[Professional]] = [
             ColumnSpec(_tr("Organisatie"), lambda p: p.organisation,
-                       lambda p: _text_key(p.organisation)),
-            ColumnSpec(_tr("Naam"), lambda p: p.name, lambda p: _text_key(p.name)),
+                       lambda p: text_key(p.organisation)),
+            ColumnSpec(_tr("Naam"), lambda p: p.name, lambda p: text_key(p.name)),
             ColumnSpec(_tr("Discipline"), lambda p: p.discipline,
-                       lambda p: _text_key(p.discipline)),
-            ColumnSpec(_tr("Contact"), lambda p: p.contact, lambda p: _text_key(p.contact)),
+                       lambda p: text_key(p.discipline)),
+            ColumnSpec(_tr("Contact"), lambda p: p.contact, lambda p: text_key(p.contact)),
             ColumnSpec(_tr("Betrokken sinds"), lambda p: format_dutch_date(p.since),
-                       lambda p: _date_key(p.since)),
+                       lambda p: date_key(p.since)),
         ]
 
     def columns(self) -> Sequence[ColumnSpec[Professional]]:
@@ -292,14 +150,14 @@ class ContactsModel(RowTableModel[ContactMoment]):
         self._columns: list[ColumnSpec[ContactMoment]] = [
             ColumnSpec(_tr("Datum"), lambda c: format_dutch_date(c.on), lambda c: c.on),
             ColumnSpec(_tr("Duur"), lambda c: duration_label(c.duration_minutes),
-                       lambda c: c.duration_minutes, _RIGHT),
+                       lambda c: c.duration_minutes, RIGHT),
             ColumnSpec(_tr("Soort"), lambda c: contact_kind_label(c.kind),
                        lambda c: contact_kind_label(c.kind).casefold()),
-            ColumnSpec(_tr("Met wie"), lambda c: c.with_whom, lambda c: _text_key(c.with_whom)),
+            ColumnSpec(_tr("Met wie"), lambda c: c.with_whom, lambda c: text_key(c.with_whom)),
             ColumnSpec(_tr("Medewerker"), lambda c: self._workers.get(c.worker_id, ""),
-                       lambda c: _text_key(self._workers.get(c.worker_id, ""))),
+                       lambda c: text_key(self._workers.get(c.worker_id, ""))),
             ColumnSpec(_tr("Notitie"), lambda c: _first_line(c.notes),
-                       lambda c: _text_key(c.notes)),
+                       lambda c: text_key(c.notes)),
         ]
 
     def columns(self) -> Sequence[ColumnSpec[ContactMoment]]:
@@ -319,17 +177,17 @@ class ConsentsModel(RowTableModel[Consent]):
         super().__init__(rows, parent)
         self._columns: list[ColumnSpec[Consent]] = [
             ColumnSpec(_tr("Van"), lambda c: self._people.get(c.person_id, ""),
-                       lambda c: _text_key(self._people.get(c.person_id, ""))),
+                       lambda c: text_key(self._people.get(c.person_id, ""))),
             ColumnSpec(_tr("Ontvanger"), lambda c: c.recipient,
-                       lambda c: _text_key(c.recipient), muted=self._inactive),
-            ColumnSpec(_tr("Doel"), lambda c: c.purpose, lambda c: _text_key(c.purpose),
+                       lambda c: text_key(c.recipient), muted=self._inactive),
+            ColumnSpec(_tr("Doel"), lambda c: c.purpose, lambda c: text_key(c.purpose),
                        muted=self._inactive),
             ColumnSpec(_tr("Vorm"), lambda c: consent_form_label(c.form), lambda c: c.form,
                        muted=self._inactive),
             ColumnSpec(_tr("Gegeven op"), lambda c: format_dutch_date(c.given_on),
                        lambda c: c.given_on),
             ColumnSpec(_tr("Status"), self.state_text,
-                       lambda c: (not c.active_on(self._today), _date_key(c.withdrawn_on)),
+                       lambda c: (not c.active_on(self._today), date_key(c.withdrawn_on)),
                        muted=self._inactive),
         ]
 
@@ -379,11 +237,11 @@ class CasesModel(RowTableModel[CaseRow]):
             ColumnSpec(_tr("Status"), lambda r: status_label(r.case.status),
                        lambda r: _STATUS_ORDER[r.case.status]),
             ColumnSpec(_tr("Regisseur"), lambda r: self._workers.get(r.case.regisseur_id, ""),
-                       lambda r: _text_key(self._workers.get(r.case.regisseur_id, ""))),
+                       lambda r: text_key(self._workers.get(r.case.regisseur_id, ""))),
             ColumnSpec(_tr("Afgesloten op"), lambda r: format_dutch_date(r.case.closed_on),
-                       lambda r: _date_key(r.case.closed_on)),
+                       lambda r: date_key(r.case.closed_on)),
             ColumnSpec(_tr("Tijd"), lambda r: duration_label(r.total_minutes),
-                       lambda r: r.total_minutes, _RIGHT),
+                       lambda r: r.total_minutes, RIGHT),
         ]
 
     def columns(self) -> Sequence[ColumnSpec[CaseRow]]:

@@ -75,8 +75,8 @@ from wijkteam_app.ui.models.household_models import (
     MembersModel,
     NetworkModel,
     ProfessionalsModel,
-    RowTableModel,
 )
+from wijkteam_app.ui.models.row_model import RowTableModel
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import format_dutch_date
 

@@ -117,6 +117,7 @@ from wijkteam_app.ui.dialogs.plan_dialogs import (
 from wijkteam_app.ui.drafts import DraftKeeper
 from wijkteam_app.ui.form_drafts import DraftOfferBar
 from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.models.row_model import ColumnSpec, RowTableModel
 from wijkteam_app.ui.widgets import ErrorLabel, RowDelegate, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import (
     DateField,
@@ -1325,105 +1326,65 @@ class PlanEditor(QWidget):
 # --- models --------------------------------------------------------------------------------
 
 
-class VersionsModel(QAbstractTableModel):
+class VersionsModel(RowTableModel[PlanVersion]):
     """All versions of a plan, newest first: number, status, date (made by in the tip)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PlanVersion] = []
+        super().__init__(parent=parent)
         self._names: dict[str, str] = {}
-        self._headers = [self.tr("Versie"), self.tr("Status"), self.tr("Gemaakt op")]
+        self._columns: list[ColumnSpec[PlanVersion]] = [
+            ColumnSpec(self.tr("Versie"), lambda v: str(v.number), align=None),
+            ColumnSpec(self.tr("Status"), lambda v: plan_status_label(v.status), align=None),
+            ColumnSpec(self.tr("Gemaakt op"), lambda v: format_dutch_date(v.created_at.date()),
+                       align=None),
+        ]
 
-    def set_rows(self, versions: Iterable[PlanVersion], names: dict[str, str] | None = None
+    def columns(self) -> Sequence[ColumnSpec[PlanVersion]]:
+        return self._columns
+
+    def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
+        return sorted(rows, key=lambda v: v.number, reverse=True)
+
+    def set_rows(self, rows: Iterable[PlanVersion], names: dict[str, str] | None = None
                  ) -> None:
-        self.beginResetModel()
-        self._rows = sorted(versions, key=lambda v: v.number, reverse=True)
         if names is not None:
             self._names = names
-        self.endResetModel()
+        super().set_rows(list(rows))
 
-    def item(self, row: int) -> PlanVersion:
-        return self._rows[row]
-
-    def row_of(self, version_id: str) -> int:
-        return next((i for i, v in enumerate(self._rows) if v.id == version_id), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                 ) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                    ) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        v = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (str(v.number), plan_status_label(v.status),
-                    format_dutch_date(v.created_at.date()))[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Versie %1 · %2 · gemaakt door %3 · vingerafdruk %4") \
-                .replace("%1", str(v.number)).replace("%2", plan_status_label(v.status)) \
-                .replace("%3", self._names.get(v.created_by, "")) \
-                .replace("%4", fingerprint_text(v))
-        return None
+    def tooltip(self, item: PlanVersion, column: int) -> str:
+        return self.tr("Versie %1 · %2 · gemaakt door %3 · vingerafdruk %4") \
+            .replace("%1", str(item.number)).replace("%2", plan_status_label(item.status)) \
+            .replace("%3", self._names.get(item.created_by, "")) \
+            .replace("%4", fingerprint_text(item))
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(RowTableModel[ChangeRow]):
     """Differences between two versions: section, field, old, new (coloured by kind)."""
 
     COLOURS: ClassVar[dict[str, str]] = {
         "toegevoegd": "#e6f4ea", "verwijderd": "#fdecea", "gewijzigd": "#fff7e0"}
+    id_role = None  # a change has no id of its own
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ChangeRow] = []
-        self._headers = [self.tr("Onderdeel"), self.tr("Veld"), self.tr("Oud"), self.tr("Nieuw")]
+        super().__init__(parent=parent)
+        self._columns: list[ColumnSpec[ChangeRow]] = [
+            ColumnSpec(self.tr("Onderdeel"), lambda r: r.section_text, align=None),
+            ColumnSpec(self.tr("Veld"), lambda r: r.field_text, align=None),
+            ColumnSpec(self.tr("Oud"), lambda r: r.old, align=None),
+            ColumnSpec(self.tr("Nieuw"), lambda r: r.new, align=None),
+        ]
+
+    def columns(self) -> Sequence[ColumnSpec[ChangeRow]]:
+        return self._columns
 
     def set_rows(self, rows: Iterable[ChangeRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        super().set_rows(list(rows))
 
-    def item(self, row: int) -> ChangeRow:
-        return self._rows[row]
+    def tooltip(self, item: ChangeRow, column: int) -> str:
+        return self._columns[column].text(item)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                 ) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                    ) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        values = (row.section_text, row.field_text, row.old, row.new)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return values[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() >= 2:
-            return QBrush(QColor(self.COLOURS[row.kind.value]))
-        return None
+    def background(self, item: ChangeRow, column: int) -> QBrush | None:
+        return QBrush(QColor(self.COLOURS[item.kind.value])) if column >= 2 else None
 
 
 def change_rows(ctx: PlanContext, old: PlanVersion | PlanContent,

@@ -14,15 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -61,6 +54,7 @@ from wijkteam_app.ui.dialogs.plan_dialogs import (
 )
 from wijkteam_app.ui.dialogs.plan_dialogs import tr as tr_
 from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.models.row_model import ColumnSpec, RowTableModel
 from wijkteam_app.ui.pages.plan_page import change_rows, table_view
 from wijkteam_app.ui.widgets import heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import format_dutch_date
@@ -88,50 +82,34 @@ def submitted_change(version: PlanVersion) -> tuple[str, datetime]:
     return version.created_by, version.created_at
 
 
-class WaitingModel(QAbstractTableModel):
+class WaitingModel(RowTableModel[WaitingRow]):
     """Plans waiting for review, oldest first: household, version, submitted by, date."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[WaitingRow] = []
-        self._headers = [self.tr("Huishouden"), self.tr("Versie"), self.tr("Ingediend door"),
-                         self.tr("Datum")]
+        super().__init__(parent=parent)
+        self._columns: list[ColumnSpec[WaitingRow]] = [
+            ColumnSpec(self.tr("Huishouden"), lambda r: r.household_name, align=None),
+            ColumnSpec(self.tr("Versie"), lambda r: str(r.version.number), align=None),
+            ColumnSpec(self.tr("Ingediend door"), lambda r: r.submitted_by, align=None),
+            ColumnSpec(self.tr("Datum"), lambda r: format_dutch_date(r.submitted_at.date()),
+                       align=None),
+        ]
+
+    def columns(self) -> Sequence[ColumnSpec[WaitingRow]]:
+        return self._columns
 
     def set_rows(self, rows: Iterable[WaitingRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        super().set_rows(list(rows))
 
-    def item(self, row: int) -> WaitingRow:
-        return self._rows[row]
+    def object_id(self, item: WaitingRow) -> str:
+        return item.version.id
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                 ) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def accessible_text(self, item: WaitingRow, column: int) -> str:
+        return self.tr("%1, versie %2, ingediend door %3").replace(
+            "%1", item.household_name).replace("%2", str(item.version.number)).replace(
+            "%3", item.submitted_by)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: N802,B008
-                    ) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.household_name, str(row.version.number), row.submitted_by,
-                    format_dutch_date(row.submitted_at.date()))[index.column()]
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.tr("%1, versie %2, ingediend door %3").replace(
-                "%1", row.household_name).replace("%2", str(row.version.number)).replace(
-                "%3", row.submitted_by)
+    def tooltip(self, item: WaitingRow, column: int) -> None:
         return None
 
 

@@ -1,0 +1,1 @@
+"""Qt controllers: QObjects that run services in the background and report with signals."""
