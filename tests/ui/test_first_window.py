@@ -170,13 +170,17 @@ def test_right_passphrase_accepts(qtbot: QtBot, profile_paths: ProfilePaths) -> 
 
 # --- main window ---------------------------------------------------------------------------
 
-def test_main_window_lists_households(window: MainWindow) -> None:
+def test_main_window_lists_households(qtbot: QtBot, window: MainWindow) -> None:
     assert window.windowTitle() == "Wijkteam — Team Noord"
     assert sorted(names(window.model)) == sorted(h[0] for h in HOUSEHOLDS)
     assert names(window.model) == ["Familie de Verzinner", "Familie Proefmans",
                                    "Familie Voorbeeld"]
     assert window.count_label.text() == "3 huishoudens"
-    assert window.offline_label.text() == "Offline — lokaal dossier"
+    # The sync controller fills in the status in the background: not logged in, and the
+    # saves that are waiting to be sent.
+    qtbot.waitUntil(lambda: "niet aangemeld bij de server" in window.offline_label.text())
+    assert window.offline_label.text().startswith("Offline — lokaal dossier")
+    assert "nog niet verstuurd" in window.offline_label.text()
     assert "Fenna Testmedewerker" in window.worker_label.text()
     assert window.caseload.stack.currentWidget() is window.table
     first = window.model.index(0, Column.ADDRESS)
