@@ -56,6 +56,13 @@ class NotFound(WijkteamError):
     code = "not_found"
 
 
+class FileNotOnDevice(NotFound):
+    """The attachment is known (its metadata came with the sync) but its bytes are not on
+    this laptop: files do not travel with the sync yet."""
+
+    code = "file_not_on_device"
+
+
 class StaleVersion(WijkteamError):
     """The record changed since the form was opened."""
 

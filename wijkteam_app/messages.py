@@ -49,6 +49,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "passphrase_too_weak": "Kies een wachtwoord van minstens 10 tekens, met variatie.",
     "passphrase_mismatch": "De twee wachtwoorden zijn niet gelijk.",
     "not_found": "Dit gegeven bestaat niet (meer).",
+    "file_not_on_device": "Dit bestand staat niet op deze laptop: bestanden gaan (nog) niet "
+    "mee met de synchronisatie. Open het op het apparaat waarop het is vastgelegd.",
     "stale_version": "Iemand anders heeft dit gegeven intussen gewijzigd. Open het opnieuw; "
     "er is niets overschreven.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",

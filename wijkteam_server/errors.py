@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
     "changeset_id_in_use": "Deze wijziging is al door een ander apparaat verstuurd.",
     "already_resolved": "Dit conflict is al opgelost.",
     "invalid_value": "Deze keuze is niet geldig voor dit conflict.",
+    "immutable": (
+        "Dit onderdeel van het plan ligt vast en wordt niet meer gewijzigd. Uw versie blijft "
+        "bewaard in het conflict; maak zo nodig een nieuwe planversie."
+    ),
     "upload_incomplete": "Het bestand is nog niet volledig ontvangen.",
     "checksum_mismatch": "Het ontvangen bestand komt niet overeen met de controlewaarde.",
     "invalid_chunk": "Dit deel van het bestand is ongeldig.",

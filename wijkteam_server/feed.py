@@ -37,7 +37,8 @@ from wijkteam_server.sync_engine import log_change
 ENTITY_ORDER = {
     name: i for i, name in enumerate(
         ["team", "worker", "household", "person", "network_member", "professional", "case",
-         "contact_moment", "consent", "assessment"]
+         "contact_moment", "consent", "assessment", "plan_version", "attachment",
+         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"]
     )
 }
 DIRECTORY_ENTITIES = ("team", "worker")

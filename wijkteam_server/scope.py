@@ -1,13 +1,19 @@
 """Who may see which household.
 
 Access is materialised in ``household_access`` as (household, principal) pairs and recomputed
-whenever a household or case record of that household changes:
+whenever a household, case or plan_version record of that household changes:
 - while a household has no (live) case: ``user:<creator>``;
 - for every live case: ``user:<regisseur>``, ``user:<each case team member>``,
-  ``team:<case team_id>``.
+  ``team:<case team_id>``;
+- while the household has a live plan_version with status ``ter_beoordeling`` or
+  ``goedgekeurd`` (a plan on its way to or through the toets): ``toets:<case team_id>`` for
+  every live case.
 A user holds principals by role: a wijkwerker or gezinsbegeleider ``user:<id>``; a teamcoach
-``user:<id>`` and ``team:<team>``; a toetser ``toets:<id>`` (the hook for plans sent for toets:
-nothing grants it yet, so a toetser sees nothing); a beheerder none (no case data at all).
+``user:<id>`` and ``team:<team>``; a toetser ``toets:<team>`` (the toetser of a team sees that
+team's households while a plan is under review or approved, and nothing else; the push only
+accepts ``plan_toets`` records from a toetser); a beheerder none (no case data at all).
+The toets grant is per team rather than per toetser, so a toetser added later sees the same
+households without a recomputation.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from sqlalchemy.orm import Session
 from wijkteam_server.models import EntityRow, HouseholdAccess, User
 
 CASE_ROLES = frozenset({"wijkwerker", "gezinsbegeleider"})
+TOETS_STATUSES = ("ter_beoordeling", "goedgekeurd")
 
 
 def principals(user: User) -> list[str]:
@@ -28,7 +35,7 @@ def principals(user: User) -> list[str]:
     if user.role == "teamcoach":
         return [f"user:{user.id}", f"team:{user.team_id}"]
     if user.role == "toetser":
-        return [f"toets:{user.id}"]
+        return [f"toets:{user.team_id}"]
     return []
 
 
@@ -46,8 +53,18 @@ def household_principals(session: Session, household_id: str) -> set[str]:
         if household is not None and not household.deleted and household.created_by:
             result.add(f"user:{household.created_by}")
         return result
+    versions = session.scalars(
+        select(EntityRow).where(
+            EntityRow.entity == "plan_version",
+            EntityRow.household_id == household_id,
+            EntityRow.deleted.is_(False),
+        )
+    ).all()
+    toets_open = any(v.data.get("status") in TOETS_STATUSES for v in versions)
     for case in cases:
         data = case.data
+        if toets_open and isinstance(data.get("team_id"), str):
+            result.add(f"toets:{data['team_id']}")
         if isinstance(data.get("regisseur_id"), str):
             result.add(f"user:{data['regisseur_id']}")
         team_ids = data.get("case_team_ids")

@@ -26,6 +26,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.protocol import (
+    FROZEN_PLAN_FIELDS,
+    IMMUTABLE_ENTITIES,
     SERVER_OWNED_ENTITIES,
     ChangeSet,
     ChangeSetResult,
@@ -46,11 +48,13 @@ from wijkteam_server.models import (
 )
 from wijkteam_server.scope import in_scope, recompute_access
 
-IMMUTABLE_ENTITIES: frozenset[str] = frozenset()
-"""Records that never merge once written (a submitted plan version, a signature): any update
-after the insert becomes a conflict that keeps both. None exist in protocol 1 yet."""
+# IMMUTABLE_ENTITIES (append-only plan records, attachments): any update or delete after the
+# insert becomes a conflict that keeps both. FROZEN_PLAN_FIELDS of a plan_version: the same,
+# once the STORED status is no longer "concept" (see `_frozen`).
+CONCEPT = "concept"
+TOETSER_ENTITIES = frozenset({"plan_toets"})  # the only records a toetser writes
 
-SCOPE_ENTITIES = frozenset({"household", "case"})  # changes to these move access
+SCOPE_ENTITIES = frozenset({"household", "case", "plan_version"})  # changes move access
 UNSYNCED_FIELDS = frozenset({"id", "version"})
 DELETED_FIELD = "_deleted"
 
@@ -132,6 +136,9 @@ def _authorize(ctx: _Context, grace: timedelta) -> None:
     for change in ctx.changeset.changes:
         if change.entity in SERVER_OWNED_ENTITIES:
             raise NotAllowed("server_owned")
+        if ctx.user.role == "toetser" and change.entity not in TOETSER_ENTITIES:
+            # A toetser sees households only for the toets: they record decisions, nothing else.
+            raise NotAllowed("not_allowed")
         row = session.get(EntityRow, (change.entity, change.id))
         targets: set[Any] = set()
         if row is None:
@@ -232,14 +239,24 @@ def _delete(ctx: _Context, row: EntityRow, effective_base: int) -> None:
                household_id=row.household_id, op="delete", version=row.version, fields={})
 
 
+def _frozen(row: EntityRow, name: str) -> bool:
+    """May this field of the stored record never change again (whoever asks)?"""
+    if row.entity in IMMUTABLE_ENTITIES:
+        return True
+    return (row.entity == "plan_version" and name in FROZEN_PLAN_FIELDS
+            and row.data.get("status") != CONCEPT)
+
+
 def _update(ctx: _Context, row: EntityRow, change: EntityChange, effective_base: int) -> None:
     applied: dict[str, Any] = {}
-    immutable = row.entity in IMMUTABLE_ENTITIES
+    # Decided on the stored record before anything of this change is applied: a change that
+    # submits and edits content at once was made while the version was still a concept.
+    frozen = {name for name in change.fields if _frozen(row, name)}
     for name, fc in change.fields.items():
         if name in UNSYNCED_FIELDS:
             continue
         current = row.data.get(name)
-        if not immutable and _known(ctx, row, name, effective_base):
+        if name not in frozen and _known(ctx, row, name, effective_base):
             if current != fc.new or name not in row.data:
                 applied[name] = fc.new
         elif current == fc.new:
@@ -269,6 +286,14 @@ def _apply_fields(session: Session, row: EntityRow, values: dict[str, Any],
     session.flush()
 
 
+def _last_origin(row: EntityRow) -> dict[str, Any] | None:
+    if not row.field_versions:
+        return None
+    latest = max(row.field_versions, key=lambda n: row.field_versions[n])
+    origin = row.field_origins.get(latest)
+    return origin if isinstance(origin, dict) else None
+
+
 def _apply_change(ctx: _Context, change: EntityChange) -> None:
     row = ctx.session.get(EntityRow, (change.entity, change.id))
     if row is None:
@@ -283,6 +308,10 @@ def _apply_change(ctx: _Context, change: EntityChange) -> None:
                     continue
                 _conflict(ctx, row, name, "deleted", fc.old, fc.new, row.data.get(name),
                           row.field_origins.get(DELETED_FIELD), row.version)
+    elif change.op == "delete" and row.entity in IMMUTABLE_ENTITIES:
+        # Never merges: the record stays, the wish to delete it is held as a conflict.
+        _conflict(ctx, row, DELETED_FIELD, "delete", False, True, False,
+                  row.field_origins.get(DELETED_FIELD) or _last_origin(row), row.version)
     elif change.op == "delete":
         _delete(ctx, row, effective_base)
     else:
@@ -350,6 +379,11 @@ def resolve_conflict(session: Session, user: User, device: Device, conflict_id: 
     row = session.get(EntityRow, (conflict.entity, conflict.entity_id))
     if row is None:
         raise not_found()
+    if request.choice != "theirs" and (
+            row.entity in IMMUTABLE_ENTITIES
+            or (conflict.kind == "field" and _frozen(row, conflict.field))):
+        # Immutable things never merge: "mine" stays in the conflict, the record stays as is.
+        raise ApiError(409, "immutable")
     if request.choice == "mine":
         value = conflict.mine_value
     elif request.choice == "theirs":

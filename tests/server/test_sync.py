@@ -287,3 +287,49 @@ def test_pull_pages_and_directory(server: Server) -> None:
     assert fresh.pull() == [] and fresh.cursor == cursor
     laptop.close()
     fresh.close()
+
+
+def test_append_only_plan_records_never_merge_and_a_toetser_only_records_toetsen(
+        server: Server) -> None:
+    worker, hh, _case_id = case_household(server)
+    version_id, review_id = new_id(), new_id()
+    worker.save("plan.aanmaken", [worker.insert("plan_version", version_id, {
+        "household_id": hh, "plan_id": new_id(), "number": 1, "status": "concept",
+        "content": {"question": "Eerst"}, "fingerprint": "a" * 64, "history": []})], hh)
+    # One save that edits the concept and submits it: made on a concept, so it applies.
+    worker.save("plan.indienen", [worker.update("plan_version", version_id, status=(
+        "ter_beoordeling"), content={"question": "Tweede"}, fingerprint="b" * 64)], hh)
+    worker.save("plan.terugsturen", [worker.insert("plan_review", review_id, {
+        "household_id": hh, "version_id": version_id, "reviewer_id": worker.user_id,
+        "decided_at": "2026-11-23T10:00:00", "outcome": "terugsturen", "comments": []})], hh)
+    assert [r["status"] for r in results(worker.push())] == ["accepted"] * 3
+    # Afterwards: no field of the review changes, it is not deleted, and the submitted
+    # content stays; each attempt is a conflict that keeps both.
+    worker.save("x", [worker.update("plan_review", review_id, outcome="goedkeuren")], hh)
+    worker.save("x", [worker.delete("plan_review", review_id)], hh)
+    worker.save("x", [worker.update("plan_version", version_id, content={"question": "Stil"},
+                                    history=[{"to": "x"}])], hh)
+    verdicts = results(worker.push())
+    assert [v["status"] for v in verdicts] == ["conflict"] * 3
+    assert all(len(v["conflict_ids"]) == 1 for v in verdicts)
+    items = {i["entity"]: i["fields"] for i in
+             worker.get(f"/api/v1/households/{hh}").json()["items"]}
+    assert items["plan_review"]["outcome"] == "terugsturen"
+    assert items["plan_version"]["content"] == {"question": "Tweede"}
+    assert items["plan_version"]["history"] == [{"to": "x"}]  # the rest merges per field
+    conflict_id = verdicts[2]["conflict_ids"][0]
+    refused = worker.post(f"/api/v1/conflicts/{conflict_id}/resolve", json={"choice": "mine"})
+    assert refused.status_code == 409 and refused.json()["code"] == "immutable"
+
+    # Under review: the team's toetser sees the household, and may only add a toets.
+    toetser = Laptop(server, server.account(worker.account.team, "toetser"))
+    assert any(i["id"] == hh for i in toetser.pull())
+    toetser.save("plan.toets", [toetser.insert("plan_toets", new_id(), {
+        "household_id": hh, "version_id": version_id, "toetser_id": toetser.user_id,
+        "decided_at": "2026-11-23T11:00:00", "decision": "positief", "note": ""})], hh)
+    toetser.save("person.create", [toetser.insert("person", new_id(), {
+        "household_id": hh, "first_name": "X", "last_name": "Y"})], hh)
+    assert [(v["status"], v["reason"]) for v in results(toetser.push())] == [
+        ("accepted", None), ("rejected", "not_allowed")]
+    worker.close()
+    toetser.close()

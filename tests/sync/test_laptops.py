@@ -16,6 +16,8 @@ from wijkteam_app.persistence.schema import (
     CaseRecord,
     HouseholdRecord,
     OutboxRecord,
+    PlanReviewRecord,
+    PlanVersionRecord,
     TeamRecord,
     WorkerRecord,
 )
@@ -95,7 +97,14 @@ def test_demo_data_made_before_the_login_belongs_to_the_worker_and_team(
     cases = [r for r in mine if r.entity == "case"]
     assert len(cases) == 3 and all(r.data["team_id"] == laptop.team_id for r in cases)
     assert {r.entity for r in mine} >= {"case", "contact_moment", "assessment"}
-    # Plan records are not in protocol 1: they stay on the laptop, counted, never dropped.
+    # The demo's plans (versions, the demo coach's reviews) travel too; nothing is held.
+    with laptop.workspace.casefile.read() as local:
+        plan_ids = {(r.__entity__, r.id) for cls in (PlanVersionRecord, PlanReviewRecord)
+                    for r in local.scalars(select(cls))}
+    assert plan_ids
+    with Session(server.engine) as session:
+        for entity, record_id in plan_ids:
+            assert session.get(EntityRow, (entity, record_id)) is not None
     assert laptop.sync.status().pending_changes == 0
 
 

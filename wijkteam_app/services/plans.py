@@ -60,7 +60,7 @@ from wijkteam_app.domain.plans import (
 )
 from wijkteam_app.domain.provisions import CodeLists, Provision
 from wijkteam_app.domain.workers import Role
-from wijkteam_app.errors import NotFound
+from wijkteam_app.errors import FileNotOnDevice, NotFound
 from wijkteam_app.persistence import plan_repository as plans_repo
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import utcnow
@@ -343,8 +343,10 @@ class PlanService:
         with self._db.read() as session:
             meta = session.get(AttachmentRecord, attachment_id)
             blob = session.get(AttachmentBlobRecord, attachment_id)
-            if meta is None or blob is None:
+            if meta is None:
                 raise NotFound("attachment")
+            if blob is None:  # metadata pulled from the server; the bytes stay elsewhere
+                raise FileNotOnDevice("attachment")
             return StoredFile(meta.id, meta.filename, meta.mime, meta.sha256, blob.data)
 
     def signed_pdf(self, version: PlanVersion) -> bytes | None:

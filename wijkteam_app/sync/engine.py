@@ -81,14 +81,17 @@ PUSHABLE: frozenset[str] = frozenset(get_args(EntityName)) - SERVER_OWNED_ENTITI
 
 LOCAL_ONLY: frozenset[str] = frozenset({"team", "worker", "mandate"})
 """Entities that are never pushed on purpose: the directory and mandates are the server's
-(``/me`` and the feed deliver them). Changes to any other entity outside `PUSHABLE` (plan
-records, attachments) are *held*: kept on the laptop and counted, never dropped."""
+(``/me`` and the feed deliver them). Changes to any other entity outside `PUSHABLE` (one a
+newer case file knows and this protocol does not) are *held*: kept on the laptop and counted,
+never dropped. Attachments travel as metadata only; their bytes stay in ``attachment_blobs``
+and never enter the outbox."""
 
 # Parents before children (the server's order), so inserts can follow it.
 ENTITY_ORDER: dict[str, int] = {
     name: i for i, name in enumerate(
         ["team", "worker", "household", "person", "network_member", "professional", "case",
-         "contact_moment", "consent", "assessment"])
+         "contact_moment", "consent", "assessment", "plan_version", "attachment",
+         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"])
 }
 
 PAGE_SIZE = 500

@@ -40,16 +40,55 @@ EntityName = Literal[
     "contact_moment",
     "consent",
     "assessment",
+    "plan_version",
+    "attachment",
+    "plan_review",
+    "plan_toets",
+    "plan_signature",
+    "plan_evaluation",
+    "regie_event",
     "team",
     "worker",
 ]
 """Entity names as the case file's schema declares them (``__entity__``).
+
+Household records (each carries ``household_id`` and travels within that household's scope):
+``household``, ``person``, ``network_member``, ``professional``, ``case``, ``contact_moment``,
+``consent``, ``assessment`` and the ondersteuningsplan:
+
+- ``plan_version``: one version of a household's plan (``content`` as plain JSON, its
+  ``fingerprint``, ``status`` and status ``history``). Status and history merge per field;
+  ``content`` and ``fingerprint`` can no longer change once the server's stored status left
+  ``concept`` (such a change becomes a conflict that keeps both);
+- ``attachment``: the metadata of a stored file (name, type, SHA-256, size); the bytes are
+  not part of the record and travel separately (``/attachments``), if at all;
+- ``plan_review``: a teamcoach's decision on a plan version (``version_id``, outcome,
+  comments per section);
+- ``plan_toets``: a toetser's decision on a plan version;
+- ``plan_signature``: who signed which version, where and when, with the SHA-256 of the PDF
+  and the ids of the signed PDF and the scanned copy (attachments);
+- ``plan_evaluation``: the evaluation of one goal of a plan version;
+- ``regie_event``: an opschaling or afschaling of the regie (with both mandates).
+
+Reviews, toetsen, signatures, evaluations, regie events and attachments are append-only
+(`IMMUTABLE_ENTITIES`): written once, any later change becomes a conflict that keeps both.
 
 ``team`` and ``worker`` are owned by the server: they appear in the pull feed, but a pushed
 change to them is rejected.
 """
 
 SERVER_OWNED_ENTITIES: frozenset[str] = frozenset({"team", "worker"})
+
+IMMUTABLE_ENTITIES: frozenset[str] = frozenset({
+    "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
+    "attachment",
+})
+"""Append-only records: they never merge once written. Any update (or delete) after the
+insert becomes a conflict; the server keeps its record and holds the other side."""
+
+FROZEN_PLAN_FIELDS: frozenset[str] = frozenset({"content", "fingerprint"})
+"""Fields of a ``plan_version`` that cannot change once its stored status is not
+``concept`` (a submitted, approved or signed version never changes content)."""
 
 Operation = Literal["insert", "update", "delete"]
 """What a pushed entity change does (the outbox's ``op``)."""

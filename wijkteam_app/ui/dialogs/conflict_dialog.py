@@ -39,11 +39,17 @@ FIELD_LABELS = {
     "name_prefix": "Tussenvoegsel", "birth_date": "Geboortedatum", "bsn": "BSN",
     "status": "Status", "regisseur_id": "Regisseur", "case_team_ids": "Casusteam",
     "notes": "Notities", "referral_note": "Toelichting aanmelding", "_deleted": "Verwijderd",
+    "content": "Inhoud van het plan", "fingerprint": "Vingerafdruk van het plan",
+    "history": "Statusgeschiedenis",
 }
 ENTITY_LABELS = {
     "household": "Huishouden", "person": "Persoon", "network_member": "Netwerklid",
     "professional": "Professional", "case": "Casus", "contact_moment": "Contactmoment",
     "consent": "Toestemming", "assessment": "Meting",
+    "plan_version": "Planversie", "plan_review": "Beoordeling plan",
+    "plan_toets": "Toets plan", "plan_signature": "Ondertekening plan",
+    "plan_evaluation": "Evaluatie plan", "regie_event": "Op-/afschaling regie",
+    "attachment": "Bijlage",
 }
 
 

@@ -88,7 +88,7 @@ from wijkteam_app.domain.plans import (
 )
 from wijkteam_app.domain.provisions import LEVEL_ORDER, Law
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
-from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.plans import PlanService
@@ -2042,7 +2042,11 @@ class PlanPage(QWidget):
         version = self.shown
         if version is None:
             return
-        data = self.pdf_bytes(version)
+        try:
+            data = self.pdf_bytes(version)
+        except FileNotOnDevice:
+            self._say(error_text("file_not_on_device"))
+            return
         dialog = PdfPreviewDialog(data, self.tr("Ondersteuningsplan versie %1")
                                   .replace("%1", str(version.number)), self,
                                   f"ondersteuningsplan-v{version.number}.pdf")
