@@ -150,12 +150,23 @@ def test_chunked_attachment_upload_is_verified(server: Server, corrupt: bool) ->
     worker.push()
     data = os.urandom(1024 * 1024 + 12345)  # two chunks of the default 1 MiB
     digest = hashlib.sha256(b"anders" if corrupt else data).hexdigest()
-    created = worker.post("/api/v1/attachments", json={
-        "household_id": hh, "filename": "plan-ondertekend.pdf",
-        "content_type": "application/pdf", "size": len(data), "sha256": digest})
+    attachment_id = new_id()
+    announce = {"attachment_id": attachment_id, "household_id": hh,
+                "filename": "plan-ondertekend.pdf", "content_type": "application/pdf",
+                "size": len(data), "sha256": digest}
+    # The bytes belong to an attachment record: unknown until its metadata was pushed.
+    assert worker.post("/api/v1/attachments", json=announce).status_code == 404
+    worker.save("attachment.add", [worker.insert("attachment", attachment_id, {
+        "household_id": hh, "kind": "ondertekende_scan", "filename": "plan-ondertekend.pdf",
+        "mime": "application/pdf", "sha256": digest, "size": len(data),
+        "created_at": "2026-11-23T10:00:00"})], hh)
+    worker.push()
+    wrong = worker.post("/api/v1/attachments", json={**announce, "size": len(data) + 1})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "attachment_mismatch"
+    created = worker.post("/api/v1/attachments", json=announce)
     assert created.status_code == 201, created.text
     info = created.json()
-    assert info["chunk_count"] == 2
+    assert info["chunk_count"] == 2 and info["id"] == attachment_id
     size = info["chunk_size"]
     path = f"/api/v1/attachments/{info['id']}"
     # Out of order and one chunk resent: uploads can resume.
@@ -167,6 +178,9 @@ def test_chunked_attachment_upload_is_verified(server: Server, corrupt: bool) ->
         assert response.status_code == 200, response.text
     outsider = Laptop(server, server.account(server.team()))
     assert outsider.get(path).status_code == 404
+    assert outsider.post("/api/v1/attachments", json=announce).status_code == 404
+    again = worker.post("/api/v1/attachments", json=announce)  # resume: the same upload
+    assert again.status_code == 200 and again.json()["received_chunks"] == [0, 1]
     done = worker.post(f"{path}/complete")
     if corrupt:
         assert done.status_code == 400 and done.json()["code"] == "checksum_mismatch"

@@ -40,11 +40,23 @@ class FaultyNetwork(httpx.BaseTransport):
         self.offline = False
         self.lose_next: set[str] = set()  # path suffixes, e.g. "/sync/push"
         self.requests: list[tuple[str, str]] = []
+        self.chunk_puts = 0  # attachment chunks that went out
+        self.drop_chunks_after: int | None = None  # then the connection drops on every chunk
+        self.corrupt_chunks = False  # flip a byte of every chunk on the way
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append((request.method, request.url.path))
         if self.offline:
             raise httpx.ConnectError("offline (test)", request=request)
+        if request.method == "PUT" and "/chunks/" in request.url.path:
+            if self.drop_chunks_after is not None and self.chunk_puts >= self.drop_chunks_after:
+                raise httpx.WriteError("connection dropped (test)", request=request)
+            self.chunk_puts += 1
+            if self.corrupt_chunks:
+                body = bytearray(request.read())
+                body[0] ^= 0xFF
+                request = httpx.Request(request.method, request.url, headers=request.headers,
+                                        content=bytes(body))
         response = self.inner.handle_request(request)
         for suffix in list(self.lose_next):
             if request.url.path.endswith(suffix):

@@ -21,7 +21,6 @@ from wijkteam_app.domain.plans import (
     Signer,
     ToetsDecision,
 )
-from wijkteam_app.errors import FileNotOnDevice
 from wijkteam_app.services.demo import demo_plan_content
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.settings import SettingsService
@@ -158,8 +157,12 @@ def test_a_plan_travels_review_conflict_toets_and_signature(
     assert on_coach.signature.content_fingerprint == signed.signature.content_fingerprint  # type: ignore[union-attr]
     assert on_coach.signature.signed_on == date(2026, 11, 23)
     assert plans(coach).signature_is_valid(on_coach, pdf)
-    with pytest.raises(FileNotOnDevice):  # metadata came along; the bytes did not (yet)
-        plans(coach).signed_pdf(on_coach)
+    # The bytes came along too (chunked upload, SHA-256 checked on both ends).
+    on_coach_pdf = plans(coach).signed_pdf(on_coach)
+    assert on_coach_pdf == plans(worker).signed_pdf(signed)
+    assert on_coach_pdf is not None and plans(coach).signature_is_valid(on_coach, on_coach_pdf)
+    scan = on_coach.signature.scan_reference
+    assert scan and plans(coach).file(scan).data == b"%PDF-1.4 scan"
     # Signed: the toetser no longer sees the household.
     toetser.sync_ok()
     assert not toetser.has_household(hh)

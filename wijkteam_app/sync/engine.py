@@ -24,6 +24,7 @@ network. No Qt here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -49,10 +50,13 @@ from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
     SyncRecordVersion,
     SyncRemovalRecord,
+    SyncUploadRecord,
     SyncVerdictRecord,
 )
 from wijkteam_app.sync.protocol import (
     SERVER_OWNED_ENTITIES,
+    AttachmentCreate,
+    AttachmentInfo,
     ChangeSet,
     ChangeSetResult,
     Conflict,
@@ -83,8 +87,9 @@ LOCAL_ONLY: frozenset[str] = frozenset({"team", "worker", "mandate"})
 """Entities that are never pushed on purpose: the directory and mandates are the server's
 (``/me`` and the feed deliver them). Changes to any other entity outside `PUSHABLE` (one a
 newer case file knows and this protocol does not) are *held*: kept on the laptop and counted,
-never dropped. Attachments travel as metadata only; their bytes stay in ``attachment_blobs``
-and never enter the outbox."""
+never dropped. Attachment metadata travels as a record; the bytes stay in
+``attachment_blobs``, never enter the outbox, and travel by the chunked upload
+(`SyncEngine.upload_attachments`, `SyncEngine.download_attachments`)."""
 
 # Parents before children (the server's order), so inserts can follow it.
 ENTITY_ORDER: dict[str, int] = {
@@ -97,6 +102,11 @@ ENTITY_ORDER: dict[str, int] = {
 PAGE_SIZE = 500
 PUSH_BATCH = 100
 CHUNK = 500  # ids per IN (...) query
+
+UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server. De app "
+                 "probeert het bij de volgende synchronisatie opnieuw; er gaat niets verloren.")
+DOWNLOAD_FAILED = ("Een bijlage van de server klopte niet (controlegetal) en is niet "
+                   "opgeslagen. De app probeert het bij de volgende synchronisatie opnieuw.")
 
 
 def entity_classes() -> dict[str, type[Entity]]:
@@ -172,10 +182,12 @@ class SyncEngine:
         """Push, pull, conflicts, refreshes, removals. Raises `SyncError`s (the service
         turns them into the report)."""
         self.push(report)
+        self.upload_attachments(report)
         open_conflicts = self.pull(report)
         self.mirror_conflicts(open_conflicts)
         self.refresh_households(report)
         self.process_removals(report)
+        self.download_attachments(report)
         if self._dirty_tombstones:
             self.sweep_tombstones()
         with self.casefile.read() as session:
@@ -276,6 +288,7 @@ class SyncEngine:
                     row.sent_at = row.sent_at or now
                     if result.status in ("accepted", "conflict"):
                         row.accepted_at = row.accepted_at or now
+                        self._queue_uploads(session, row, now)
                 report.pushed += 1
                 if result.status == "rejected":
                     report.rejected += 1
@@ -285,6 +298,119 @@ class SyncEngine:
                 self._new_conflicts.update(result.conflict_ids)
                 state.pushed_seq = max(state.pushed_seq, result.device_seq)
         self._dirty_tombstones = True
+
+    # ------------------------------------------------------------------ attachments
+
+    @staticmethod
+    def _queue_uploads(session: Session, row: OutboxRecord, now: datetime) -> None:
+        """The server holds the metadata of these new attachments: their bytes may go."""
+        for change in row.changes:
+            if change.get("entity") != "attachment" or change.get("op") != "insert":
+                continue
+            attachment_id = str(change.get("id"))
+            if session.get(SyncUploadRecord, attachment_id) is not None:
+                continue
+            meta = session.get(AttachmentRecord, attachment_id)
+            if meta is None or session.get(AttachmentBlobRecord, attachment_id) is None:
+                continue
+            session.add(SyncUploadRecord(
+                attachment_id=attachment_id, household_id=meta.household_id, server_id=None,
+                sha256=meta.sha256, size=meta.size, chunk_size=None, received_chunks=[],
+                status="pending", created_at=now, last_error=None))
+
+    def upload_attachments(self, report: SyncReport) -> None:
+        """Send the bytes of every queued attachment in chunks; the server checks the
+        SHA-256 at ``complete``. An interrupted upload resumes from the chunks the server
+        has; a refused one stays queued (the bytes stay here) and is tried next sync."""
+        with self.casefile.read() as session:
+            waiting = list(session.scalars(
+                select(SyncUploadRecord.attachment_id)
+                .where(SyncUploadRecord.status != "complete")
+                .order_by(SyncUploadRecord.created_at, SyncUploadRecord.attachment_id)))
+        for attachment_id in waiting:
+            try:
+                sent = self._upload(attachment_id)
+            except Refused as exc:
+                log.info("sync: an attachment upload was refused (%s)", exc)
+                self._note_upload(attachment_id, None, error=str(exc))
+                report.fail("attachment_upload", UPLOAD_FAILED)
+                continue
+            except SyncError as exc:
+                self._note_upload(attachment_id, None, error=exc.code)
+                raise
+            report.uploaded += int(sent)
+
+    def _upload(self, attachment_id: str) -> bool:
+        with self.casefile.read() as session:
+            upload = session.get(SyncUploadRecord, attachment_id)
+            meta = session.get(AttachmentRecord, attachment_id)
+            blob = session.get(AttachmentBlobRecord, attachment_id)
+            if upload is None:
+                return False
+            if meta is None or blob is None:  # deleted here since: nothing to send
+                session.delete(upload)
+                return False
+            data = bytes(blob.data)
+            request = AttachmentCreate(
+                attachment_id=meta.id, household_id=meta.household_id,
+                filename=meta.filename, content_type=meta.mime, size=meta.size,
+                sha256=meta.sha256)
+        if len(data) != request.size or hashlib.sha256(data).hexdigest() != request.sha256:
+            raise Refused("local_checksum_mismatch")
+        info = self._retry(partial(self.transport.create_attachment, request))
+        if info.status != "complete":
+            received = set(info.received_chunks)
+            for index in range(info.chunk_count):
+                if index in received:
+                    continue
+                chunk = data[index * info.chunk_size:(index + 1) * info.chunk_size]
+                info = self._retry(partial(self.transport.put_chunk, info.id, index, chunk))
+                self._note_upload(attachment_id, info)
+            info = self._retry(partial(self.transport.complete_attachment, info.id))
+        self._note_upload(attachment_id, info)
+        return True
+
+    def _note_upload(self, attachment_id: str, info: AttachmentInfo | None, *,
+                     error: str | None = None) -> None:
+        with self.casefile.read() as session:
+            upload = session.get(SyncUploadRecord, attachment_id)
+            if upload is None:
+                return
+            upload.last_error = error[:200] if error else None
+            if info is not None:
+                upload.server_id = info.id
+                upload.chunk_size = info.chunk_size
+                upload.received_chunks = list(info.received_chunks)
+                upload.status = "complete" if info.status == "complete" else "uploading"
+
+    def download_attachments(self, report: SyncReport) -> None:
+        """Fetch the bytes of attachments whose metadata arrived without them. The SHA-256
+        is checked in memory before the bytes go into the (encrypted) case file; a file the
+        server does not have yet (404, 409) is simply tried again next sync."""
+        with self.casefile.read() as session:
+            missing = list(session.execute(
+                select(AttachmentRecord.id, AttachmentRecord.sha256, AttachmentRecord.size)
+                .outerjoin(AttachmentBlobRecord,
+                           AttachmentBlobRecord.id == AttachmentRecord.id)
+                .where(AttachmentBlobRecord.id.is_(None))))
+        for attachment_id, sha256, size in missing:
+            try:
+                data = self._retry(partial(self.transport.attachment_content, attachment_id))
+            except Refused as exc:
+                if exc.status not in (404, 409):  # 404/409: not (completely) uploaded yet
+                    log.info("sync: an attachment download was refused (%s)", exc)
+                    report.fail("attachment_download", DOWNLOAD_FAILED)
+                continue
+            if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+                log.warning("sync: a downloaded attachment did not match its SHA-256")
+                report.fail("attachment_checksum", DOWNLOAD_FAILED)
+                continue
+            with self.casefile.read() as session:
+                meta = session.get(AttachmentRecord, attachment_id)
+                if (meta is not None and meta.sha256 == sha256
+                        and session.get(AttachmentBlobRecord, attachment_id) is None):
+                    session.add(AttachmentBlobRecord(id=attachment_id, data=data))
+                    report.downloaded += 1
 
     # ------------------------------------------------------------------ pull
 
@@ -573,6 +699,10 @@ class SyncEngine:
         pending_keys = set(pending.fields) | pending.deletes
         if ids & pending_keys:
             return "pending"
+        if session.scalar(select(SyncUploadRecord.attachment_id).where(
+                SyncUploadRecord.household_id == household_id,
+                SyncUploadRecord.status != "complete").limit(1)) is not None:
+            return "upload"  # its bytes are only on this laptop
         for verdict in session.scalars(select(SyncVerdictRecord).where(
                 SyncVerdictRecord.status == "rejected")):
             row = session.scalar(select(OutboxRecord).where(
@@ -613,6 +743,8 @@ class SyncEngine:
             AttachmentRecord.household_id == household_id)
         session.execute(delete(AttachmentBlobRecord).where(
             AttachmentBlobRecord.id.in_(attachment_ids)))
+        session.execute(delete(SyncUploadRecord).where(
+            SyncUploadRecord.household_id == household_id))
         ordered = sorted(self.classes.items(), key=lambda kv: -ENTITY_ORDER.get(kv[0], 50))
         for name, cls in ordered:
             column = getattr(cls, "household_id", None)

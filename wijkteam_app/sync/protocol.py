@@ -503,8 +503,11 @@ class InstrumentTextList(_Model):
 
 
 class AttachmentCreate(_Model):
-    """Announce an upload: its household, size and SHA-256 (hex). Chunks follow."""
+    """Announce the upload of an ``attachment`` record's bytes: its id (the upload has the
+    same id), household, size and SHA-256 (hex), which must match the record the server
+    holds. Announcing it again returns the upload as it stands (to resume). Chunks follow."""
 
+    attachment_id: Uuid
     household_id: Uuid
     filename: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     content_type: Annotated[str, StringConstraints(min_length=1, max_length=100)]

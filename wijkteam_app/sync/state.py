@@ -38,6 +38,8 @@ class SyncReport:
     removed: int = 0  # households removed because they left my caseload
     kept: int = 0  # households that left my caseload but still wait for local changes
     open_conflicts: int = 0
+    uploaded: int = 0  # attachment files whose bytes reached the server (SHA-256 verified)
+    downloaded: int = 0  # attachment files fetched and verified into the case file
     offline: bool = False
     login_required: bool = False
     wiped: bool = False

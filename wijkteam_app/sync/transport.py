@@ -337,6 +337,11 @@ class Transport:
         return _parse(AttachmentInfo, self._call(
             "POST", f"/attachments/{attachment_id}/complete", "attachment.complete"))
 
+    def attachment_content(self, attachment_id: str) -> bytes:
+        """The verified bytes, in memory only (the caller checks the SHA-256 again)."""
+        return self._call("GET", f"/attachments/{attachment_id}/content",
+                          "attachment.content").content
+
 
 def _parse(model: type[M], response: httpx.Response) -> M:
     try:

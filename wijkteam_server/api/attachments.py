@@ -1,12 +1,15 @@
 """Chunked, resumable attachment upload verified by SHA-256 (e.g. signed plan scans).
 
-1. ``POST /attachments`` announces household, name, size and SHA-256; the answer gives the
-   chunk size and count.
+1. ``POST /attachments`` announces the upload of an ``attachment`` record (pushed before) by
+   its id, with household, name, size and SHA-256, which must match that record; the upload
+   gets the record's id, and announcing it again returns its state (to resume). The answer
+   gives the chunk size and count.
 2. ``PUT /attachments/{id}/chunks/{index}`` sends each chunk (raw bytes; every chunk but the
    last is exactly ``chunk_size``). Chunks may come in any order and may be resent.
 3. ``POST /attachments/{id}/complete`` joins the chunks, checks size and SHA-256 and only then
    marks the attachment complete. A mismatch discards the chunks.
-Files live in ``<data dir>/attachments/`` under the server-generated id, never a client name.
+Files live in ``<data dir>/attachments/`` under the attachment record's id (a UUID checked by
+the protocol model), never a client file name. Everything is scoped by the household.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import math
 import shutil
-import uuid
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -33,7 +35,7 @@ from wijkteam_server.api.deps import (
 )
 from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.errors import ApiError, not_found
-from wijkteam_server.models import Attachment
+from wijkteam_server.models import Attachment, EntityRow
 from wijkteam_server.scope import in_scope
 from wijkteam_server.settings import Settings
 
@@ -76,14 +78,27 @@ def _visible(caller: CallerDep, engine: EngineDep, attachment_id: str) -> Attach
 
 
 @router.post("", response_model=AttachmentInfo, status_code=201,
-             responses={**AUTH_ERRORS, **NOT_FOUND}, summary="Announce an upload")
+             responses={**AUTH_ERRORS, **NOT_FOUND, **BAD_REQUEST,
+                        200: {"model": AttachmentInfo,
+                              "description": "Announced before: the upload as it stands."}},
+             summary="Announce (or resume) the upload of an attachment record's bytes")
 def create(body: AttachmentCreate, caller: CallerDep, settings: SettingsDep,
-           engine: EngineDep) -> AttachmentInfo:
+           engine: EngineDep, response: Response) -> AttachmentInfo:
     with write_session(engine) as session:
         user, device = caller.load(session)
-        if not in_scope(session, user, body.household_id):
-            raise not_found()
-        row = Attachment(id=str(uuid.uuid4()), household_id=body.household_id,
+        record = session.get(EntityRow, ("attachment", body.attachment_id))
+        if record is None or record.deleted or not in_scope(session, user,
+                                                             record.household_id):
+            raise not_found()  # unknown and out of scope look the same
+        if (record.household_id != body.household_id
+                or record.data.get("size") != body.size
+                or record.data.get("sha256") != body.sha256):
+            raise ApiError(400, "attachment_mismatch")
+        row = session.get(Attachment, body.attachment_id)
+        if row is not None:  # announced before: resume where it stands
+            response.status_code = 200
+            return _info(row)
+        row = Attachment(id=body.attachment_id, household_id=body.household_id,
                          filename=body.filename, content_type=body.content_type,
                          size=body.size, sha256=body.sha256,
                          chunk_size=settings.attachment_chunk_size, received_chunks=[],
