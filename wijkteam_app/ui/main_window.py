@@ -30,6 +30,7 @@ from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncService
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
+from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
 from wijkteam_app.ui.forms.ladder_form import LadderDialog
 from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sync.status_changed.connect(
             lambda status: self.offline_label.setText(self.sync.status_text(status)))
+        self.sync.status_changed.connect(lambda _status: self._update_login_action())
         self.sync.finished.connect(lambda _report: self.caseload.refresh())
         self.sync.wiped.connect(self._device_wiped)
 
@@ -161,6 +163,10 @@ class MainWindow(QMainWindow):
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
         sync_menu.addAction(self.conflicts_action)
+        self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
+        self.login_action.triggered.connect(self.log_in)
+        sync_menu.addAction(self.login_action)
+        self._update_login_action()
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Sneltoetsen"), self)
@@ -275,6 +281,24 @@ class MainWindow(QMainWindow):
         ConflictDialog(self.sync_service, self.sync, self).exec()
         self.sync.refresh_status()
         self.caseload.refresh()
+
+    def _update_login_action(self) -> None:
+        if self._closed:  # a status queued before closing: the case file is shut
+            return
+        self.login_action.setEnabled(not self.sync_service.is_logged_in())
+
+    def log_in(self) -> None:
+        if LoginDialog(self.sync_service, self).exec() != LoginDialog.DialogCode.Accepted.value:
+            return
+        self._update_login_action()
+        self._show_identity()  # the login adopted the server's worker and team
+        self.sync.start()
+        self.caseload.refresh()
+
+    def _show_identity(self) -> None:
+        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=self._workspace.team.name))
+        self.worker_label.setText(
+            self.tr("Medewerker: {name}").format(name=self._workspace.worker.display_name))
 
     def _device_wiped(self) -> None:
         """The server revoked this laptop: the case file is gone; say so and close."""
