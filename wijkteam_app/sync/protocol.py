@@ -299,6 +299,9 @@ class ChangeSetResult(_Model):
     answer was lost): nothing is applied again and ``status``/``conflict_ids`` repeat the
     original verdict. Versions are not returned on purpose: a laptop adopts a server version
     only together with the data, from the pull feed.
+
+    ``reason`` (for ``rejected``) is a code of `wijkteam_app.sync.authority.Refusal`;
+    ``warnings`` (for accepted work) are codes of `authority.Warning_`, e.g. ``bsn_elsewhere``.
     """
 
     id: str
@@ -307,6 +310,7 @@ class ChangeSetResult(_Model):
     duplicate: bool = False
     conflict_ids: list[str] = []
     reason: str | None = None
+    warnings: list[str] = []
 
 
 class PushResponse(_Model):
