@@ -192,3 +192,10 @@ def test_toets_rule_equals_the_domain() -> None:
             content, plans.Mandate(amount, codes))
 
     check()
+
+
+def test_every_household_entity_has_an_action() -> None:
+    from wijkteam_app.sync.authority import ENTITY_ACTION
+    from wijkteam_app.sync.protocol import SERVER_OWNED_ENTITIES
+
+    assert set(ENTITY_ACTION) == SYNCED - SERVER_OWNED_ENTITIES

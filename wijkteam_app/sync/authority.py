@@ -141,6 +141,29 @@ reviews or toetst it (`four_eyes`)."""
 
 FOUR_EYES = frozenset({Action.PLAN_REVIEW, Action.PLAN_TOETS})
 
+ENTITY_ACTION: Mapping[str, Action] = {
+    "household": Action.EDIT_CASE_DATA,
+    "person": Action.EDIT_CASE_DATA,
+    "network_member": Action.EDIT_CASE_DATA,
+    "professional": Action.EDIT_CASE_DATA,
+    "case": Action.EDIT_CASE_DATA,
+    "contact_moment": Action.EDIT_CASE_DATA,
+    "consent": Action.EDIT_CASE_DATA,
+    "assessment": Action.EDIT_CASE_DATA,
+    "attachment": Action.EDIT_CASE_DATA,
+    "plan_version": Action.PLAN_WRITE,
+    "plan_review": Action.PLAN_REVIEW,
+    "plan_toets": Action.PLAN_TOETS,
+    "plan_signature": Action.PLAN_SIGN,
+    "plan_evaluation": Action.PLAN_EVALUATE,
+    "regie_event": Action.MOVE_REGIE,
+}
+"""The action that writing a record of each household entity is. On top of it the server
+checks the special cases: a plan version's status change is the action of that transition
+(`PLAN_TRANSITIONS`), a case's new regisseur is `CHANGE_REGISSEUR`, inserting a household
+is `REGISTER`. A new synced entity must be added here (a test checks every entity of the
+protocol is either here or server-owned)."""
+
 
 def may(actor: Actor, facts: HouseholdFacts | None, action: Action) -> bool:
     """May ``actor`` do ``action`` on the household described by ``facts``?
@@ -243,6 +266,6 @@ ACTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
 contact was with or who scored an assessment may be a colleague, so those are not here.)"""
 
 
-__all__ = ["ACTOR_FIELDS", "MATRIX", "PLAN_TRANSITIONS", "Action", "Actor", "HouseholdFacts",
+__all__ = ["ACTOR_FIELDS", "ENTITY_ACTION", "MATRIX", "PLAN_TRANSITIONS", "Action", "Actor", "HouseholdFacts",
            "Refusal", "Relation", "Warning_", "four_eyes_ok", "may", "relations",
            "toets_needed", "transition_action"]
