@@ -266,6 +266,6 @@ ACTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
 contact was with or who scored an assessment may be a colleague, so those are not here.)"""
 
 
-__all__ = ["ACTOR_FIELDS", "ENTITY_ACTION", "MATRIX", "PLAN_TRANSITIONS", "Action", "Actor", "HouseholdFacts",
-           "Refusal", "Relation", "Warning_", "four_eyes_ok", "may", "relations",
-           "toets_needed", "transition_action"]
+__all__ = ["ACTOR_FIELDS", "ENTITY_ACTION", "MATRIX", "PLAN_TRANSITIONS", "Action", "Actor",
+           "HouseholdFacts", "Refusal", "Relation", "Warning_", "four_eyes_ok", "may",
+           "relations", "toets_needed", "transition_action"]
