@@ -53,7 +53,6 @@ from wijkteam_app.sync.authority import (
 from wijkteam_app.sync.protocol import ChangeSet, EntityChange
 from wijkteam_server.models import Device, DeviceUser, EntityRow, Mandate, User
 
-
 PLAN_STEP_FIELDS = frozenset({"status", "history"})
 """A plan version change of only these fields is a workflow step, not writing the plan."""
 

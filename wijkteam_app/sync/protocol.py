@@ -19,14 +19,24 @@ from typing import Annotated, Final, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     JsonValue,
     StringConstraints,
+    TypeAdapter,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from wijkteam_app.sync.entities import check_fields, check_names
+from wijkteam_app.sync.entities import (
+    check_fields,
+    check_names,
+    normalize,
+    typed_change_union,
+)
 
 PROTOCOL_VERSION: Final = "1"
 """The protocol version this module describes. Sent in requests and answers."""
@@ -259,20 +269,29 @@ class EntityChange(_Model):
     entity: EntityName
     id: Uuid
     op: Operation
-    base_version: Annotated[int, Field(ge=0, strict=True)]
+    base_version: Annotated[int, Field(ge=0, strict=True), BeforeValidator(normalize)]
     fields: dict[FieldName, FieldChange]
 
     @model_validator(mode="after")
     def _typed(self) -> EntityChange:
         """Every value fits the record schema (`wijkteam_app.sync.entities`): an insert has
         every required field, nothing is unknown, nothing wrongly typed. A delete carries the
-        last values, so only the names are checked."""
-        values = {n: fc.new for n, fc in self.fields.items() if n not in ("id", "version")}
+        last values, so only the names are checked. Whole numbers sent as ``3.0`` are kept
+        as ``3``."""
         if self.op == "delete":
-            check_names(self.entity, values)
-        else:
-            check_fields(self.entity, values, complete=self.op == "insert")
-        return self
+            check_names(self.entity, self.fields)
+            return self
+        fields = {n: FieldChange(old=fc.old, new=normalize(fc.new))
+                  for n, fc in self.fields.items()}
+        check_fields(self.entity, {n: fc.new for n, fc in fields.items()},
+                     complete=self.op == "insert")
+        return self if fields == self.fields else self.model_copy(update={"fields": fields})
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The OpenAPI document shows the typed shape per entity and operation."""
+        return handler(TypeAdapter(typed_change_union()).core_schema)
 
 
 class ChangeSet(_Model):
@@ -285,7 +304,7 @@ class ChangeSet(_Model):
     """
 
     id: Uuid
-    device_seq: Annotated[int, Field(ge=1, strict=True)]
+    device_seq: Annotated[int, Field(ge=1, strict=True), BeforeValidator(normalize)]
     created_at: UtcDateTime
     actor_id: Annotated[str, StringConstraints(max_length=36)]
     action: Annotated[str, StringConstraints(max_length=64)]
