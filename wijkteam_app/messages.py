@@ -142,17 +142,15 @@ WARNING_MESSAGES: dict[Warning_, str] = {
 
 def refusal_message(code: str | None) -> str:
     """The Dutch explanation of a server refusal, with what to do."""
-    try:
-        return REFUSAL_MESSAGES[Refusal(code)]
-    except ValueError:
+    if code is None or code not in set(Refusal):
         return UNKNOWN_REFUSAL
+    return REFUSAL_MESSAGES[Refusal(code)]
 
 
 def warning_message(code: str) -> str:
-    try:
-        return WARNING_MESSAGES[Warning_(code)]
-    except ValueError:
+    if code not in set(Warning_):
         return "De server meldt iets bij deze wijziging; overleg met uw teamcoach."
+    return WARNING_MESSAGES[Warning_(code)]
 
 
 def field_message(code: ErrorCode) -> str:

@@ -19,7 +19,6 @@ from wijkteam_app.domain.plans import (
     PlanStatus,
     PlanVersion,
     ReviewOutcome,
-    ToetsByRegisseur,
     ToetsDecision,
 )
 from wijkteam_app.domain.workers import Role, Team, Worker
@@ -93,7 +92,7 @@ def test_only_a_toetser_of_the_team_records_the_toets(workspace: Workspace,
             plans.record_toets(version, ToetsDecision.POSITIEF, "Akkoord.")
         assert refused.value.reason == not_allowed_code(Action.PLAN_TOETS)
         assert "toetser" in error_message(refused.value.code)
-    with pytest.raises(ToetsByRegisseur):  # the regisseur: four eyes
+    with pytest.raises(NotAllowed):  # the regisseur neither (no toetser; four eyes)
         plans.record_toets(version, ToetsDecision.POSITIEF)
     assert outbox_size(workspace) == before  # nothing was stored
     assert plans.version(version.id).toets is None
@@ -178,7 +177,7 @@ def test_household_edits_follow_the_matrix(workspace: Workspace, household_id: s
                 lambda: households.save_network_member(member),
                 lambda: households.save_consent(Consent(
                     new_id(), household_id, person.id, "School", "Overleg",
-                    date(2026, 1, 5), worker.id)),
+                    date(2026, 1, 5), workspace.actor_id)),
             ):
                 with pytest.raises(NotAllowed) as refused:
                     attempt()

@@ -115,21 +115,24 @@ class Authority:
                 plan_regisseur_id: str | None = None,
                 facts: HouseholdFacts | None = None) -> str | None:
         """Why the worker may not do ``action`` on the household (a message code; ``not_found``
-        when the household is not on this laptop), or None when they may. With ``plan_regisseur_id`` a review or toets is also checked for four
-        eyes (never by the plan's own regisseur)."""
+        when the household is not on this laptop), or None when they may. With
+        ``plan_regisseur_id`` a review or toets is also checked for four eyes (never by the
+        plan's own regisseur)."""
         actor = self.actor
         if action is Action.REGISTER:
             return None if may(actor, None, action) else not_allowed_code(action)
+        if facts is None:
+            facts = self.facts(household_id)
+            if facts is None:
+                return NotFound.code
+        if not may(actor, facts, action):
+            return not_allowed_code(action)
         if plan_regisseur_id is not None and not four_eyes_ok(actor.id, plan_regisseur_id):
             if action is Action.PLAN_REVIEW:
                 return OWN_PLAN_REVIEW
             if action is Action.PLAN_TOETS:
                 return OWN_PLAN_TOETS
-        if facts is None:
-            facts = self.facts(household_id)
-            if facts is None:
-                return NotFound.code
-        return None if may(actor, facts, action) else not_allowed_code(action)
+        return None
 
     def may(self, household_id: str, action: Action) -> bool:
         return self.refusal(household_id, action) is None

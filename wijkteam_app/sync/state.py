@@ -98,6 +98,33 @@ class ConflictView:
     resolution: Any = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefusalView:
+    """A change-set the server refused: which household, what was done and when, and why
+    (a `sync.authority.Refusal` code). The local data stays; the UI explains and advises."""
+
+    changeset_id: str
+    reason: str | None
+    action: str  # the save on this laptop ("plan.aanmaken", "huishouden.wijzigen", ...)
+    household_id: str | None
+    household_name: str | None
+    made_at: datetime  # UTC, when the worker made the change
+    refused_at: datetime  # UTC, when the server's verdict arrived
+
+
+@dataclass(frozen=True, slots=True)
+class SyncWarningView:
+    """An accepted change-set the server flagged (a `sync.authority.Warning_` code)."""
+
+    changeset_id: str
+    code: str
+    action: str
+    household_id: str | None
+    household_name: str | None
+    made_at: datetime
+    received_at: datetime
+
+
 # --------------------------------------------------------------------------- queries
 
 

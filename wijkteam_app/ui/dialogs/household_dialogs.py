@@ -78,6 +78,7 @@ from wijkteam_app.domain.validation import (
     postcode_error,
 )
 from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.services.authority import NotAllowed
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
@@ -349,6 +350,9 @@ class RecordDialog(QDialog):
             return
         except NotFound:
             self.general_error.show_message(error_text("not_found"))
+            return
+        except NotAllowed as exc:  # the buttons are hidden; this is the last safeguard
+            self.general_error.show_message(error_text(exc.code))
             return
         self.keeper.discard()
         self.saved.emit(str(getattr(value, "id", "")))
