@@ -17,6 +17,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -119,14 +120,17 @@ def test_the_household_shows_the_servers_plan_and_the_refused_one_read_only(
     assert not page.new_plan_button.isVisible()
     model = page.versions_model
     assert model.rowCount() == 2
-    assert model.index(1, 1).data() == "Geweigerd door de server"
+    assert model.index(1, 1).data() == "Geweigerd"
+    assert "geweigerd door de server" in model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole)
     # The refused plan: readable, read-only, with why and what to do.
     page.versions_table.selectRow(1)
     assert page.shown is not None and page.shown.id == mine.id
     assert page.refused_banner.isVisible()
     banner = page.refused_banner.text()
-    assert banner.startswith("Geweigerd door de server")
-    assert "Het plan van dit huishouden is versie 1 hierboven." in banner
+    assert banner.startswith("Alleen-lezen. Geweigerd door de server")
+    assert "het geldende plan staat bovenaan de lijst met versies" in banner
+    assert "Geweigerd door de server (concept)" in page.status_label.text()
+    assert not page.read_only_banner.isVisible()  # one banner says it all
     assert PLAN_EXISTS_TEXT in banner
     assert not page.editor.editable
     assert page.editor.question.toPlainText() == mine.content.question
@@ -200,7 +204,8 @@ def test_the_window_shows_a_geweigerd_indicator_and_a_menu_entry(
     window.resize(1366, 768)
     window.show()
     qtbot.waitUntil(lambda: window.refused_button.isVisible(), timeout=10_000)
-    assert window.refused_button.text() == "1 geweigerd door de server"
+    assert window.refused_button.text() == "1 geweigerd"
+    assert "server" in window.refused_button.toolTip()
     window.refused_button.click()
     assert len(shown) == 1 and shown[0].refusals_model.rowCount() == 1
     menu = next(o for o in window.refusals_action.associatedObjects() if isinstance(o, QMenu))

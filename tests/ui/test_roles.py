@@ -114,6 +114,8 @@ def test_the_toetser_gets_no_intake(qtbot: QtBot, workspace: Workspace, family: 
     assert not window.new_intake_action.isVisible()
     assert not window.new_intake_action.isEnabled()
     assert not window.caseload.new_intake.isVisible()
+    assert window.caseload.scope.currentData() == "all"  # no caseload of their own
+    assert window.caseload.model.rowCount() == 1  # the household is listed
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     window.new_intake()  # what a stray signal would do
     QApplication.processEvents()

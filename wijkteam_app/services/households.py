@@ -33,7 +33,12 @@ from wijkteam_app.domain.people import (
     validate_person,
     validate_professional,
 )
-from wijkteam_app.domain.validation import FieldError, ValidationFailed
+from wijkteam_app.domain.validation import (
+    FieldError,
+    ValidationFailed,
+    bsn_error,
+    canonical_bsn,
+)
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult, utcnow
 from wijkteam_app.persistence.repositories import CaseloadFilter, HouseholdSummary
@@ -187,7 +192,9 @@ class HouseholdService:
 
     def bsn_elsewhere(self, bsn: str, household_id: str) -> builtins.list[BsnElsewhere]:
         """Other households on this laptop with a member who has this BSN (the ones this
-        worker can see; the server checks all of them at sync)."""
+        worker can see; the server checks all of them at sync). Nothing for a BSN that is
+        incomplete or fails the elfproef."""
+        bsn = canonical_bsn(bsn) if bsn_error(bsn) is None else ""
         if not bsn:
             return []
         with self._db.read() as session:

@@ -297,11 +297,11 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """Offer only what the worker's role may do (the services know the rules): a toetser
-        does no intake."""
+        does no intake (and has no caseload of their own: the list shows every household)."""
         may_register = IntakeService(self._workspace).may_register()
         self.new_intake_action.setEnabled(may_register)
         self.new_intake_action.setVisible(may_register)
-        self.caseload.new_intake.setVisible(may_register)
+        self.caseload.set_may_register(may_register)
         self._update_drafts_banner()
 
     def show_refusals(self) -> None:
@@ -318,12 +318,13 @@ class MainWindow(QMainWindow):
         warnings = len(self.sync_service.warnings())
         parts = []
         if refused:
-            parts.append(self.tr("{n} geweigerd door de server").format(n=refused))
+            parts.append(self.tr("{n} geweigerd").format(n=refused))
         if warnings:
-            parts.append(self.tr("{n} melding(en) van de server").format(n=warnings))
+            parts.append(self.tr("{n} melding(en)").format(n=warnings))
         text = " · ".join(parts)
         self.refused_button.setText(text)
-        self.refused_button.setAccessibleName(text)
+        self.refused_button.setAccessibleName(
+            self.tr("Door de server geweigerd of gemeld: {text}").format(text=text))
         self.refused_button.setVisible(bool(parts))
 
     def show_conflicts(self) -> None:

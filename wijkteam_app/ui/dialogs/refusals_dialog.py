@@ -220,10 +220,9 @@ class RefusalsDialog(QDialog):
         layout.addLayout(buttons)
 
         self._selected_household: str | None = None
-        self.refusals_table.selectionModel().currentRowChanged.connect(
-            lambda index, _prev: self._show_refusal(index.row()))
-        self.warnings_table.selectionModel().currentRowChanged.connect(
-            lambda index, _prev: self._show_warning(index.row()))
+        for table in (self.refusals_table, self.warnings_table):
+            table.selectionModel().selectionChanged.connect(
+                lambda _new, _old, table=table: self._picked(table))
         self.refusals_table.activated.connect(lambda _index: self.open_household())
         self.warnings_table.activated.connect(lambda _index: self.open_household())
         self.reload()
@@ -246,6 +245,18 @@ class RefusalsDialog(QDialog):
         elif warnings:
             self.warnings_table.selectRow(0)
             self.warnings_table.setFocus()
+
+    def _picked(self, table: QTableView) -> None:
+        """One row of either list is chosen at a time; the explanation is that row's."""
+        rows = table.selectionModel().selectedRows()
+        if not rows:
+            return
+        if table is self.refusals_table:
+            self.warnings_table.clearSelection()
+            self._show_refusal(rows[0].row())
+        else:
+            self.refusals_table.clearSelection()
+            self._show_warning(rows[0].row())
 
     def _show_refusal(self, row: int) -> None:
         if not 0 <= row < self.refusals_model.rowCount():

@@ -1349,7 +1349,7 @@ class VersionsModel(RowTableModel[PlanVersion]):
 
     def _status(self, version: PlanVersion) -> str:
         if version.id in self._refused:
-            return self.tr("Geweigerd door de server")
+            return self.tr("Geweigerd")
         return plan_status_label(version.status)
 
     def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
@@ -1363,8 +1363,11 @@ class VersionsModel(RowTableModel[PlanVersion]):
         super().set_rows(list(rows))
 
     def tooltip(self, item: PlanVersion, column: int) -> str:
+        status = plan_status_label(item.status)
+        if item.id in self._refused:
+            status = self.tr("geweigerd door de server (%1)").replace("%1", status.lower())
         return self.tr("Versie %1 · %2 · gemaakt door %3 · vingerafdruk %4") \
-            .replace("%1", str(item.number)).replace("%2", plan_status_label(item.status)) \
+            .replace("%1", str(item.number)).replace("%2", status) \
             .replace("%3", self._names.get(item.created_by, "")) \
             .replace("%4", fingerprint_text(item))
 
@@ -1771,13 +1774,16 @@ class PlanPage(QWidget):
                     and refusal is None)
         editor.editable = editable
         editor.set_content(version.content)
+        status = plan_status_label(version.status)
+        if refusal is not None and not refusal.in_plan:
+            status = self.tr("Geweigerd door de server (%1)").replace("%1", status.lower())
         self.status_label.setText(self.tr("Versie %1 · %2 · vingerafdruk %3")
                                   .replace("%1", str(version.number))
-                                  .replace("%2", plan_status_label(version.status))
+                                  .replace("%2", status)
                                   .replace("%3", fingerprint_text(version)))
         self.status_label.setAccessibleName(self.status_label.text())
-        if editable:
-            self.read_only_banner.setVisible(False)
+        if editable or (refusal is not None and not refusal.in_plan):
+            self.read_only_banner.setVisible(False)  # the refusal banner says it
         else:
             text = self.tr("Alleen-lezen: versie %1 is %2 en kan niet meer worden gewijzigd. "
                            "Wilt u iets veranderen, maak dan een nieuwe versie.") \
@@ -1787,11 +1793,9 @@ class PlanPage(QWidget):
                 text = self.tr("Alleen-lezen: dit is een eerdere versie (%1). De huidige "
                                "versie is %2.").replace("%1", str(version.number)).replace(
                     "%2", str(self.current_version().number))  # type: ignore[union-attr]
-            elif version.editable and Action.PLAN_WRITE not in self.allowed:
+            elif Action.PLAN_WRITE not in self.allowed:
                 text = self.tr("Alleen-lezen: %1").replace(
                     "%1", error_text("not_allowed.plan_write"))
-            if refusal is not None:
-                text = self.tr("Alleen-lezen: de server heeft deze versie geweigerd.")
             self.read_only_banner.setText(text)
             self.read_only_banner.setAccessibleName(text)
             self.read_only_banner.setVisible(True)
@@ -1811,12 +1815,12 @@ class PlanPage(QWidget):
             head = self.tr("Geweigerd door de server (%1): een wijziging van deze versie is "
                            "niet overgenomen.").replace("%1", moment)
         elif self.current_version() is not None:
-            head = self.tr("Geweigerd door de server (%1): dit plan is niet overgenomen. Het "
-                           "plan van dit huishouden is versie %2 hierboven.").replace(
-                "%1", moment).replace("%2", str(self.current_version().number))  # type: ignore[union-attr]
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen; het geldende plan staat bovenaan de lijst met "
+                           "versies.").replace("%1", moment)
         else:
-            head = self.tr("Geweigerd door de server (%1): dit plan is niet overgenomen.") \
-                .replace("%1", moment)
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen.").replace("%1", moment)
         text = f"{head} {refusal_text(refusal.reason)}"
         self.refused_banner.setText(text)
         self.refused_banner.setAccessibleName(text)
