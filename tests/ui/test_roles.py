@@ -159,7 +159,12 @@ def test_the_toetser_records_only_the_toets(qtbot: QtBot, workspace: Workspace,
         assert sorted(shown) == sorted([page.toets_button.text(), page.pdf_button.text()])
         assert not page.up_button.isVisible() and not page.down_button.isVisible()
         assert page.editor is not None and not page.editor.editable
-        assert page.save_concept() is False  # Ctrl+S does nothing
+        before = outbox_count(workspace)
+        page.activateWindow()
+        qtbot.waitUntil(page.isActiveWindow)
+        qtbot.keyClick(page.editor.question, Qt.Key.Key_S, CTRL)  # Ctrl+S does nothing
+        assert page.save_concept() is False
+        assert outbox_count(workspace) == before
 
 
 # --- wijkwerker (the regisseur) -------------------------------------------------------------

@@ -164,6 +164,11 @@ class PlanService:
         change was refused (``in_plan`` True)."""
         return self._partition(household_id)[1]
 
+    def versions_and_refused(self, household_id: str
+                             ) -> tuple[list[PlanVersion], list[RefusedVersion]]:
+        """`versions` and `refused_versions` in one read (the Plan tab shows both)."""
+        return self._partition(household_id)
+
     def _partition(self, household_id: str) -> tuple[list[PlanVersion], list[RefusedVersion]]:
         with self._db.read() as session:
             versions = plans_repo.versions_of(session, household_id)
@@ -202,11 +207,15 @@ class PlanService:
         with self._db.read() as session:
             return plans_repo.load_version(session, version_id)
 
-    def allowed_actions(self, household_id: str) -> frozenset[Action]:
+    def allowed_actions(self, household_id: str,
+                        versions: Sequence[PlanVersion] | None = None) -> frozenset[Action]:
         """The plan steps this worker may take on the household's plan (the authorization
         matrix of `sync.authority`; a review or toets never by the current version's own
-        regisseur). Which of them apply now follows from the plan's status."""
-        current = self.current(household_id)
+        regisseur). Which of them apply now follows from the plan's status. ``versions``:
+        the plan's versions when the caller has just read them."""
+        if versions is None:
+            versions = self.versions(household_id)
+        current = versions[-1] if versions else None
         return self.authority.allowed(
             household_id, PLAN_ACTIONS,
             plan_regisseur_id=current.content.regisseur_id if current else None)

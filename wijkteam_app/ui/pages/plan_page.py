@@ -1705,9 +1705,8 @@ class PlanPage(QWidget):
             return
         try:
             self.ctx = load_context(self._ws, self.household_id)
-            self.versions = self.service.versions(self.household_id)
-            refused = self.service.refused_versions(self.household_id)
-            self.allowed = self.service.allowed_actions(self.household_id)
+            self.versions, refused = self.service.versions_and_refused(self.household_id)
+            self.allowed = self.service.allowed_actions(self.household_id, self.versions)
         except NotFound:
             self._say(error_text("not_found"))
             return
