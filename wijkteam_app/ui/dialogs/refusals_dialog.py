@@ -292,7 +292,7 @@ class RefusalsDialog(QDialog):
 
     def explanation(self) -> str:
         """The explanation now shown (plain text)."""
-        return self.detail.accessibleName() if self.detail.isVisible() else ""
+        return "" if self.detail.isHidden() else self.detail.accessibleName()
 
     def open_household(self) -> None:
         if self._selected_household:
