@@ -2,8 +2,10 @@
 
 Generated from the ladder's `InstrumentDefinition` (its single item and its levels). The two
 rung pickers stand side by side like ladders, highest rung on top. Keyboard: a digit chooses
-the rung of the picker with the focus, Up/Down step a rung, Left/Right switch between current
-and potential, 0 or N clears the potential ("nog niet bepaald"). Ctrl+S saves.
+the rung of the picker with the focus (after the current rung the focus moves on to the potential),
+Up/Down step a rung, Left goes to the current rung and Right to the potential (each stays
+where it is when pressed again), 0 or N clears the potential ("nog niet bepaald"). Both
+chosen values are spelled out above the buttons before saving. Ctrl+S saves.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ class LadderDialog(QDialog):
         self.assessed_on.set_value(workspace.today())
         self._loading = False
         self._update_header()
+        self._update_summary()
         draft = self._drafts.get(draft_key(person.id))
         if draft is not None:
             self._offered = draft.payload
@@ -144,9 +147,9 @@ class LadderDialog(QDialog):
         self.guidance = QLabel(defn.guidance if defn else "")
         self.guidance.setWordWrap(True)
         keys = muted_label(self.tr(
-            "Toetsen: 1-6 kiest de trede van de kolom met de focus, ↑/↓ een trede hoger of "
-            "lager, ←/→ wisselt tussen huidige en haalbare trede, 0 of N = haalbare trede nog "
-            "niet bepaald. Ctrl+S slaat op."))
+            "Toetsen: 1-6 kiest de trede van de kolom met de focus (daarna gaat de focus naar "
+            "de haalbare trede), ↑/↓ een trede hoger of lager, ← naar de huidige trede, → naar "
+            "de haalbare trede, 0 of N = haalbare trede nog niet bepaald. Ctrl+S slaat op."))
         guidance_box = guidance_frame(self.guidance, keys)
 
         levels = defn.levels if defn else ()
@@ -175,6 +178,11 @@ class LadderDialog(QDialog):
             box.addStretch(1)
             pickers.addLayout(box, 1)
 
+        self.summary = QLabel()
+        self.summary.setObjectName("ladderSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
         self.notes, notes_label = notes_field(70)
         self.notes_error = ErrorLabel()
         self.general_error = ErrorLabel()
@@ -199,6 +207,7 @@ class LadderDialog(QDialog):
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
         layout.addWidget(self.notes_error)
+        layout.addWidget(self.summary)
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
         self.setMinimumWidth(720)
@@ -222,12 +231,17 @@ class LadderDialog(QDialog):
 
         add_save_shortcuts(self, self.save)
         self.current.committed.connect(lambda: self.potential.setFocus())
-        self.current.moveRequested.connect(lambda _step: self.potential.setFocus())
-        self.potential.moveRequested.connect(lambda _step: self.current.setFocus())
+        # Left is the current rung, right the potential: the arrows point at a column.
+        self.current.moveRequested.connect(
+            lambda step: self.potential.setFocus() if step > 0 else None)
+        self.potential.moveRequested.connect(
+            lambda step: self.current.setFocus() if step < 0 else None)
         for picker in (self.current, self.potential):
             picker.scoreChanged.connect(self._changed)
+            picker.scoreChanged.connect(self._update_summary)
         self.assessed_on.dateChanged.connect(self._date_changed)
         self.horizon.dateChanged.connect(self._changed)
+        self.horizon.dateChanged.connect(self._update_summary)
         self.notes.textChanged.connect(self._changed)
 
     def _update_header(self) -> None:
@@ -240,6 +254,22 @@ class LadderDialog(QDialog):
         self.title.setText(title)
         self.subtitle.setText(detail)
         self.setWindowTitle(title)
+
+    def _update_summary(self, *_args: object) -> None:
+        """Both values as they will be saved, spelled out (no silent surprises)."""
+        if self.definition is None:
+            self.summary.setText("")
+            return
+        chosen = self.tr("nog niet gekozen")
+        current = self.current.state_text() if self.current.is_answered() else chosen
+        potential = self.potential.state_text() if self.potential.is_answered() else chosen
+        text = self.tr("Wordt vastgelegd — Huidige trede: {current} · Haalbare trede: "
+                       "{potential}").format(current=current, potential=potential)
+        horizon = self.horizon.value()
+        if horizon is not None and self.potential.score() is not None:
+            text += " " + self.tr("(vóór {date})").format(date=horizon.strftime("%d-%m-%Y"))
+        self.summary.setText(text)
+        self.summary.setAccessibleName(text)
 
     # --- drafts ----------------------------------------------------------------------------
 
