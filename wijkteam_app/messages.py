@@ -26,6 +26,8 @@ FIELD_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.GEZAG_ONLY_FOR_MINORS: "Gezag geldt alleen voor minderjarigen.",
     ErrorCode.DUPLICATE: "Deze keuze staat er al in.",
     ErrorCode.NOT_APPLICABLE: "Dit onderdeel hoort niet bij deze situatie.",
+    ErrorCode.ALREADY_CORRECTED: "Deze meting is al gecorrigeerd of ingetrokken; open de "
+    "nieuwste versie ervan.",
 }
 
 ERROR_MESSAGES: dict[str, str] = {

@@ -45,6 +45,7 @@ class Household:
     name: str
     address: Address
     wijk: str
+    stadsdeel: str = ""  # the city district the wijk lies in (Almere: 18 wijken, 4 stadsdelen)
     version: int = 0
 
 
@@ -140,6 +141,7 @@ def validate_household(household: Household) -> list[FieldError]:
     errors: list[FieldError] = []
     required_text(errors, "name", household.name)
     errors += validate_address(household.address, household.wijk)
+    optional_text(errors, "stadsdeel", household.stadsdeel, 200)
     return errors
 
 

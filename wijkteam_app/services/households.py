@@ -21,7 +21,7 @@ from wijkteam_app.domain.cases import (
     validate_consent,
     validate_contact,
 )
-from wijkteam_app.domain.instruments import Assessment
+from wijkteam_app.domain.instruments import Assessment, effective_assessments
 from wijkteam_app.domain.people import (
     Household,
     HouseholdDetail,
@@ -68,7 +68,7 @@ class HouseholdPage:
     detail: HouseholdDetail
     cases: tuple[CaseOverview, ...]
     consents: tuple[Consent, ...]
-    assessments: tuple[Assessment, ...]
+    assessments: tuple[Assessment, ...]  # the ones that count (not corrected or withdrawn)
     worker_names: dict[str, str]
 
 
@@ -104,14 +104,14 @@ class HouseholdService:
         """The household page's data in four short reads (household, cases with contacts,
         consents, assessments); 6 ms p50 for five years of history (bench/search.py)."""
         with self._db.read() as session:
-            assessments = tuple(
+            assessments = tuple(effective_assessments(
                 repo.assessment_from(r)
                 for r in session.scalars(
                     select(AssessmentRecord)
                     .where(AssessmentRecord.household_id == household_id)
                     .order_by(AssessmentRecord.assessed_on)
                 )
-            )
+            ))
         return HouseholdPage(
             self.get(household_id),
             tuple(self.cases(household_id)),

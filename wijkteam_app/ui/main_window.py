@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
+from wijkteam_app.domain.instruments import Assessment
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.household.ladderRequested.connect(self._ladder_for_person)
         self.assessments.zrmRequested.connect(self.score_zrm)
         self.assessments.ladderRequested.connect(self._ladder_for_person)
+        self.assessments.ladderCorrectionRequested.connect(self._correct_ladder)
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
@@ -255,8 +257,19 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self._after_assessment(household_id)
 
+    def _correct_ladder(self, assessment: object) -> None:
+        household_id = self.household.current_household_id()
+        if not household_id or not isinstance(assessment, Assessment) or not assessment.person_id:
+            return
+        dialog = LadderDialog(self._workspace, household_id, assessment.person_id, self,
+                              corrects=assessment)
+        dialog.exec()
+        self._after_assessment(household_id)
+
     def _after_assessment(self, household_id: str) -> None:
+        tab = self.household.tabs.currentIndex()  # stay where the form was opened from
         self.household.show_household(household_id)
+        self.household.tabs.setCurrentIndex(tab)
         self.assessments.show_household(household_id)
         self._update_drafts_banner()
 
