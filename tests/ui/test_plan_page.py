@@ -604,3 +604,20 @@ def test_review_comments_of_a_returned_version_are_shown_with_the_new_concept(
     assert page.shown is not None and page.shown.number == 2
     assert page.comments_box.isVisible()
     assert "Teruggestuurd door Coach Test (versie 1)" in page.comments_box.text()
+
+
+def test_saving_an_untouched_new_version_changes_nothing_in_its_content(
+        qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family,
+        coach: Worker) -> None:
+    """Opening a version in the editor and saving must not reorder participants or rename
+    products: a coach would see changes nobody made."""
+    from wijkteam_app.domain.plans import diff_versions
+
+    approved = approved_plan(workspace, family, coach)
+    page.show_household(family.household.id)
+    click(qtbot, page.new_version_button)
+    click(qtbot, page.save_button)
+    saved = PlanService(workspace).current(family.household.id)
+    assert saved is not None and saved.number == 2
+    assert [c.path for c in diff_versions(approved, saved)
+            if not c.path.startswith("situatie.")] == []

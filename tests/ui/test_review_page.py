@@ -114,8 +114,19 @@ def test_return_new_version_resubmit_and_approve(
         page.reload()
         assert page.model.rowCount() == 1
         assert page.current is not None and page.current.version.id == second.id
-        # No approved version yet: everything is new; the base would be an approved one.
-        assert page.base is None
+        # Observed: "Eerste versie ter beoordeling: alles is nieuw". A rework is compared
+        # with the version the coach returned, her comments beside what changed.
+        assert page.base is not None and page.base.id == first.id
+        assert page.changed_sections() == {PlanSection.HULPVRAAG}
+        text = page.plan_view.toPlainText()
+        assert "alles is nieuw" not in text
+        assert "gewijzigd sinds versie 1, die Coach Test terugstuurde" in text
+        assert "Opmerking bij versie 1: Schrijf de vraag in de woorden van Anouk." in text
+        assert "Ik wil weer slapen zonder zorgen over geld." in text
+        earlier = page.earlier_labels[PlanSection.HULPVRAAG]
+        assert earlier.isVisible()
+        assert earlier.text() == "Bij versie 1: Schrijf de vraag in de woorden van Anouk."
+        assert not page.earlier_labels[PlanSection.DOELEN].isVisible()
         click(qtbot, page.approve_button)
         assert "goedgekeurd" in page.notice.text()
     approved = service.version(second.id)

@@ -230,6 +230,13 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
 # --- small widget helpers ------------------------------------------------------------------
 
 
+def _in_stored_order(stored: Sequence[str], checks: dict[str, QCheckBox]) -> tuple[str, ...]:
+    """The ticked ids: those stored before in their stored order, then new ones."""
+    ticked = [i for i, c in checks.items() if c.isChecked()]
+    return tuple([i for i in stored if i in ticked] + [i for i in ticked if i not in stored])
+
+
+
 def _text_edit(name: str, height: int = 64) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setAccessibleName(name)
@@ -415,6 +422,7 @@ class SupportRow(_Row):
         super().__init__(tr("Professionele ondersteuning verwijderen"))
         self.setObjectName("supportRow")
         self._ctx = ctx
+        self._initial = value
         self.product = _shrinkable(QComboBox(), 24)
         self.product.setAccessibleName(self.tr("Product"))
         self.product.addItem(self.tr("— kies een product —"), "")
@@ -525,6 +533,8 @@ class SupportRow(_Row):
     def product_name(self) -> str:
         code = str(self.product.currentData() or "")
         lists = self._ctx.lists
+        if self._initial is not None and code == self._initial.product_code:
+            return self._initial.product_name  # unchanged choice: keep the name as stored
         if not code or lists is None:
             return ""
         try:
@@ -862,6 +872,8 @@ class PlanEditor(QWidget):
         self.errors = FieldErrors()
         self.fields = _Fields()
         self._situation_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        # The participants in the order they were stored: ticking nobody new is no change.
+        self._stored_participants: tuple[tuple[str, ...], ...] = ((), (), ())
         self.goals: list[GoalEditor] = []
 
         layout = QVBoxLayout(self)
@@ -1159,6 +1171,8 @@ class PlanEditor(QWidget):
         self._loading = True
         try:
             parts = content.participants
+            self._stored_participants = (parts.person_ids, parts.network_member_ids,
+                                         parts.professional_ids)
             for checks, chosen in ((self.person_checks, parts.person_ids),
                                    (self.network_checks, parts.network_member_ids),
                                    (self.professional_checks, parts.professional_ids)):
@@ -1217,9 +1231,9 @@ class PlanEditor(QWidget):
             zrm_ids, ladder_ids = self.ctx.latest_zrm_ids, self.ctx.latest_ladder_ids
         content = PlanContent(
             participants=Participants(
-                tuple(i for i, c in self.person_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.network_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.professional_checks.items() if c.isChecked()),
+                _in_stored_order(self._stored_participants[0], self.person_checks),
+                _in_stored_order(self._stored_participants[1], self.network_checks),
+                _in_stored_order(self._stored_participants[2], self.professional_checks),
                 self.others.text().strip()),
             question=self.question.toPlainText().strip(),
             situation=Situation(
