@@ -7,6 +7,7 @@ Everything printed for a person is Dutch; exit codes: 0 fine, 1 a problem found 
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import logging
 import os
@@ -167,8 +168,21 @@ def cmd_passwd(args: argparse.Namespace, paths: ProfilePaths) -> int:
     return 0
 
 
+def _write_output(path: Path, data: bytes) -> None:
+    """Write a file the person asked for, whole or not at all (temporary file, rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = ("de schijf is vol" if exc.errno == errno.ENOSPC
+                  else "de map bestaat niet of is niet beschrijfbaar")
+        raise UsageError(f"Het bestand {path} kon niet worden geschreven: {reason}.") from exc
+
+
 def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
-    from wijkteam_app.services.plans import PlanService
+    from wijkteam_app.services.plans import PlanService, SignedPdfMissing
     from wijkteam_app.services.settings import SettingsService
 
     workspace = _workspace(args, paths)
@@ -177,13 +191,24 @@ def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
         version = plans.current(args.household)
         if version is None:
             raise UsageError("Dit huishouden heeft nog geen ondersteuningsplan.")
-        pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
-        workspace.casefile.audit(workspace.actor_id, "plan.pdf_maken", "planversie",
-                                 version.id)
+        try:
+            pdf = plans.pdf(version, SettingsService(workspace).report_settings())
+        except SignedPdfMissing as exc:
+            raise UsageError("Deze versie is ondertekend, maar de ondertekende PDF staat niet "
+                             "in dit dossier. Er is geen nieuwe PDF gemaakt: die zou niet "
+                             "zijn wat er is ondertekend.") from exc
+        action = "plan.ondertekende_pdf_uitgeven" if pdf.signed else "plan.pdf_maken"
+        workspace.casefile.audit(workspace.actor_id, action, "planversie", version.id)
     finally:
         workspace.close()
-    args.output.write_bytes(pdf)
-    print(f"Plan versie {version.number} geschreven naar {args.output}")
+    _write_output(args.output, pdf.data)
+    if pdf.signed and version.signature is not None:
+        signed_on = version.signature.signed_on.strftime("%d-%m-%Y")
+        print(f"Plan versie {version.number} is ondertekend op {signed_on}: de ondertekende "
+              f"PDF (ongewijzigd, SHA-256 {pdf.sha256}) is geschreven naar {args.output}")
+    else:
+        print(f"Plan versie {version.number} ({version.status.value.replace('_', ' ')}, niet "
+              f"ondertekend) geschreven naar {args.output}")
     return 0
 
 

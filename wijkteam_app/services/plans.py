@@ -122,6 +122,24 @@ def code_lists() -> CodeLists:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanPdf:
+    """The PDF of a plan version: for a signed version exactly the bytes that were signed
+    (`signed` True, their SHA-256 is the one in the signature), else a fresh rendering."""
+
+    data: bytes
+    signed: bool
+    sha256: str
+
+
+class SignedPdfMissing(PlanRuleViolation):
+    """A signed version whose signed PDF is not in this case file: never replaced by a new
+    rendering (which would not be what was signed)."""
+
+    def __init__(self) -> None:
+        super().__init__("signed_pdf_missing", "the signed PDF is not in this case file")
+
+
+@dataclass(frozen=True, slots=True)
 class StoredFile:
     id: str
     filename: str
@@ -359,6 +377,18 @@ class PlanService:
         return self.file(pdf_id).data if pdf_id else None
 
     # --- the PDF ---------------------------------------------------------------------------
+
+    def pdf(self, version: PlanVersion, settings: ReportSettings) -> PlanPdf:
+        """What to print or hand out for `version`: a signed version's signed bytes
+        (FileNotOnDevice when only the metadata is here, SignedPdfMissing when there is
+        none), otherwise a rendering of the version as it is now."""
+        if version.signature is not None:
+            data = self.signed_pdf(version)
+            if data is None:
+                raise SignedPdfMissing()
+            return PlanPdf(data, True, hashlib.sha256(data).hexdigest())
+        data = self.render_pdf(version, settings)
+        return PlanPdf(data, False, hashlib.sha256(data).hexdigest())
 
     def render_pdf(self, version: PlanVersion, settings: ReportSettings) -> bytes:
         from wijkteam_app.reports.plan_pdf import render_plan_pdf

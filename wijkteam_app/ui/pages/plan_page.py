@@ -91,7 +91,7 @@ from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.plans import PlanService
+from wijkteam_app.services.plans import PlanService, SignedPdfMissing
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
@@ -2046,23 +2046,27 @@ class PlanPage(QWidget):
 
     def pdf_bytes(self, version: PlanVersion) -> bytes:
         """The signed PDF exactly as signed, else a fresh rendering of the version."""
-        if version.signature is not None:
-            signed = self.service.signed_pdf(version)
-            if signed is not None:
-                return signed
-        return self.service.render_pdf(version, self.report_settings)
+        return self.service.pdf(version, self.report_settings).data
 
     def preview_pdf(self) -> None:
         version = self.shown
         if version is None:
             return
         try:
-            data = self.pdf_bytes(version)
+            pdf = self.service.pdf(version, self.report_settings)
         except FileNotOnDevice:
             self._say(error_text("file_not_on_device"))
             return
-        dialog = PdfPreviewDialog(data, self.tr("Ondersteuningsplan versie %1")
-                                  .replace("%1", str(version.number)), self,
+        except SignedPdfMissing:
+            self._say(self.tr("Deze versie is ondertekend, maar de ondertekende PDF staat niet "
+                              "in dit dossier. Er wordt geen nieuwe PDF gemaakt: die zou niet "
+                              "zijn wat er is ondertekend."))
+            return
+        title = self.tr("Ondersteuningsplan versie %1").replace("%1", str(version.number))
+        if pdf.signed:
+            title = self.tr("Ondersteuningsplan versie %1 — de ondertekende PDF, ongewijzigd") \
+                .replace("%1", str(version.number))
+        dialog = PdfPreviewDialog(pdf.data, title, self,
                                   f"ondersteuningsplan-v{version.number}.pdf")
         self._open(dialog)
 
