@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.test_household_page import Family, make_family
 from tests.ui.test_household_page import click as click_now
+from wijkteam_app.domain.cases import CaseStatus
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.plans import (
     Goal,
@@ -58,6 +59,7 @@ from wijkteam_app.ui.dialogs.plan_dialogs import (
     RegieDialog,
     SigningDialog,
     ToetsDialog,
+    default_report_settings,
     load_context,
 )
 from wijkteam_app.ui.pages.plan_page import (
@@ -621,3 +623,74 @@ def test_saving_an_untouched_new_version_changes_nothing_in_its_content(
     assert saved is not None and saved.number == 2
     assert [c.path for c in diff_versions(approved, saved)
             if not c.path.startswith("situatie.")] == []
+
+
+def sign_through_the_service(workspace: Workspace, version: PlanVersion) -> PlanVersion:
+    from wijkteam_app.domain.plans import Mandate, Signer
+    from wijkteam_app.persistence.plan_repository import save_mandate
+
+    service = PlanService(workspace)
+    with workspace.casefile.save(workspace.actor_id, "mandaat.test", "mandaat", "m") as ctx:
+        save_mandate(ctx.session, new_id(), workspace.actor_id,
+                     Mandate(500_000, frozenset({"L06SB1"})))
+    version = service.to_signing(service.version(version.id))
+    pdf = service.render_pdf(version, default_report_settings(workspace))
+    return service.record_signature(version, pdf, [Signer("Anouk Voorbeeld", "inwoner")],
+                                    workspace.today(), "Verzinstad", b"%PDF scan",
+                                    "scan.pdf", "application/pdf")
+
+
+def test_the_return_banner_of_an_earlier_version_goes_once_the_rework_is_approved(
+        qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family,
+        coach: Worker) -> None:
+    """Observed: the return banner of v1 still showed on the approved and signed v2."""
+    service = PlanService(workspace)
+    first = submitted_plan(workspace, family)
+    with acting_as(workspace, coach):
+        service.review(first, ReviewOutcome.TERUGSTUREN,
+                       [SectionComment(PlanSection.DOELEN, "Maak doel 1 concreter.")])
+    second = service.submit(service.new_version(service.version(first.id)))
+    page.show_household(family.household.id)
+    assert not page.comments_box.isVisible()  # sent in: the coach has the comments now
+    with acting_as(workspace, coach):
+        service.review(second, ReviewOutcome.GOEDKEUREN)
+    page.show_household(family.household.id)
+    assert page.shown is not None and page.shown.status is PlanStatus.GOEDGEKEURD
+    assert not page.comments_box.isVisible()
+    sign_through_the_service(workspace, second)
+    page.show_household(family.household.id)
+    assert page.shown is not None and page.shown.status is PlanStatus.ONDERTEKEND
+    assert not page.comments_box.isVisible()
+
+
+def test_signing_moves_the_case_on_and_the_plans_consents_reach_the_toestemming_tab(
+        qtbot: QtBot, workspace: Workspace, family: Family, coach: Worker) -> None:
+    """Observed: the case stayed "Keukentafelgesprek" after signing, and the consent in the
+    plan did not show in the household's Toestemming tab."""
+    from wijkteam_app.domain.plans import SharingConsent
+    from wijkteam_app.ui.pages.household_page import HouseholdPage
+
+    households = HouseholdService(workspace)
+    case = households.cases(family.household.id)[0].case
+    households.save_case(replace(case, status=CaseStatus.KEUKENTAFELGESPREK))
+    service = PlanService(workspace)
+    content = replace(valid_content(workspace, family), consents=(
+        SharingConsent("Schuldhulp Verzinstad", "Aanmelding schuldhulp", family.mother.id),))
+    version = service.submit(service.start(family.household.id, content))
+    assert households.cases(family.household.id)[0].case.status is CaseStatus.PLAN
+    with acting_as(workspace, coach):
+        version = service.review(version, ReviewOutcome.GOEDKEUREN)
+    sign_through_the_service(workspace, version)
+
+    assert households.cases(family.household.id)[0].case.status is CaseStatus.UITVOERING
+    page = HouseholdPage(workspace)
+    qtbot.addWidget(page)
+    page.show_household(family.household.id)
+    assert page.case_fields["status"].text() == "Uitvoering"
+    recipients = [c.recipient for c in page.consents_model.items()]
+    assert "Schuldhulp Verzinstad" in recipients
+    consent = next(c for c in page.consents_model.items()
+                   if c.recipient == "Schuldhulp Verzinstad")
+    assert consent.person_id == family.mother.id
+    assert consent.form == "schriftelijk" and consent.given_on == workspace.today()
+    assert page.tabs.tabText(4) == "Toestemming (2)"

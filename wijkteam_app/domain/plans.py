@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeAlias
 
+from wijkteam_app.domain.cases import CaseStatus
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import ADULT_AGE, Person
 from wijkteam_app.domain.validation import (
@@ -467,6 +468,30 @@ ALLOWED_TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
 
 def allowed_next(status: PlanStatus) -> frozenset[PlanStatus]:
     return ALLOWED_TRANSITIONS[status]
+
+
+# Where a plan in this status has brought the household's case (product rule): making the plan
+# is the PLAN phase, a signed plan is carried out, an evaluated one is evaluated. A case only
+# moves forward: a plan never sets its case back, and closing the plan does not close the case.
+CASE_STATUS_FOR_PLAN: dict[PlanStatus, CaseStatus] = {
+    PlanStatus.CONCEPT: CaseStatus.PLAN,
+    PlanStatus.TER_BEOORDELING: CaseStatus.PLAN,
+    PlanStatus.GOEDGEKEURD: CaseStatus.PLAN,
+    PlanStatus.TERUGGESTUURD: CaseStatus.PLAN,
+    PlanStatus.TER_ONDERTEKENING: CaseStatus.PLAN,
+    PlanStatus.ONDERTEKEND: CaseStatus.UITVOERING,
+    PlanStatus.IN_UITVOERING: CaseStatus.UITVOERING,
+    PlanStatus.GEEVALUEERD: CaseStatus.EVALUATIE,
+}
+
+
+def case_status_after(plan_status: PlanStatus, case_status: CaseStatus) -> CaseStatus:
+    """The case status once the plan reached `plan_status`: moved forward, never back."""
+    target = CASE_STATUS_FOR_PLAN.get(plan_status)
+    order = list(CaseStatus)
+    if target is None or case_status is CaseStatus.AFGESLOTEN:
+        return case_status
+    return target if order.index(target) > order.index(case_status) else case_status
 
 
 def transition(

@@ -1784,8 +1784,10 @@ class PlanPage(QWidget):
             self._start_keeper(version)
 
     def _show_comments(self, version: PlanVersion) -> None:
+        """The coach's comments while they are to be worked on: on the returned version and
+        on the concept made from it; gone once that concept is sent in again."""
         source = version if version.status is PlanStatus.TERUGGESTUURD else None
-        if source is None and version.based_on_id:
+        if source is None and version.based_on_id and version.status is PlanStatus.CONCEPT:
             based = next((v for v in self.versions if v.id == version.based_on_id), None)
             if based is not None and based.status is PlanStatus.TERUGGESTUURD:
                 source = based
