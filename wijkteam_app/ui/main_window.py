@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         self.new_intake_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_intake_action.triggered.connect(self.new_intake)
         file_menu.addAction(self.new_intake_action)
+        self.settings_action = QAction(self.tr("&Instellingen…"), self)
+        self.settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Afsluiten"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -342,6 +345,15 @@ class MainWindow(QMainWindow):
             "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
             "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
             "</table>"))
+
+    def show_settings(self) -> None:
+        from wijkteam_app.ui.dialogs.settings_dialog import SettingsDialog
+
+        service = SettingsService(self._workspace)
+        dialog = SettingsDialog(service, self)
+        dialog.exec()
+        if dialog.saved:
+            self.plan.report_settings = service.report_settings()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(

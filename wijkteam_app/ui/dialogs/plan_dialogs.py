@@ -248,9 +248,11 @@ def fingerprint_text(version: PlanVersion) -> str:
 
 
 def default_report_settings(workspace: Workspace) -> ReportSettings:
-    """Until a settings screen exists: a neutral municipality name, the worker as author."""
-    return ReportSettings(municipality_name=tr("Gemeente"),
-                          author=workspace.worker.display_name)
+    """The municipality's name and logo as set (server reference data or Instellingen), the
+    worker as author."""
+    from wijkteam_app.services.settings import SettingsService
+
+    return SettingsService(workspace).report_settings()
 
 
 # --- what a plan screen knows about the household ------------------------------------------
