@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wijkteam_app import __version__
-from wijkteam_app.errors import WijkteamError
-from wijkteam_app.log import install_excepthook, setup_logging
+from wijkteam_app.errors import UnlockThrottled, WijkteamError
+from wijkteam_app.log import install_excepthook, log_exception, setup_logging
 from wijkteam_app.messages import error_message
 from wijkteam_app.paths import ProfilePaths, default_data_dir
+from wijkteam_app.persistence.integrity import translate
 
 PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a secret
 log = logging.getLogger("wijkteam.cli")
@@ -347,15 +348,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file we create (case file, WAL, logs, backups) is owner-only
+    install_excepthook()  # first: nothing below may end in a raw traceback
     args = build_parser().parse_args(argv)
     paths = ProfilePaths(args.data_dir or default_data_dir())
-    setup_logging(paths.logs if paths.root.exists() or args.command == "init" else None)
-    install_excepthook()
     command = args.command or "gui"
+    # The window and `init` may make the profile folder; the log goes in it from the first
+    # session on (a crash report that says "vastgelegd in het logbestand" must be true).
+    wants_file = command in ("init", "gui") or paths.root.is_dir()
+    logged = setup_logging(paths.logs if wants_file else None)
+    if wants_file and not logged:
+        log.warning("no log file: the profile folder cannot be written")
     try:
         return COMMANDS[command](args, paths)
     except UsageError as exc:
         print(f"wijkteam: {exc}", file=sys.stderr)
+        return 2
+    except UnlockThrottled as exc:
+        log.warning("%s refused: unlock throttled", command)
+        print(f"wijkteam: {error_message(exc.code)} Probeer het over {exc.seconds} seconden "
+              "opnieuw.", file=sys.stderr)
         return 2
     except WijkteamError as exc:
         log.warning("%s failed: %s", command, exc.code)
@@ -363,3 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.code == "wrong_passphrase" else 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last line of defence: a Dutch message, no traceback
+        known = translate(exc, paths.casefile)
+        if known is not None:
+            log.warning("%s failed: %s", command, known.code)
+            print(f"wijkteam: {error_message(known.code)}", file=sys.stderr)
+            return 1
+        log_exception(type(exc), exc, exc.__traceback__)
+        print("wijkteam: Er ging iets onverwachts mis. De fout is vastgelegd in het logbestand, "
+              "zonder persoonsgegevens. Wat al was opgeslagen, blijft bewaard.", file=sys.stderr)
+        return 1

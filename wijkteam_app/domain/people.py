@@ -45,8 +45,10 @@ class Household:
     name: str
     address: Address
     wijk: str
-    stadsdeel: str = ""  # the city district the wijk lies in (Almere: 18 wijken, 4 stadsdelen)
     version: int = 0
+    # The city district the wijk lies in (Almere: 18 wijken in 4 stadsdelen). After `version`
+    # so that existing positional constructions keep their meaning.
+    stadsdeel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
