@@ -77,7 +77,14 @@ from wijkteam_app.domain.validation import (
     canonical_postcode,
     postcode_error,
 )
-from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.errors import (
+    CaseFileDamaged,
+    DiskError,
+    DiskFull,
+    NotFound,
+    ReadOnlyLocation,
+    StaleVersion,
+)
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
@@ -349,6 +356,12 @@ class RecordDialog(QDialog):
             return
         except NotFound:
             self.general_error.show_message(error_text("not_found"))
+            return
+        except (DiskFull, ReadOnlyLocation, DiskError, CaseFileDamaged) as exc:
+            # Nothing was stored; what was typed stays in the form to try again.
+            log.warning("save refused in %s: %s", type(self).__name__, exc.code)
+            self.general_error.show_message(error_text(exc.code))
+            fit_height(self)
             return
         self.keeper.discard()
         self.saved.emit(str(getattr(value, "id", "")))
