@@ -694,3 +694,66 @@ def test_signing_moves_the_case_on_and_the_plans_consents_reach_the_toestemming_
     assert consent.person_id == family.mother.id
     assert consent.form == "schriftelijk" and consent.given_on == workspace.today()
     assert page.tabs.tabText(4) == "Toestemming (2)"
+
+
+def test_saving_keeps_the_editor_where_the_worker_was(
+        qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family) -> None:
+    """Observed: each save scrolled the editor back to the top."""
+    PlanService(workspace).start(family.household.id, valid_content(workspace, family))
+    page.show_household(family.household.id)
+    bar = page.editor_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 400)
+    bar.setValue(400)
+    click(qtbot, page.save_button)
+    assert page.notice.text() == "Concept opgeslagen."
+    QApplication.processEvents()
+    assert bar.value() == 400
+
+
+def test_choosing_a_product_does_not_move_the_field_under_the_cursor(
+        qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family) -> None:
+    """Observed: a product outside the mandate inserted a banner above the goal, moving the
+    fields under the cursor."""
+    PlanService(workspace).set_own_mandate(500_000, frozenset({"L06SB1"}))
+    PlanService(workspace).start(family.household.id, valid_content(workspace, family))
+    page.show_household(family.household.id)
+    editor = page.editor
+    assert editor is not None
+    row = editor.goals[0].support_rows()[0]
+
+    def where() -> int:
+        for _ in range(5):
+            QApplication.processEvents()
+        return row.product.mapTo(editor, row.product.rect().topLeft()).y()
+
+    before = where()
+    assert not editor.toets_needed()
+    choose(qtbot, row.product, "L45JA2")  # outside the mandate
+    assert editor.toets_needed()
+    assert "toets nodig" in editor.mandate_banner.text()
+    assert where() == before
+
+
+def test_the_banners_leave_the_editor_most_of_a_1366x768_screen(
+        qtbot: QtBot, workspace: Workspace, family: Family, coach: Worker) -> None:
+    """Observed: the editor was about 400 px high once the banners showed."""
+    from wijkteam_app.ui.main_window import MainWindow
+
+    service = PlanService(workspace)
+    first = submitted_plan(workspace, family)
+    with acting_as(workspace, coach):
+        service.review(first, ReviewOutcome.TERUGSTUREN,
+                       [SectionComment(PlanSection.DOELEN, "Maak doel 1 concreter.")])
+    service.new_version(service.version(first.id))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)  # a 1366x768 screen minus the title bar
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_household(family.household.id)
+    window.show_plan_tab()
+    page = window.plan
+    page._say("Versie 2 is gemaakt als concept, op basis van versie 1.")
+    QApplication.processEvents()
+    assert page.comments_box.isVisible()
+    assert page.editor_scroll.viewport().height() >= 450

@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_household_page import Family, make_family
@@ -200,3 +201,44 @@ def test_waiting_model_passes_the_model_tester(
     model.set_rows(rows * 3)
     assert model.rowCount() == 3
     assert tester is not None
+
+
+def main_window_review(qtbot: QtBot, workspace: Workspace):  # type: ignore[no-untyped-def]
+    from wijkteam_app.ui.main_window import MainWindow
+
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)  # a 1366x768 laptop screen minus the title bar
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_review()
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def test_at_1366x768_every_comment_box_is_in_view_and_the_decision_note_stays_small(
+        qtbot: QtBot, workspace: Workspace, family: Family, coach: Worker) -> None:
+    """Observed: the last comment field was below the fold; after the decision its
+    confirmation filled half the screen."""
+    submitted_plan(workspace, family)
+    with acting_as(workspace, coach):
+        window = main_window_review(qtbot, workspace)
+        page = window.review
+        viewport = page.comments_scroll.viewport()
+        for section, edit in page.comment_edits.items():
+            top_left = edit.mapTo(viewport, edit.rect().topLeft())
+            bottom = top_left.y() + edit.height()
+            assert 0 <= top_left.y() and bottom <= viewport.height(), section
+        last = page.comment_edits[PlanSection.TOESTEMMING]
+        qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(last, "Noem het doel van het delen.")
+        qtbot.waitUntil(lambda: last.height() > 40)
+        bottom = last.mapTo(viewport, last.rect().bottomLeft()).y()
+        assert bottom <= viewport.height()
+        last.clear()
+        assert page.decide(ReviewOutcome.GOEDKEUREN)
+        for _ in range(5):
+            QApplication.processEvents()
+        assert "De beslissing is vastgelegd" in page.notice.text()
+        assert page.notice.height() < 90

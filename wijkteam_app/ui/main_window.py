@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self._drafts = DraftService(workspace)
         self._closed = False
 
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
+        self.setWindowTitle(self.window_title())
         self.resize(1280, 760)
         self.setMinimumSize(960, 560)
 
@@ -117,6 +117,14 @@ class MainWindow(QMainWindow):
         self._update_drafts_banner()
         self.caseload.search.setFocus()
         self.sync.start()
+
+    def window_title(self) -> str:
+        """"Wijkteam — Team Noord"; a team that is itself called "Wijkteam Noord" is not
+        introduced by the app's name a second time."""
+        team = self._workspace.team.name.strip()
+        if team.casefold().startswith("wijkteam"):
+            return team
+        return self.tr("Wijkteam — {team}").format(team=team)
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -312,7 +320,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=self._workspace.team.name))
+        self.setWindowTitle(self.window_title())
         self.worker_label.setText(
             self.tr("Medewerker: {name}").format(name=self._workspace.worker.display_name))
 
@@ -325,26 +333,32 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------
 
+    def shortcuts_html(self) -> str:
+        """The keys as a two-column table; the cell padding keeps "Ctrl+7" and its
+        description apart (they ran together as "Ctrl+7Tabbladen")."""
+        rows = [
+            ("<b>Ctrl+N</b>", self.tr("Nieuwe aanmelding")),
+            ("<b>Ctrl+F</b>", self.tr("Zoeken in huishoudens")),
+            ("<b>Ctrl+L</b>, <b>Alt+←</b>", self.tr("Terug naar de caseload")),
+            ("<b>Enter</b>", self.tr("Geselecteerd huishouden openen")),
+            ("<b>Ctrl+1 … Ctrl+7</b>", self.tr("Tabbladen van het huishouden (7 = plan)")),
+            ("<b>Ctrl+B</b>", self.tr("Plannen beoordelen (teamcoach)")),
+            ("<b>Ctrl+Shift+N</b>", self.tr("Persoon toevoegen")),
+            ("<b>Ctrl+Shift+Z</b>", self.tr("ZRM voor de geselecteerde persoon")),
+            ("<b>Ctrl+Shift+P</b>", self.tr("Participatieladder")),
+            ("<b>Ctrl+Shift+E</b>", self.tr("Netwerklid toevoegen")),
+            ("<b>Ctrl+Shift+C</b>", self.tr("Contact toevoegen (journaal)")),
+            ("<b>Ctrl+S</b>", self.tr("Opslaan in een formulier")),
+            ("<b>1–5</b>, <b>0</b>", self.tr("ZRM-score kiezen, niet besproken")),
+            ("<b>F5</b>", self.tr("Nu synchroniseren")),
+            ("<b>Ctrl+Q</b>", self.tr("Afsluiten")),
+        ]
+        body = "".join(f"<tr><td style='padding-right:18px'>{keys}</td><td>{text}</td></tr>"
+                       for keys, text in rows)
+        return f"<table cellspacing='0' cellpadding='3'>{body}</table>"
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, self.tr("Sneltoetsen"), self.tr(
-            "<table>"
-            "<tr><td><b>Ctrl+N</b></td><td>Nieuwe aanmelding</td></tr>"
-            "<tr><td><b>Ctrl+F</b></td><td>Zoeken in huishoudens</td></tr>"
-            "<tr><td><b>Ctrl+L</b>, <b>Alt+←</b></td><td>Terug naar de caseload</td></tr>"
-            "<tr><td><b>Enter</b></td><td>Geselecteerd huishouden openen</td></tr>"
-            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
-            "(7 = plan)</td></tr>"
-            "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
-            "<tr><td><b>Ctrl+Shift+N</b></td><td>Persoon toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+Z</b></td><td>ZRM voor de geselecteerde persoon</td></tr>"
-            "<tr><td><b>Ctrl+Shift+P</b></td><td>Participatieladder</td></tr>"
-            "<tr><td><b>Ctrl+Shift+E</b></td><td>Netwerklid toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+C</b></td><td>Contact toevoegen (journaal)</td></tr>"
-            "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
-            "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
-            "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
-            "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
-            "</table>"))
+        QMessageBox.information(self, self.tr("Sneltoetsen"), self.shortcuts_html())
 
     def show_settings(self) -> None:
         from wijkteam_app.ui.dialogs.settings_dialog import SettingsDialog

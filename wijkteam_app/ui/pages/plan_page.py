@@ -135,8 +135,9 @@ QFrame#goalBox { background: #f7f9fb; border: 1px solid #d3dae1; border-radius: 
 QFrame#planRow { border: none; }
 QLabel#subHeading { font-weight: 600; color: #243b53; }
 QLabel#mandateWarning { color: #8a4b00; font-weight: 600; }
-QLabel#mandateBanner { background: #fff7e0; border: 1px solid #e0b44c; border-radius: 4px;
+QLabel#mandateBanner { background: #eef5ee; border: 1px solid #9cc59c; border-radius: 4px;
                        padding: 6px 10px; }
+QLabel#mandateBanner[needed="true"] { background: #fff7e0; border: 1px solid #e0b44c; }
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
 QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] { border: 1px solid #b42318; }
 """
@@ -960,7 +961,10 @@ class PlanEditor(QWidget):
         self.mandate_banner = QLabel()
         self.mandate_banner.setObjectName("mandateBanner")
         self.mandate_banner.setWordWrap(True)
+        self.mandate_banner.setMinimumHeight(self.mandate_banner.fontMetrics().lineSpacing() * 2
+                                             + 16)
         self.mandate_banner.setVisible(False)
+        self._toets_needed = False
         section.body.addWidget(self.mandate_banner)
         self.goals_box = QVBoxLayout()
         self.goals_box.setSpacing(10)
@@ -1306,16 +1310,24 @@ class PlanEditor(QWidget):
             reasons.append(self.tr("het totaal (%1) is hoger dan het mandaat (%2)")
                            .replace("%1", euro(total))
                            .replace("%2", euro(mandate.max_amount_cents)))
-        text = ""
+        self._toets_needed = bool(reasons)
         if reasons:
             text = self.tr("⚠ Gemeentelijke toets nodig: %1. Een collega die niet de regisseur "
                            "is, toetst het plan voordat het ter ondertekening kan.").replace(
                 "%1", "; ".join(reasons))
+        else:
+            text = self.tr("✓ Alle professionele ondersteuning valt binnen het mandaat van de "
+                           "regisseur; een gemeentelijke toets is niet nodig.")
+        self.mandate_banner.setProperty("needed", bool(reasons))
+        self.mandate_banner.style().unpolish(self.mandate_banner)
+        self.mandate_banner.style().polish(self.mandate_banner)
         self.mandate_banner.setText(text)
-        self.mandate_banner.setVisible(bool(text))
+        # Always there, two lines high: choosing a product never moves the fields below it
+        # (and the one under the cursor) down.
+        self.mandate_banner.setVisible(bool(self.goals))
 
     def toets_needed(self) -> bool:
-        return not self.mandate_banner.isHidden()
+        return self._toets_needed
 
     # --- read-only ---------------------------------------------------------------------------
 
@@ -1618,7 +1630,11 @@ class PlanPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(heading_label(self.tr("Versies"), 1.5))
-        left_layout.addWidget(self.versions_table, 1)
+        # A plan has a handful of versions: the list takes what they need (up to six rows),
+        # and the banners stand under it, so the editor keeps the height of the screen.
+        self.versions_table.setMaximumHeight(
+            self.versions_table.verticalHeader().defaultSectionSize() * 6 + 34)
+        left_layout.addWidget(self.versions_table)
         compare_row = QHBoxLayout()
         compare_row.addWidget(self.compare_button)
         compare_row.addStretch(1)
@@ -1644,9 +1660,11 @@ class PlanPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.draft_offer)
-        right_layout.addWidget(self.comments_box)
         right_layout.addWidget(self.empty_label)
         right_layout.addWidget(self.editor_scroll, 1)
+        left_layout.addWidget(self.read_only_banner)
+        left_layout.addWidget(self.comments_box)
+        left_layout.addStretch(1)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -1664,7 +1682,6 @@ class PlanPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(head)
         layout.addLayout(actions)
-        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.splitter, 1)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -1984,9 +2001,24 @@ class PlanPage(QWidget):
             self.keeper = None
         self._drafts.discard(draft_key(version.id))
         self._dirty = False
+        position = self.editor_scroll.verticalScrollBar().value()
         self.reload(saved.id)
+        self._keep_scroll_position(position)
         self._say(self.tr("Concept opgeslagen."))
         return True
+
+    def _keep_scroll_position(self, position: int) -> None:
+        """The rebuilt editor at the place the worker was (its height is known once Qt has
+        laid it out, so the range is settled first)."""
+        editor = self.editor
+        if editor is None:
+            return
+        editor.adjustSize()
+        editor.resize(self.editor_scroll.viewport().width(), editor.sizeHint().height())
+        bar = self.editor_scroll.verticalScrollBar()
+        bar.setRange(0, max(0, editor.sizeHint().height()
+                            - self.editor_scroll.viewport().height()))
+        bar.setValue(position)
 
     def submit(self) -> None:
         version = self.shown

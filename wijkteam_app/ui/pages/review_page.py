@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -65,6 +65,8 @@ APPROVED = frozenset({PlanStatus.GOEDGEKEURD, PlanStatus.TER_ONDERTEKENING,
                       PlanStatus.ONDERTEKEND, PlanStatus.IN_UITVOERING,
                       PlanStatus.GEEVALUEERD, PlanStatus.AFGESLOTEN})
 CHANGED_BG = "#fff3c4"
+COMMENT_SHORT = 34  # an empty comment box not in use: one line
+COMMENT_TALL = 72  # the one being written in, or one with text
 COMMENT_BG = "#fdf2e9"
 
 
@@ -251,7 +253,7 @@ class ReviewPage(QWidget):
 
         self.model = WaitingModel(self)
         self.table = table_view(self.model, self.tr("Plannen die op mij wachten"))
-        self.table.setMaximumHeight(140)
+        self.table.setMaximumHeight(140)  # fitted to the rows in reload()
         self.table.selectionModel().currentRowChanged.connect(
             lambda index, _prev: self.open_row(index.row()) if index.isValid() else None)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
@@ -289,7 +291,9 @@ class ReviewPage(QWidget):
             edit.setAccessibleName(self.tr("Opmerking bij %1").replace("%1", section_label(sec)))
             edit.setPlaceholderText(self.tr("Opmerking (optioneel)"))
             edit.setTabChangesFocus(True)
-            edit.setFixedHeight(50)
+            edit.setFixedHeight(COMMENT_SHORT)
+            edit.installEventFilter(self)
+            edit.textChanged.connect(lambda e=edit: self._fit_comment(e))
             label.setBuddy(edit)
             comments_layout.addWidget(label)
             comments_layout.addWidget(earlier)
@@ -300,6 +304,7 @@ class ReviewPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(comments)
+        self.comments_scroll = scroll
 
         self.approve_button = QPushButton(self.tr("&Goedkeuren"))
         self.return_button = QPushButton(self.tr("&Terugsturen"))
@@ -314,12 +319,14 @@ class ReviewPage(QWidget):
                                        "1px solid #2f6690; border-radius: 4px; padding: 8px; }")
         self.explanation.setVisible(False)
         self.offline_hint = muted_label(self.tr(
+            "Vastgelegd bij deze versie; gaat mee met de volgende synchronisatie."))
+        self.offline_hint.setToolTip(self.tr(
             "Uw beslissing wordt hier vastgelegd bij deze versie en gaat mee met de volgende "
             "synchronisatie; ook zonder verbinding."))
         buttons = QHBoxLayout()
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.return_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.offline_hint, 1)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -328,7 +335,6 @@ class ReviewPage(QWidget):
         side_layout.addWidget(scroll, 1)
         side_layout.addWidget(self.explanation)
         side_layout.addLayout(buttons)
-        side_layout.addWidget(self.offline_hint)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -352,7 +358,24 @@ class ReviewPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.notice)
         layout.addWidget(self.detail, 1)
+        # Takes the room when nothing waits, so the notice stays a line, not half a screen.
+        layout.addStretch(0)
+        self._layout = layout
         self.reload()
+
+    # --- the comment boxes: one line each, room to write in the one in use --------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if isinstance(watched, QPlainTextEdit) and event.type() in (
+                QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            QTimer.singleShot(0, lambda e=watched: self._fit_comment(e))
+        return super().eventFilter(watched, event)
+
+    def _fit_comment(self, edit: QPlainTextEdit) -> None:
+        tall = edit.hasFocus() or bool(edit.toPlainText().strip())
+        edit.setFixedHeight(COMMENT_TALL if tall else COMMENT_SHORT)
+        if tall:
+            self.comments_scroll.ensureWidgetVisible(edit, 0, 8)
 
     # --- roles ---------------------------------------------------------------------------------
 
@@ -400,6 +423,11 @@ class ReviewPage(QWidget):
         self.empty_label.setVisible(not rows)
         self.table.setVisible(bool(rows))
         self.detail.setVisible(bool(rows))
+        self._layout.setStretch(self._layout.count() - 1, 0 if rows else 1)
+        shown = min(max(len(rows), 1), 4)
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + shown * self.table.verticalHeader().defaultSectionSize()
+                                    + 4)
         self.current = None
         if rows:
             self.table.selectRow(0)
