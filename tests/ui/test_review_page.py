@@ -229,7 +229,7 @@ def test_at_1366x768_every_comment_box_is_in_view_and_the_decision_note_stays_sm
         for section, edit in page.comment_edits.items():
             top_left = edit.mapTo(viewport, edit.rect().topLeft())
             bottom = top_left.y() + edit.height()
-            assert 0 <= top_left.y() and bottom <= viewport.height(), section
+            assert top_left.y() >= 0 and bottom <= viewport.height(), section
         last = page.comment_edits[PlanSection.TOESTEMMING]
         qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
         qtbot.keyClicks(last, "Noem het doel van het delen.")
