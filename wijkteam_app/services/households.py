@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from wijkteam_app.domain.cases import (
     Case,
@@ -95,6 +95,16 @@ class HouseholdService:
     def wijken(self) -> builtins.list[str]:
         with self._db.read() as session:
             return repo.wijken(session)
+
+    def stadsdeel_of_wijk(self) -> dict[str, str]:
+        """Wijk -> the stadsdeel households in that wijk have (the most common one)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(HouseholdRecord.wijk, HouseholdRecord.stadsdeel, func.count())
+                .where(HouseholdRecord.stadsdeel != "")
+                .group_by(HouseholdRecord.wijk, HouseholdRecord.stadsdeel)
+                .order_by(func.count())).all()
+        return {wijk: stadsdeel for wijk, stadsdeel, _count in rows}
 
     def worker_names(self) -> dict[str, str]:
         with self._db.read() as session:

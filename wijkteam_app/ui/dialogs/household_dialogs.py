@@ -427,6 +427,9 @@ class HouseholdDialog(RecordDialog):
         self.city = self.add_field(self.tr("Pl&aats"), self.line(a.city), "city")
         known = [*self.service.wijken(), *workspace.team.wijken]
         self.wijk = self.add_field(self.tr("&Wijk"), wijk_combo(known, household.wijk), "wijk")
+        stadsdelen = sorted(set(self.service.stadsdeel_of_wijk().values()))
+        self.stadsdeel = self.add_field(self.tr("Stads&deel"),
+                                        wijk_combo(stadsdelen, household.stadsdeel), "stadsdeel")
         self.finish()
 
     def first_field_name(self) -> str:
@@ -441,6 +444,7 @@ class HouseholdDialog(RecordDialog):
                             self.suffix.text().strip(), tidy_postcode(self.postcode.text()),
                             self.city.text().strip()),
             wijk=self.wijk.currentText().strip(),
+            stadsdeel=self.stadsdeel.currentText().strip(),
         )
 
     def validate(self, value: Household) -> list[FieldError]:
