@@ -757,3 +757,30 @@ def test_the_banners_leave_the_editor_most_of_a_1366x768_screen(
     QApplication.processEvents()
     assert page.comments_box.isVisible()
     assert page.editor_scroll.viewport().height() >= 450
+
+
+def test_a_goal_names_for_whom_it_is_and_the_review_and_pdf_say_so(
+        qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family,
+        coach: Worker, tmp_path: Path) -> None:
+    """A goal can be for some members (Daan's school) rather than the whole household."""
+    import subprocess
+
+    from wijkteam_app.ui.pages.review_page import plan_html
+
+    PlanService(workspace).start(family.household.id, valid_content(workspace, family))
+    page.show_household(family.household.id)
+    editor = page.editor
+    assert editor is not None
+    goal = editor.goals[0]
+    assert "het hele huishouden" in goal.for_whom_note.text()
+    click(qtbot, goal.for_whom_checks[family.child.id])
+    click(qtbot, page.save_button)
+    saved = PlanService(workspace).current(family.household.id)
+    assert saved is not None
+    assert saved.content.goals[0].for_person_ids == (family.child.id,)
+    assert "voor Daan Voorbeeld" in plan_html(load_context(workspace, family.household.id),
+                                              saved, [], None)
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(PlanService(workspace).render_pdf(saved, default_report_settings(workspace)))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Voor: Daan Voorbeeld" in text

@@ -487,7 +487,7 @@ def _goals_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
         rows.append([
             Paragraph(str(number), st.cell_bold),
             Paragraph(text(goal.domain_name), st.cell),
-            Paragraph(text(goal.description), st.cell),
+            Paragraph(text(goal.description) + _for_whom_markup(goal), st.cell),
             Paragraph(str(goal.current_level), st.cell),
             Paragraph(f"<b>{goal.target_level}</b>", st.cell),
             Paragraph(HORIZON_LABELS[goal.horizon], st.cell),
@@ -540,8 +540,16 @@ def _goal_block(number: int, goal: DocGoal, st: _Styles) -> list[Flowable]:
     table = _table(rows, (4.6 * cm, CONTENT_WIDTH - 4.6 * cm), header=False, zebra=False,
                    extra=[("BACKGROUND", (0, 0), (0, -1), SHADE),
                           ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT)])
-    return [KeepTogether([heading, Paragraph(text(goal.description), st.body),
+    return [KeepTogether([heading, Paragraph(text(goal.description) + _for_whom_markup(goal),
+                                             st.body),
                           Spacer(1, 1.5 * mm), table])]
+
+
+def _for_whom_markup(goal: DocGoal) -> str:
+    """"Voor: Noor de Vries" under a goal that is for some members (none: the household)."""
+    if not goal.for_whom:
+        return ""
+    return f"<br/><font color='#5f6b7a'>Voor: {', '.join(text(n) for n in goal.for_whom)}</font>"
 
 
 def _agreements_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:

@@ -626,6 +626,7 @@ class _DocumentBuilder:
                 for s in goal.professioneel),
             evaluation=DocEvaluation(evaluation.result, evaluation.note,
                                      evaluation.evaluated_on) if evaluation else None,
+            for_whom=tuple(n for n in (self._name(i) for i in goal.for_person_ids) if n),
         )
 
     def _provision(self, provision_id: str, note: str) -> DocProvisionUse:

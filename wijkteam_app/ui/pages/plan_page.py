@@ -202,6 +202,7 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
                 str(x.get("unit_code") or ""), str(x.get("frequency_code") or ""),
                 _date(x.get("start")), _date(x.get("end")), opt_int(x.get("cost_cents")))
                 for x in dicts(g.get("professioneel"))),
+            for_person_ids=strs(g.get("for_person_ids")),
         ))
     view = data.get("resident_view") or {}
     try:
@@ -673,6 +674,7 @@ class GoalEditor(QFrame):
         self.setObjectName("goalBox")
         self._ctx = ctx
         self.goal_id = goal.id if goal else new_id()
+        self._stored_for: tuple[str, ...] = goal.for_person_ids if goal else ()
         self._level_touched = goal is not None
         self._loading = True
         self.fields = _Fields()
@@ -702,6 +704,23 @@ class GoalEditor(QFrame):
             self.horizon.addItem(horizon_label(h), h.value)
         self.zrm_hint = muted_label("")
         self.zelf = _text_edit(self.tr("Wat doet de inwoner zelf?"), 52)
+        # For whom: a box per member; none ticked is the household as a whole.
+        self.for_whom_checks: dict[str, QCheckBox] = {}
+        for_whom = QWidget()
+        for_whom_row = QHBoxLayout(for_whom)
+        for_whom_row.setContentsMargins(0, 0, 0, 0)
+        for_whom_row.setSpacing(14)
+        caption = QLabel(self.tr("Voor wie:"))
+        caption.setStyleSheet("color: #52606d;")
+        for_whom_row.addWidget(caption)
+        for member in ctx.detail.members:
+            check = QCheckBox(member.full_name)
+            check.setAccessibleName(self.tr("Doel voor %1").replace("%1", member.full_name))
+            self.for_whom_checks[member.id] = check
+            for_whom_row.addWidget(check)
+        self.for_whom_note = muted_label(self.tr("(niets aangevinkt: het hele huishouden)"))
+        for_whom_row.addWidget(self.for_whom_note)
+        for_whom_row.addStretch(1)
 
         self.netwerk = _RowList(lambda v: NetworkRow(ctx, v if isinstance(
             v, NetworkAgreement) else None), self.tr("+ Netwerkafspraak"),
@@ -731,6 +750,7 @@ class GoalEditor(QFrame):
         top.setColumnStretch(0, 2)
         top.setColumnStretch(1, 5)
         top.addWidget(self.zrm_hint, 2, 0, 1, 5)
+        top.addWidget(self.fields.wrap("for_person_ids", for_whom), 3, 0, 1, 5)
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -758,6 +778,8 @@ class GoalEditor(QFrame):
             self.target.setValue(goal.target_level)
             _set_combo(self.horizon, goal.horizon.value)
             self.zelf.setPlainText(goal.zelf)
+            for person_id, check in self.for_whom_checks.items():
+                check.setChecked(person_id in goal.for_person_ids)
             for n in goal.netwerk:
                 self.netwerk.add(n)
             for v in goal.voorzieningen:
@@ -769,7 +791,7 @@ class GoalEditor(QFrame):
         self.domain.currentIndexChanged.connect(self._domain_chosen)
         self.current.valueChanged.connect(self._level_edited)
         for widget in (self.domain, self.description, self.current, self.target, self.horizon,
-                       self.zelf):
+                       self.zelf, *self.for_whom_checks.values()):
             _watch(widget, self.changed.emit)
         for rows in (self.netwerk, self.voorzieningen, self.professioneel):
             rows.changed.connect(self.changed.emit)
@@ -835,6 +857,7 @@ class GoalEditor(QFrame):
             voorzieningen=tuple(r.value() for r in self.voorzieningen.rows
                                 if isinstance(r, ProvisionRow)),
             professioneel=tuple(supports),
+            for_person_ids=_in_stored_order(self._stored_for, self.for_whom_checks),
         )
         return goal, extra
 

@@ -207,7 +207,10 @@ def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRo
                  f"{escape(g.description)}</b><br>"
                  f"{escape(ctx.domain_name(g.domain_code))} · "
                  f"{escape(tr_('niveau %1 → %2').replace('%1', str(g.current_level)).replace('%2', str(g.target_level)))} · "  # noqa: E501
-                 f"{escape(horizon_label(g.horizon))}</p><ul>"]
+                 f"{escape(horizon_label(g.horizon))}"
+                 + (f" · {escape(tr_('voor %1').replace('%1', ', '.join(ctx.person_name(i) for i in g.for_person_ids)))}"  # noqa: E501
+                    if g.for_person_ids else "")
+                 + "</p><ul>"]
         if g.zelf:
             lines.append(f"<li>{escape(tr_('Zelf'))}: {para(g.zelf)}</li>")
         for a in g.netwerk:
