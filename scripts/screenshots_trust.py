@@ -25,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import _screens
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from screenshots_plan import acting_as, colleague, pick_household, plan_content
 
@@ -40,7 +40,7 @@ from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import AppSettings, SettingsService
 from wijkteam_app.ui.app import create_application
-from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
+from wijkteam_app.ui.dialogs.intake_wizard import STEP_HOUSEHOLD, STEP_QUICKSCAN, IntakeWizard
 from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
 from wijkteam_app.ui.forms.ladder_form import LadderDialog, ladder_definition
 from wijkteam_app.ui.main_window import MainWindow
@@ -103,9 +103,13 @@ def plan_shots(workspace: Workspace, out: Path) -> None:
     with acting_as(workspace, coach):
         coach_window = window_for(workspace)
         coach_window.show_review()
+        review = coach_window.review
+        row = next(r for r in range(review.model.rowCount())
+                   if review.model.item(r).version.id == second.id)
+        review.table.selectRow(row)
+        review.open_row(row)
         _screens.settle(coach_window, 8)
         shoot(coach_window, out, "vertrouwen-03-beoordeling-herindiening-1366.png")
-        review = coach_window.review
         review.comment_edits[PlanSection.TOESTEMMING].setPlainText(
             "De toestemming voor de huisarts: noem het doel concreter.")
         review.comment_edits[PlanSection.TOESTEMMING].setFocus()
@@ -113,9 +117,10 @@ def plan_shots(workspace: Workspace, out: Path) -> None:
         shoot(coach_window, out, "vertrouwen-04-beoordeling-laatste-opmerking-1366.png")
         review.comment_edits[PlanSection.TOESTEMMING].clear()
         review.decide(ReviewOutcome.GOEDKEUREN)
+        while review.model.rowCount():  # the demo's other plans: nothing left waiting
+            review.decide(ReviewOutcome.GOEDKEUREN)
         _screens.settle(coach_window, 8)
         shoot(coach_window, out, "vertrouwen-05-beoordeling-vastgelegd-1366.png")
-        coach_window.close_workspace_for_screens = True  # type: ignore[attr-defined]
     window.open_household(household_id)
     window.show_plan_tab()
     _screens.settle(window, 8)
@@ -187,8 +192,20 @@ def intake_shots(workspace: Workspace, out: Path) -> None:
     wizard.resize(1100, 700)
     wizard.show()
     QCoreApplication.processEvents()
-    wizard.go_to_step(wizard.case_step_index())
-    shoot(wizard, out, "vertrouwen-12-intake-casus.png")
+    wizard.street.setText("Proefstraat")
+    wizard.house_number.setText("12")
+    wizard.postcode.setText("1234 AB")
+    wizard.city.setText("Voorbeeldstad")
+    wizard.wijk.setEditText("Noord")
+    wizard.stadsdeel.setEditText("Stad-Noord")
+    wizard.set_step(STEP_HOUSEHOLD)
+    shoot(wizard, out, "vertrouwen-12-intake-huishouden-stadsdeel.png")
+    wizard.qs_help.setPlainText("Hulp bij de administratie en rust in huis.")
+    wizard.client_profile.setCurrentIndex(3)
+    for row in (0, 1, 14):
+        wizard.problem_areas.item(row).setCheckState(Qt.CheckState.Checked)
+    wizard.set_step(STEP_QUICKSCAN)
+    shoot(wizard, out, "vertrouwen-13-intake-clientprofiel-probleemgebieden.png")
     wizard.keeper.discard()
     wizard.close()
 
@@ -208,7 +225,7 @@ def damaged_shots(tmp: Path, out: Path) -> None:
     dialog.passphrase.setText(_screens.PASSPHRASE)
     dialog.show()
     dialog._attempt()
-    shoot(dialog, out, "vertrouwen-13-ontgrendelen-beschadigd.png")
+    shoot(dialog, out, "vertrouwen-14-ontgrendelen-beschadigd.png")
     dialog.close()
 
     other = _screens.new_profile(tmp / "wachtwoord")
@@ -217,7 +234,7 @@ def damaged_shots(tmp: Path, out: Path) -> None:
     for _ in range(3):
         dialog.passphrase.setText("niet het goede wachtwoord")
         dialog._attempt()
-    shoot(dialog, out, "vertrouwen-14-ontgrendelen-wachten.png")
+    shoot(dialog, out, "vertrouwen-15-ontgrendelen-wachten.png")
     dialog.close()
 
 
@@ -231,7 +248,7 @@ def main(out: Path) -> None:
             plan_shots(workspace, out)
             ladder_shots(workspace, out)
             caseload_and_shortcuts(workspace, out)
-            # intake_shots(workspace, out)
+            intake_shots(workspace, out)
         finally:
             workspace.close()
         damaged_shots(Path(tmp), out)

@@ -353,7 +353,8 @@ class MainWindow(QMainWindow):
             ("<b>F5</b>", self.tr("Nu synchroniseren")),
             ("<b>Ctrl+Q</b>", self.tr("Afsluiten")),
         ]
-        body = "".join(f"<tr><td style='padding-right:18px'>{keys}</td><td>{text}</td></tr>"
+        body = "".join(f"<tr><td style='padding-right:18px' nowrap>{keys}</td>"
+                       f"<td nowrap>{text}</td></tr>"
                        for keys, text in rows)
         return f"<table cellspacing='0' cellpadding='3'>{body}</table>"
 

@@ -754,6 +754,10 @@ class IntakeWizard(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.problem_areas.addItem(item)
+        self.problem_areas.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problem_areas.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.client_profile.currentIndexChanged.connect(
+            lambda _i: self.client_profile.setToolTip(self.client_profile.currentText()))
         client.addWidget(_caption(self.tr("Pro&bleemgebieden"), self.problem_areas))
         client.addWidget(self._slot("case.problem_areas", self.problem_areas), 1)
         client_box = QWidget()
