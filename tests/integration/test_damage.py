@@ -362,3 +362,25 @@ def test_an_untrusted_certificate_is_not_called_no_connection(tmp_path: Path) ->
     assert "certificaat" in refused.value.message
     assert "IT-afdeling" in refused.value.message
     assert not refused.value.message.startswith("Geen verbinding met de server")
+
+
+def test_a_file_left_by_a_crash_with_its_wal_opens_normally(profile: ProfilePaths,
+                                                           tmp_path: Path) -> None:
+    """After a crash the newest pages are still in the WAL and the main file is shorter than
+    the database: that is not damage."""
+    ws = unlock(profile, PASSPHRASE)
+    try:
+        fill_demo(ws, households=2)
+        wal = Path(f"{profile.casefile}-wal")
+        assert wal.exists() and wal.stat().st_size > 32
+        crashed = ProfilePaths(tmp_path / "na-crash")
+        crashed.root.mkdir()
+        for path in (profile.casefile, profile.keyfile, *profile.sidecars()):
+            shutil.copyfile(path, crashed.root / path.name)  # as a power cut leaves them
+    finally:
+        ws.close()
+    reopened = unlock(crashed, PASSPHRASE)
+    try:
+        assert len(HouseholdService(reopened).list()) == 2
+    finally:
+        reopened.close()

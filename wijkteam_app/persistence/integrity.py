@@ -135,10 +135,21 @@ def _check(conn: Any, path: Path, size: int, encrypted: bool) -> None:
         assert first_error is not None
         if sqlite_code(first_error) == SQLITE_NOTADB:
             raise WrongKey()  # not SQLCipher at all (or another format)
-        raise CaseFileDamaged(_structure_or_truncated(conn, size))
+        raise CaseFileDamaged("structure" if _has_wal_frames(path)
+                              else _structure_or_truncated(conn, size))
+    if _has_wal_frames(path):
+        return  # after a crash the newest pages are still in the WAL: the file may be shorter
     stated = conn.execute("PRAGMA page_count").fetchone()[0]
     if stated * PAGE_SIZE > size:
         raise CaseFileDamaged("truncated", f"{stated} pages stated, {pages} present")
+
+
+def _has_wal_frames(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 32  # more than the WAL header
+    except OSError:
+        return False
 
 
 def _failed_pages(conn: Any) -> list[int]:
