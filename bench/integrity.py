@@ -22,16 +22,13 @@ import hmac
 import os
 import secrets
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sqlcipher3
 
-import sqlcipher3  # noqa: E402
-
-from wijkteam_app.persistence.integrity import verify_casefile  # noqa: E402
+from wijkteam_app.persistence.integrity import verify_casefile
 
 
 def make_file(path: Path, key: bytes, megabytes: int) -> None:
