@@ -27,6 +27,8 @@ FIELD_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.GEZAG_ONLY_FOR_MINORS: "Gezag geldt alleen voor minderjarigen.",
     ErrorCode.DUPLICATE: "Deze keuze staat er al in.",
     ErrorCode.NOT_APPLICABLE: "Dit onderdeel hoort niet bij deze situatie.",
+    ErrorCode.ALREADY_CORRECTED: "Deze meting is al gecorrigeerd of ingetrokken; open de "
+    "nieuwste versie ervan.",
 }
 
 ERROR_MESSAGES: dict[str, str] = {
@@ -54,6 +56,47 @@ ERROR_MESSAGES: dict[str, str] = {
     "mee met de synchronisatie. Open het op het apparaat waarop het is vastgelegd.",
     "stale_version": "Iemand anders heeft dit gegeven intussen gewijzigd. Open het opnieuw; "
     "er is niets overschreven.",
+    "keyfile_missing": "Het sleutelbestand (sleutel.json) ontbreekt, terwijl het "
+    "dossierbestand er wel is. Zonder sleutelbestand kan het dossier niet worden geopend; er is "
+    "niets gewijzigd. Zet sleutel.json terug uit de back-up van deze laptop, of neem contact op "
+    "met de functioneel beheerder.",
+    "casefile_gone": "Het dossierbestand (dossier.wijkteam) ontbreekt in deze map, terwijl het "
+    "sleutelbestand er wel is. Er is niets gewijzigd. Zet een reservekopie terug uit de map "
+    "'backups', of haal uw dossier opnieuw op bij de server (verse synchronisatie).",
+    "casefile_damaged_empty": "Het dossierbestand is leeg (0 bytes): de inhoud is verloren "
+    "gegaan, bijvoorbeeld bij een crash of een volle schijf. Het bestand is niet aangeraakt. "
+    "Zet een reservekopie terug uit de map 'backups', of haal uw dossier opnieuw op bij de "
+    "server (verse synchronisatie).",
+    "casefile_damaged_truncated": "Het dossierbestand is afgekapt: het is korter dan het "
+    "hoort te zijn, bijvoorbeeld door een onderbroken kopie of een volle schijf. Het bestand "
+    "is niet aangeraakt. Zet een reservekopie terug uit de map 'backups', of haal uw dossier "
+    "opnieuw op bij de server (verse synchronisatie).",
+    "casefile_damaged_first_page": "Het begin van het dossierbestand is beschadigd (de eerste "
+    "pagina klopt niet meer), terwijl de sleutel wel past bij de rest van het bestand. Het "
+    "bestand is niet aangeraakt. Zet een reservekopie terug uit de map 'backups', of haal uw "
+    "dossier opnieuw op bij de server (verse synchronisatie).",
+    "casefile_damaged_pages": "Een deel van het dossierbestand is beschadigd: sommige "
+    "pagina's kloppen niet meer met hun controlegetal. Het bestand is niet aangeraakt. Zet een "
+    "reservekopie terug uit de map 'backups', of haal uw dossier opnieuw op bij de server "
+    "(verse synchronisatie).",
+    "casefile_damaged_structure": "De opbouw van het dossierbestand is beschadigd. Het bestand "
+    "is niet aangeraakt. Zet een reservekopie terug uit de map 'backups', of haal uw dossier "
+    "opnieuw op bij de server (verse synchronisatie).",
+    "disk_full": "De schijf is vol: er kon niets worden opgeslagen en er is niets gewijzigd. "
+    "Maak ruimte vrij (bijvoorbeeld in Downloads of de prullenbak) en probeer het opnieuw; wat "
+    "u invulde, staat nog in het formulier.",
+    "read_only_folder": "Wijkteam kan niet schrijven in de map van uw dossier (de map is "
+    "alleen-lezen of u heeft er geen rechten). Er is niets gewijzigd. Controleer de rechten van "
+    "de map of vraag de IT-afdeling om hulp.",
+    "read_only_file": "Het dossierbestand is alleen-lezen: Wijkteam kan er niets in opslaan. "
+    "Er is niets gewijzigd. Controleer de rechten van het bestand of vraag de IT-afdeling om "
+    "hulp.",
+    "data_dir_not_folder": "De opgegeven gegevensmap is een bestand, geen map. Er is niets "
+    "gewijzigd. Kies met --data-dir een map (of laat de optie weg voor de standaardmap).",
+    "disk_error": "De schijf gaf een lees- of schrijffout. Er is niets gewijzigd. Probeer het "
+    "opnieuw; blijft het gebeuren, laat de laptop dan nakijken door de IT-afdeling.",
+    "unlock_throttled": "Het wachtwoord is te vaak achter elkaar onjuist ingevoerd. Wacht even "
+    "voordat u het opnieuw probeert; er is niets gewijzigd.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
 }
 

@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from wijkteam_app.domain.cases import (
     Case,
@@ -21,7 +21,7 @@ from wijkteam_app.domain.cases import (
     validate_consent,
     validate_contact,
 )
-from wijkteam_app.domain.instruments import Assessment
+from wijkteam_app.domain.instruments import Assessment, effective_assessments
 from wijkteam_app.domain.people import (
     Household,
     HouseholdDetail,
@@ -74,7 +74,7 @@ class HouseholdPage:
     detail: HouseholdDetail
     cases: tuple[CaseOverview, ...]
     consents: tuple[Consent, ...]
-    assessments: tuple[Assessment, ...]
+    assessments: tuple[Assessment, ...]  # the ones that count (not corrected or withdrawn)
     worker_names: dict[str, str]
 
 
@@ -123,6 +123,16 @@ class HouseholdService:
         with self._db.read() as session:
             return repo.wijken(session)
 
+    def stadsdeel_of_wijk(self) -> dict[str, str]:
+        """Wijk -> the stadsdeel households in that wijk have (the most common one)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(HouseholdRecord.wijk, HouseholdRecord.stadsdeel, func.count())
+                .where(HouseholdRecord.stadsdeel != "")
+                .group_by(HouseholdRecord.wijk, HouseholdRecord.stadsdeel)
+                .order_by(func.count())).all()
+        return {wijk: stadsdeel for wijk, stadsdeel, _count in rows}
+
     def worker_names(self) -> dict[str, str]:
         with self._db.read() as session:
             return {w.id: w.display_name for w in session.scalars(select(WorkerRecord))}
@@ -131,14 +141,14 @@ class HouseholdService:
         """The household page's data in four short reads (household, cases with contacts,
         consents, assessments); 6 ms p50 for five years of history (bench/search.py)."""
         with self._db.read() as session:
-            assessments = tuple(
+            assessments = tuple(effective_assessments(
                 repo.assessment_from(r)
                 for r in session.scalars(
                     select(AssessmentRecord)
                     .where(AssessmentRecord.household_id == household_id)
                     .order_by(AssessmentRecord.assessed_on)
                 )
-            )
+            ))
         return HouseholdPage(
             self.get(household_id),
             tuple(self.cases(household_id)),

@@ -15,8 +15,10 @@ from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from wijkteam_app.catalogs import load_code_lists, load_sociale_kaart
+from wijkteam_app.domain.cases import CaseStatus, Consent
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.instruments import (
     LADDER_ITEM_CODE,
@@ -44,6 +46,7 @@ from wijkteam_app.domain.plans import (
     ToetsDecision,
     ToetsRecord,
     apply_review,
+    case_status_after,
     de_escalate,
     edit,
     escalate,
@@ -66,6 +69,9 @@ from wijkteam_app.persistence.casefile import utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
+    CaseRecord,
+    ConsentRecord,
+    PersonRecord,
     PlanVersionRecord,
     RegieEventRecord,
     WorkerRecord,
@@ -132,6 +138,24 @@ class RefusedVersion:
     reason: str | None  # a `sync.authority.Refusal` code
     refused_at: datetime
     in_plan: bool = False  # True: a later change of a version of the household's plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPdf:
+    """The PDF of a plan version: for a signed version exactly the bytes that were signed
+    (`signed` True, their SHA-256 is the one in the signature), else a fresh rendering."""
+
+    data: bytes
+    signed: bool
+    sha256: str
+
+
+class SignedPdfMissing(PlanRuleViolation):
+    """A signed version whose signed PDF is not in this case file: never replaced by a new
+    rendering (which would not be what was signed)."""
+
+    def __init__(self) -> None:
+        super().__init__("signed_pdf_missing", "the signed PDF is not in this case file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +329,7 @@ class PlanService:
                            version.id) as ctx:
             plans_repo.save_version(ctx.session, updated)
             plans_repo.add_review(ctx.session, new_id(), version.household_id, decision)
+            self._advance_case(ctx.session, updated)
         return self.version(version.id)
 
     def record_toets(self, version: PlanVersion, decision: ToetsDecision,
@@ -351,6 +376,8 @@ class PlanService:
             plans_repo.save_version(ctx.session, updated)
             plans_repo.add_signature(ctx.session, new_id(), version.household_id, signature,
                                      pdf_id)
+            self._advance_case(ctx.session, updated)
+            self._record_plan_consents(ctx.session, updated, signed_on)
         return self.version(version.id)
 
     def signature_is_valid(self, version: PlanVersion, pdf_bytes: bytes) -> bool:
@@ -373,6 +400,7 @@ class PlanService:
             for evaluation in evaluations:
                 plans_repo.add_evaluation(ctx.session, new_id(), version.household_id,
                                           version.id, evaluation)
+            self._advance_case(ctx.session, updated)
         return self.version(version.id)
 
     def close(self, version: PlanVersion) -> PlanVersion:
@@ -452,6 +480,18 @@ class PlanService:
 
     # --- the PDF ---------------------------------------------------------------------------
 
+    def pdf(self, version: PlanVersion, settings: ReportSettings) -> PlanPdf:
+        """What to print or hand out for `version`: a signed version's signed bytes
+        (FileNotOnDevice when only the metadata is here, SignedPdfMissing when there is
+        none), otherwise a rendering of the version as it is now."""
+        if version.signature is not None:
+            data = self.signed_pdf(version)
+            if data is None:
+                raise SignedPdfMissing()
+            return PlanPdf(data, True, hashlib.sha256(data).hexdigest())
+        data = self.render_pdf(version, settings)
+        return PlanPdf(data, False, hashlib.sha256(data).hexdigest())
+
     def render_pdf(self, version: PlanVersion, settings: ReportSettings) -> bytes:
         from wijkteam_app.reports.plan_pdf import render_plan_pdf
 
@@ -465,7 +505,50 @@ class PlanService:
     def _store(self, version: PlanVersion, action: str) -> PlanVersion:
         with self._db.save(self._ws.actor_id, action, "planversie", version.id) as ctx:
             plans_repo.save_version(ctx.session, version)
+            self._advance_case(ctx.session, version)
         return self.version(version.id)
+
+    @staticmethod
+    def _advance_case(session: Session, version: PlanVersion) -> None:
+        """Move the household's open case along with its plan (in the same save): a plan
+        being made is the PLAN phase, a signed one UITVOERING, an evaluated one EVALUATIE."""
+        records = session.scalars(
+            select(CaseRecord).where(CaseRecord.household_id == version.household_id)
+            .order_by(CaseRecord.referral_date.desc())).all()
+        record = next((r for r in records if r.status != CaseStatus.AFGESLOTEN.value), None)
+        if record is None:
+            return
+        case = repo.case_from(record)
+        status = case_status_after(version.status, case.status)
+        if status is not case.status:
+            repo.save_case(session, dataclasses.replace(case, status=status))
+
+    def _record_plan_consents(self, session: Session, version: PlanVersion,
+                              signed_on: date) -> None:
+        """The consents for sharing in a signed plan become the household's consents (given
+        in writing on the day of signing), unless the same one is already active."""
+        members = set(session.scalars(select(PersonRecord.id).where(
+            PersonRecord.household_id == version.household_id)))
+        active = [repo.consent_from(r) for r in session.scalars(
+            select(ConsentRecord).where(ConsentRecord.household_id == version.household_id))]
+        active = [c for c in active if c.active_on(signed_on)]
+
+        def same(a: Consent, person_id: str, recipient: str, purpose: str) -> bool:
+            return (a.person_id == person_id
+                    and a.recipient.strip().casefold() == recipient.strip().casefold()
+                    and a.purpose.strip().casefold() == purpose.strip().casefold())
+
+        for wish in version.content.consents:
+            if wish.given_by_person_id not in members or not wish.recipient.strip():
+                continue
+            if any(same(a, wish.given_by_person_id, wish.recipient, wish.purpose)
+                   for a in active):
+                continue
+            consent = Consent(new_id(), version.household_id, wish.given_by_person_id,
+                              wish.recipient, wish.purpose, signed_on, self._ws.actor_id,
+                              "schriftelijk")
+            repo.save_consent(session, consent)
+            active.append(consent)
 
     def _regisseur_of(self, household_id: str) -> str:
         cases = HouseholdService(self._ws).cases(household_id)
@@ -635,6 +718,7 @@ class _DocumentBuilder:
                 for s in goal.professioneel),
             evaluation=DocEvaluation(evaluation.result, evaluation.note,
                                      evaluation.evaluated_on) if evaluation else None,
+            for_whom=tuple(n for n in (self._name(i) for i in goal.for_person_ids) if n),
         )
 
     def _provision(self, provision_id: str, note: str) -> DocProvisionUse:

@@ -203,6 +203,7 @@ class GoalValue(_Part):
     netwerk: list[NetworkAgreementValue] = []
     voorzieningen: list[ProvisionAgreementValue] = []
     professioneel: list[ProfessionalSupportValue] = []
+    for_person_ids: list[Id] = []  # left out of the content while empty
 
 
 class ResidentViewValue(_Part):
@@ -262,6 +263,7 @@ class HouseholdFields(Record):
     postcode: Annotated[str, StringConstraints(max_length=7)]
     city: Text200
     wijk: Text200
+    stadsdeel: Text200 = ""
     created_at: IsoDateTime
 
 
@@ -350,6 +352,9 @@ class AssessmentFields(Record):
     zwaartefactoren: list[Code] = []
     target_date: IsoDate | None = None
     notes: LongText = ""
+    corrects_id: Id | None = None  # a correction (or withdrawal) of that assessment
+    withdrawn: bool = False
+    correction_reason: LongText = ""
 
 
 class PlanVersionFields(Record):

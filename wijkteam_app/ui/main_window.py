@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
+from wijkteam_app.domain.instruments import Assessment
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.intake import IntakeService
 from wijkteam_app.services.profile import Workspace
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
         self._drafts = DraftService(workspace)
         self._closed = False
 
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
+        self.setWindowTitle(self.window_title())
         self.resize(1280, 760)
         self.setMinimumSize(960, 560)
 
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.household.ladderRequested.connect(self._ladder_for_person)
         self.assessments.zrmRequested.connect(self.score_zrm)
         self.assessments.ladderRequested.connect(self._ladder_for_person)
+        self.assessments.ladderCorrectionRequested.connect(self._correct_ladder)
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
@@ -119,6 +121,14 @@ class MainWindow(QMainWindow):
         self._update_drafts_banner()
         self.caseload.search.setFocus()
         self.sync.start()
+
+    def window_title(self) -> str:
+        """"Wijkteam — Team Noord"; a team that is itself called "Wijkteam Noord" is not
+        introduced by the app's name a second time."""
+        team = self._workspace.team.name.strip()
+        if team.casefold().startswith("wijkteam"):
+            return team
+        return self.tr("Wijkteam — {team}").format(team=team)
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -142,6 +152,9 @@ class MainWindow(QMainWindow):
         self.new_intake_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_intake_action.triggered.connect(self.new_intake)
         file_menu.addAction(self.new_intake_action)
+        self.settings_action = QAction(self.tr("&Instellingen…"), self)
+        self.settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Afsluiten"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -273,8 +286,19 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self._after_assessment(household_id)
 
+    def _correct_ladder(self, assessment: object) -> None:
+        household_id = self.household.current_household_id()
+        if not household_id or not isinstance(assessment, Assessment) or not assessment.person_id:
+            return
+        dialog = LadderDialog(self._workspace, household_id, assessment.person_id, self,
+                              corrects=assessment)
+        dialog.exec()
+        self._after_assessment(household_id)
+
     def _after_assessment(self, household_id: str) -> None:
+        tab = self.household.tabs.currentIndex()  # stay where the form was opened from
         self.household.show_household(household_id)
+        self.household.tabs.setCurrentIndex(tab)
         self.assessments.show_household(household_id)
         self._update_drafts_banner()
 
@@ -347,7 +371,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=self._workspace.team.name))
+        self.setWindowTitle(self.window_title())
         self.worker_label.setText(
             self.tr("Medewerker: {name}").format(name=self._workspace.worker.display_name))
 
@@ -360,26 +384,42 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------
 
+    def shortcuts_html(self) -> str:
+        """The keys as a two-column table; the cell padding keeps "Ctrl+7" and its
+        description apart (they ran together as "Ctrl+7Tabbladen")."""
+        rows = [
+            ("<b>Ctrl+N</b>", self.tr("Nieuwe aanmelding")),
+            ("<b>Ctrl+F</b>", self.tr("Zoeken in huishoudens")),
+            ("<b>Ctrl+L</b>, <b>Alt+←</b>", self.tr("Terug naar de caseload")),
+            ("<b>Enter</b>", self.tr("Geselecteerd huishouden openen")),
+            ("<b>Ctrl+1 … Ctrl+7</b>", self.tr("Tabbladen van het huishouden (7 = plan)")),
+            ("<b>Ctrl+B</b>", self.tr("Plannen beoordelen (teamcoach)")),
+            ("<b>Ctrl+Shift+N</b>", self.tr("Persoon toevoegen")),
+            ("<b>Ctrl+Shift+Z</b>", self.tr("ZRM voor de geselecteerde persoon")),
+            ("<b>Ctrl+Shift+P</b>", self.tr("Participatieladder")),
+            ("<b>Ctrl+Shift+E</b>", self.tr("Netwerklid toevoegen")),
+            ("<b>Ctrl+Shift+C</b>", self.tr("Contact toevoegen (journaal)")),
+            ("<b>Ctrl+S</b>", self.tr("Opslaan in een formulier")),
+            ("<b>1–5</b>, <b>0</b>", self.tr("ZRM-score kiezen, niet besproken")),
+            ("<b>F5</b>", self.tr("Nu synchroniseren")),
+            ("<b>Ctrl+Q</b>", self.tr("Afsluiten")),
+        ]
+        body = "".join(f"<tr><td style='padding-right:18px' nowrap>{keys}</td>"
+                       f"<td nowrap>{text}</td></tr>"
+                       for keys, text in rows)
+        return f"<table cellspacing='0' cellpadding='3'>{body}</table>"
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, self.tr("Sneltoetsen"), self.tr(
-            "<table>"
-            "<tr><td><b>Ctrl+N</b></td><td>Nieuwe aanmelding</td></tr>"
-            "<tr><td><b>Ctrl+F</b></td><td>Zoeken in huishoudens</td></tr>"
-            "<tr><td><b>Ctrl+L</b>, <b>Alt+←</b></td><td>Terug naar de caseload</td></tr>"
-            "<tr><td><b>Enter</b></td><td>Geselecteerd huishouden openen</td></tr>"
-            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
-            "(7 = plan)</td></tr>"
-            "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
-            "<tr><td><b>Ctrl+Shift+N</b></td><td>Persoon toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+Z</b></td><td>ZRM voor de geselecteerde persoon</td></tr>"
-            "<tr><td><b>Ctrl+Shift+P</b></td><td>Participatieladder</td></tr>"
-            "<tr><td><b>Ctrl+Shift+E</b></td><td>Netwerklid toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+C</b></td><td>Contact toevoegen (journaal)</td></tr>"
-            "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
-            "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
-            "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
-            "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
-            "</table>"))
+        QMessageBox.information(self, self.tr("Sneltoetsen"), self.shortcuts_html())
+
+    def show_settings(self) -> None:
+        from wijkteam_app.ui.dialogs.settings_dialog import SettingsDialog
+
+        service = SettingsService(self._workspace)
+        dialog = SettingsDialog(service, self)
+        dialog.exec()
+        if dialog.saved:
+            self.plan.report_settings = service.report_settings()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(

@@ -207,6 +207,9 @@ class SyncController(QObject):
         """One line for the status bar (Dutch, through Qt's translator)."""
         if not status.logged_in:
             text = self.tr("Offline — lokaal dossier (niet aangemeld bij de server)")
+        elif status.online is False and status.last_error == "untrusted_certificate":
+            text = self.tr("Geen verbinding: het certificaat van de server wordt niet "
+                           "vertrouwd (IT-afdeling)")
         elif status.online is False:
             text = self.tr("Offline")
         elif status.online is None:

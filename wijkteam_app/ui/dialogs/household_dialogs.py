@@ -77,7 +77,14 @@ from wijkteam_app.domain.validation import (
     canonical_postcode,
     postcode_error,
 )
-from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.errors import (
+    CaseFileDamaged,
+    DiskError,
+    DiskFull,
+    NotFound,
+    ReadOnlyLocation,
+    StaleVersion,
+)
 from wijkteam_app.services.authority import NotAllowed
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.households import BsnElsewhere, HouseholdService
@@ -385,6 +392,12 @@ class RecordDialog(QDialog):
         except NotAllowed as exc:  # the buttons are hidden; this is the last safeguard
             self.general_error.show_message(error_text(exc.code))
             return
+        except (DiskFull, ReadOnlyLocation, DiskError, CaseFileDamaged) as exc:
+            # Nothing was stored; what was typed stays in the form to try again.
+            log.warning("save refused in %s: %s", type(self).__name__, exc.code)
+            self.general_error.show_message(error_text(exc.code))
+            fit_height(self)
+            return
         self.keeper.discard()
         self.saved.emit(str(getattr(value, "id", "")))
         self.accept()
@@ -449,6 +462,9 @@ class HouseholdDialog(RecordDialog):
         self.city = self.add_field(self.tr("Pl&aats"), self.line(a.city), "city")
         known = [*self.service.wijken(), *workspace.team.wijken]
         self.wijk = self.add_field(self.tr("&Wijk"), wijk_combo(known, household.wijk), "wijk")
+        stadsdelen = sorted(set(self.service.stadsdeel_of_wijk().values()))
+        self.stadsdeel = self.add_field(self.tr("Stads&deel"),
+                                        wijk_combo(stadsdelen, household.stadsdeel), "stadsdeel")
         self.finish()
 
     def first_field_name(self) -> str:
@@ -463,6 +479,7 @@ class HouseholdDialog(RecordDialog):
                             self.suffix.text().strip(), tidy_postcode(self.postcode.text()),
                             self.city.text().strip()),
             wijk=self.wijk.currentText().strip(),
+            stadsdeel=self.stadsdeel.currentText().strip(),
         )
 
     def validate(self, value: Household) -> list[FieldError]:

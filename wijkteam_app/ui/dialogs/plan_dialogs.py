@@ -189,6 +189,7 @@ _FIELD: dict[str, str] = {
     "netwerk": QT_TRANSLATE_NOOP("plan", "Netwerk"),
     "voorzieningen": QT_TRANSLATE_NOOP("plan", "Voorliggende voorzieningen"),
     "professioneel": QT_TRANSLATE_NOOP("plan", "Professionele ondersteuning"),
+    "for_person_ids": QT_TRANSLATE_NOOP("plan", "Voor wie"),
     "regisseur_id": QT_TRANSLATE_NOOP("plan", "Regisseur"),
     "evaluation_dates": QT_TRANSLATE_NOOP("plan", "Evaluatiedatum(s)"),
     "agreement": QT_TRANSLATE_NOOP("plan", "Akkoord"),
@@ -249,9 +250,11 @@ def fingerprint_text(version: PlanVersion) -> str:
 
 
 def default_report_settings(workspace: Workspace) -> ReportSettings:
-    """Until a settings screen exists: a neutral municipality name, the worker as author."""
-    return ReportSettings(municipality_name=tr("Gemeente"),
-                          author=workspace.worker.display_name)
+    """The municipality's name and logo as set (server reference data or Instellingen), the
+    worker as author."""
+    from wijkteam_app.services.settings import SettingsService
+
+    return SettingsService(workspace).report_settings()
 
 
 # --- what a plan screen knows about the household ------------------------------------------
@@ -417,7 +420,7 @@ def value_text(ctx: PlanContext, field: str, value: object) -> str:
     """A stored (plain JSON) value of a plan field in words, with names instead of ids."""
     if value is None or value == "" or value == []:
         return "—"
-    if field == "person_ids" and isinstance(value, list):
+    if field in ("person_ids", "for_person_ids") and isinstance(value, list):
         return ", ".join(ctx.person_name(str(v)) for v in value)
     if field == "network_member_ids" and isinstance(value, list):
         return ", ".join(ctx.network_name(str(v)) for v in value)

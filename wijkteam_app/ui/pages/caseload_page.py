@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,7 +31,11 @@ from wijkteam_app.services.households import CaseloadFilter, HouseholdService, H
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui import labels
 from wijkteam_app.ui.i18n import error_text
-from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
+from wijkteam_app.ui.models.household_table_model import (
+    Column,
+    HouseholdTableModel,
+    column_title,
+)
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,19 @@ _COLUMN_WIDTHS = {
     Column.MEMBERS: 62,
     Column.UNSYNCED: 120,
 }
+
+
+# Room a header section needs beside its title: the stylesheet's padding (9 + 6 px), the
+# sort indicator of a sorted column and a little air.
+HEADER_EXTRA = 9 + 6 + 20 + 6
+
+
+def title_width(header: QHeaderView, column: Column) -> int:
+    """The width at which a column's title shows whole, also with the sort indicator (a
+    narrower section clipped "Niet gesynchroniseerd" to "t gesynchronise")."""
+    font = header.font()
+    font.setBold(True)  # some styles draw the sorted section's title bold
+    return QFontMetrics(font).horizontalAdvance(column_title(column)) + HEADER_EXTRA
 
 
 class CaseloadPage(QWidget):
@@ -193,7 +211,7 @@ class CaseloadPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, max(width, title_width(header, column)))
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(self._activate)

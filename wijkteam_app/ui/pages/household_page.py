@@ -510,7 +510,9 @@ class HouseholdPage(QWidget):
         self.address_label.setText(self.tr("%1 %2, %3 %4 · Wijk %5")
                                    .replace("%1", a.street).replace("%2", number)
                                    .replace("%3", a.postcode).replace("%4", a.city)
-                                   .replace("%5", h.wijk))
+                                   .replace("%5", h.wijk)
+                                   + (self.tr(" · Stadsdeel %1").replace("%1", h.stadsdeel)
+                                      if h.stadsdeel else ""))
         self.address_label.setAccessibleName(self.address_label.text())
 
         self.members_model.set_today(today)

@@ -92,7 +92,7 @@ from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.authority import Action
 from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.plans import PlanService, RefusedVersion
+from wijkteam_app.services.plans import PlanService, RefusedVersion, SignedPdfMissing
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
@@ -137,8 +137,9 @@ QFrame#goalBox { background: #f7f9fb; border: 1px solid #d3dae1; border-radius: 
 QFrame#planRow { border: none; }
 QLabel#subHeading { font-weight: 600; color: #243b53; }
 QLabel#mandateWarning { color: #8a4b00; font-weight: 600; }
-QLabel#mandateBanner { background: #fff7e0; border: 1px solid #e0b44c; border-radius: 4px;
+QLabel#mandateBanner { background: #eef5ee; border: 1px solid #9cc59c; border-radius: 4px;
                        padding: 6px 10px; }
+QLabel#mandateBanner[needed="true"] { background: #fff7e0; border: 1px solid #e0b44c; }
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
 QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] { border: 1px solid #b42318; }
 """
@@ -205,6 +206,7 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
                 str(x.get("unit_code") or ""), str(x.get("frequency_code") or ""),
                 _date(x.get("start")), _date(x.get("end")), opt_int(x.get("cost_cents")))
                 for x in dicts(g.get("professioneel"))),
+            for_person_ids=strs(g.get("for_person_ids")),
         ))
     view = data.get("resident_view") or {}
     try:
@@ -232,6 +234,13 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
 
 
 # --- small widget helpers ------------------------------------------------------------------
+
+
+def _in_stored_order(stored: Sequence[str], checks: dict[str, QCheckBox]) -> tuple[str, ...]:
+    """The ticked ids: those stored before in their stored order, then new ones."""
+    ticked = [i for i, c in checks.items() if c.isChecked()]
+    return tuple([i for i in stored if i in ticked] + [i for i in ticked if i not in stored])
+
 
 
 def _text_edit(name: str, height: int = 64) -> QPlainTextEdit:
@@ -419,6 +428,7 @@ class SupportRow(_Row):
         super().__init__(tr("Professionele ondersteuning verwijderen"))
         self.setObjectName("supportRow")
         self._ctx = ctx
+        self._initial = value
         self.product = _shrinkable(QComboBox(), 24)
         self.product.setAccessibleName(self.tr("Product"))
         self.product.addItem(self.tr("— kies een product —"), "")
@@ -529,6 +539,8 @@ class SupportRow(_Row):
     def product_name(self) -> str:
         code = str(self.product.currentData() or "")
         lists = self._ctx.lists
+        if self._initial is not None and code == self._initial.product_code:
+            return self._initial.product_name  # unchanged choice: keep the name as stored
         if not code or lists is None:
             return ""
         try:
@@ -666,6 +678,7 @@ class GoalEditor(QFrame):
         self.setObjectName("goalBox")
         self._ctx = ctx
         self.goal_id = goal.id if goal else new_id()
+        self._stored_for: tuple[str, ...] = goal.for_person_ids if goal else ()
         self._level_touched = goal is not None
         self._loading = True
         self.fields = _Fields()
@@ -695,6 +708,23 @@ class GoalEditor(QFrame):
             self.horizon.addItem(horizon_label(h), h.value)
         self.zrm_hint = muted_label("")
         self.zelf = _text_edit(self.tr("Wat doet de inwoner zelf?"), 52)
+        # For whom: a box per member; none ticked is the household as a whole.
+        self.for_whom_checks: dict[str, QCheckBox] = {}
+        for_whom = QWidget()
+        for_whom_row = QHBoxLayout(for_whom)
+        for_whom_row.setContentsMargins(0, 0, 0, 0)
+        for_whom_row.setSpacing(14)
+        caption = QLabel(self.tr("Voor wie:"))
+        caption.setStyleSheet("color: #52606d;")
+        for_whom_row.addWidget(caption)
+        for member in ctx.detail.members:
+            check = QCheckBox(member.full_name)
+            check.setAccessibleName(self.tr("Doel voor %1").replace("%1", member.full_name))
+            self.for_whom_checks[member.id] = check
+            for_whom_row.addWidget(check)
+        self.for_whom_note = muted_label(self.tr("(niets aangevinkt: het hele huishouden)"))
+        for_whom_row.addWidget(self.for_whom_note)
+        for_whom_row.addStretch(1)
 
         self.netwerk = _RowList(lambda v: NetworkRow(ctx, v if isinstance(
             v, NetworkAgreement) else None), self.tr("+ Netwerkafspraak"),
@@ -724,6 +754,7 @@ class GoalEditor(QFrame):
         top.setColumnStretch(0, 2)
         top.setColumnStretch(1, 5)
         top.addWidget(self.zrm_hint, 2, 0, 1, 5)
+        top.addWidget(self.fields.wrap("for_person_ids", for_whom), 3, 0, 1, 5)
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -751,6 +782,8 @@ class GoalEditor(QFrame):
             self.target.setValue(goal.target_level)
             _set_combo(self.horizon, goal.horizon.value)
             self.zelf.setPlainText(goal.zelf)
+            for person_id, check in self.for_whom_checks.items():
+                check.setChecked(person_id in goal.for_person_ids)
             for n in goal.netwerk:
                 self.netwerk.add(n)
             for v in goal.voorzieningen:
@@ -762,7 +795,7 @@ class GoalEditor(QFrame):
         self.domain.currentIndexChanged.connect(self._domain_chosen)
         self.current.valueChanged.connect(self._level_edited)
         for widget in (self.domain, self.description, self.current, self.target, self.horizon,
-                       self.zelf):
+                       self.zelf, *self.for_whom_checks.values()):
             _watch(widget, self.changed.emit)
         for rows in (self.netwerk, self.voorzieningen, self.professioneel):
             rows.changed.connect(self.changed.emit)
@@ -828,6 +861,7 @@ class GoalEditor(QFrame):
             voorzieningen=tuple(r.value() for r in self.voorzieningen.rows
                                 if isinstance(r, ProvisionRow)),
             professioneel=tuple(supports),
+            for_person_ids=_in_stored_order(self._stored_for, self.for_whom_checks),
         )
         return goal, extra
 
@@ -866,6 +900,8 @@ class PlanEditor(QWidget):
         self.errors = FieldErrors()
         self.fields = _Fields()
         self._situation_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        # The participants in the order they were stored: ticking nobody new is no change.
+        self._stored_participants: tuple[tuple[str, ...], ...] = ((), (), ())
         self.goals: list[GoalEditor] = []
 
         layout = QVBoxLayout(self)
@@ -952,7 +988,10 @@ class PlanEditor(QWidget):
         self.mandate_banner = QLabel()
         self.mandate_banner.setObjectName("mandateBanner")
         self.mandate_banner.setWordWrap(True)
+        self.mandate_banner.setMinimumHeight(self.mandate_banner.fontMetrics().lineSpacing() * 2
+                                             + 16)
         self.mandate_banner.setVisible(False)
+        self._toets_needed = False
         section.body.addWidget(self.mandate_banner)
         self.goals_box = QVBoxLayout()
         self.goals_box.setSpacing(10)
@@ -1163,6 +1202,8 @@ class PlanEditor(QWidget):
         self._loading = True
         try:
             parts = content.participants
+            self._stored_participants = (parts.person_ids, parts.network_member_ids,
+                                         parts.professional_ids)
             for checks, chosen in ((self.person_checks, parts.person_ids),
                                    (self.network_checks, parts.network_member_ids),
                                    (self.professional_checks, parts.professional_ids)):
@@ -1221,9 +1262,9 @@ class PlanEditor(QWidget):
             zrm_ids, ladder_ids = self.ctx.latest_zrm_ids, self.ctx.latest_ladder_ids
         content = PlanContent(
             participants=Participants(
-                tuple(i for i, c in self.person_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.network_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.professional_checks.items() if c.isChecked()),
+                _in_stored_order(self._stored_participants[0], self.person_checks),
+                _in_stored_order(self._stored_participants[1], self.network_checks),
+                _in_stored_order(self._stored_participants[2], self.professional_checks),
                 self.others.text().strip()),
             question=self.question.toPlainText().strip(),
             situation=Situation(
@@ -1296,16 +1337,24 @@ class PlanEditor(QWidget):
             reasons.append(self.tr("het totaal (%1) is hoger dan het mandaat (%2)")
                            .replace("%1", euro(total))
                            .replace("%2", euro(mandate.max_amount_cents)))
-        text = ""
+        self._toets_needed = bool(reasons)
         if reasons:
             text = self.tr("⚠ Gemeentelijke toets nodig: %1. Een collega die niet de regisseur "
                            "is, toetst het plan voordat het ter ondertekening kan.").replace(
                 "%1", "; ".join(reasons))
+        else:
+            text = self.tr("✓ Alle professionele ondersteuning valt binnen het mandaat van de "
+                           "regisseur; een gemeentelijke toets is niet nodig.")
+        self.mandate_banner.setProperty("needed", bool(reasons))
+        self.mandate_banner.style().unpolish(self.mandate_banner)
+        self.mandate_banner.style().polish(self.mandate_banner)
         self.mandate_banner.setText(text)
-        self.mandate_banner.setVisible(bool(text))
+        # Always there, two lines high: choosing a product never moves the fields below it
+        # (and the one under the cursor) down.
+        self.mandate_banner.setVisible(bool(self.goals))
 
     def toets_needed(self) -> bool:
-        return not self.mandate_banner.isHidden()
+        return self._toets_needed
 
     # --- read-only ---------------------------------------------------------------------------
 
@@ -1625,7 +1674,11 @@ class PlanPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(heading_label(self.tr("Versies"), 1.5))
-        left_layout.addWidget(self.versions_table, 1)
+        # A plan has a handful of versions: the list takes what they need (up to six rows),
+        # and the banners stand under it, so the editor keeps the height of the screen.
+        self.versions_table.setMaximumHeight(
+            self.versions_table.verticalHeader().defaultSectionSize() * 6 + 34)
+        left_layout.addWidget(self.versions_table)
         compare_row = QHBoxLayout()
         compare_row.addWidget(self.compare_button)
         compare_row.addStretch(1)
@@ -1651,9 +1704,12 @@ class PlanPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.draft_offer)
-        right_layout.addWidget(self.comments_box)
         right_layout.addWidget(self.empty_label)
         right_layout.addWidget(self.editor_scroll, 1)
+        left_layout.addWidget(self.refused_banner)
+        left_layout.addWidget(self.read_only_banner)
+        left_layout.addWidget(self.comments_box)
+        left_layout.addStretch(1)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -1671,8 +1727,6 @@ class PlanPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(head)
         layout.addLayout(actions)
-        layout.addWidget(self.refused_banner)
-        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.splitter, 1)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -1826,8 +1880,10 @@ class PlanPage(QWidget):
         self.refused_banner.setVisible(True)
 
     def _show_comments(self, version: PlanVersion) -> None:
+        """The coach's comments while they are to be worked on: on the returned version and
+        on the concept made from it; gone once that concept is sent in again."""
         source = version if version.status is PlanStatus.TERUGGESTUURD else None
-        if source is None and version.based_on_id:
+        if source is None and version.based_on_id and version.status is PlanStatus.CONCEPT:
             based = next((v for v in self.versions if v.id == version.based_on_id), None)
             if based is not None and based.status is PlanStatus.TERUGGESTUURD:
                 source = based
@@ -2036,9 +2092,24 @@ class PlanPage(QWidget):
             self.keeper = None
         self._drafts.discard(draft_key(version.id))
         self._dirty = False
+        position = self.editor_scroll.verticalScrollBar().value()
         self.reload(saved.id)
+        self._keep_scroll_position(position)
         self._say(self.tr("Concept opgeslagen."))
         return True
+
+    def _keep_scroll_position(self, position: int) -> None:
+        """The rebuilt editor at the place the worker was (its height is known once Qt has
+        laid it out, so the range is settled first)."""
+        editor = self.editor
+        if editor is None:
+            return
+        editor.adjustSize()
+        editor.resize(self.editor_scroll.viewport().width(), editor.sizeHint().height())
+        bar = self.editor_scroll.verticalScrollBar()
+        bar.setRange(0, max(0, editor.sizeHint().height()
+                            - self.editor_scroll.viewport().height()))
+        bar.setValue(position)
 
     def submit(self) -> None:
         version = self.shown
@@ -2100,23 +2171,27 @@ class PlanPage(QWidget):
 
     def pdf_bytes(self, version: PlanVersion) -> bytes:
         """The signed PDF exactly as signed, else a fresh rendering of the version."""
-        if version.signature is not None:
-            signed = self.service.signed_pdf(version)
-            if signed is not None:
-                return signed
-        return self.service.render_pdf(version, self.report_settings)
+        return self.service.pdf(version, self.report_settings).data
 
     def preview_pdf(self) -> None:
         version = self.shown
         if version is None:
             return
         try:
-            data = self.pdf_bytes(version)
+            pdf = self.service.pdf(version, self.report_settings)
         except FileNotOnDevice:
             self._say(error_text("file_not_on_device"))
             return
-        dialog = PdfPreviewDialog(data, self.tr("Ondersteuningsplan versie %1")
-                                  .replace("%1", str(version.number)), self,
+        except SignedPdfMissing:
+            self._say(self.tr("Deze versie is ondertekend, maar de ondertekende PDF staat niet "
+                              "in dit dossier. Er wordt geen nieuwe PDF gemaakt: die zou niet "
+                              "zijn wat er is ondertekend."))
+            return
+        title = self.tr("Ondersteuningsplan versie %1").replace("%1", str(version.number))
+        if pdf.signed:
+            title = self.tr("Ondersteuningsplan versie %1 — de ondertekende PDF, ongewijzigd") \
+                .replace("%1", str(version.number))
+        dialog = PdfPreviewDialog(pdf.data, title, self,
                                   f"ondersteuningsplan-v{version.number}.pdf")
         self._open(dialog)
 
