@@ -53,6 +53,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "mee met de synchronisatie. Open het op het apparaat waarop het is vastgelegd.",
     "stale_version": "Iemand anders heeft dit gegeven intussen gewijzigd. Open het opnieuw; "
     "er is niets overschreven.",
+    "server_managed": "Dit dossier is gekoppeld aan de server van de gemeente. Mandaten, de "
+    "naam en het logo van de gemeente en de gemeentelijke instellingen beheert de functioneel "
+    "beheerder op die server (wijkteam-server mandate set, municipality set, setting set); "
+    "deze laptop krijgt ze bij elke synchronisatie. Er is niets gewijzigd.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
 }
 
