@@ -1,15 +1,17 @@
 """Screenshots of the municipality's reference data on a laptop, after a sync with a real,
 throw-away `wijkteam-server` (SQLite, loopback): the plan editor's mandate line before and
 after the municipality widens the mandate on the server (the editor stays open), and the
-header of the plan PDF with the municipality's name and logo from the server.
+header of the plan PDF with the municipality's name and logo from the server, and a ZRM form
+showing (invented stand-ins for) licensed texts the municipality published.
 
 Everything is invented (demo households, "Gemeente Voorbeeldstad", a drawn logo); the
 laptop profile lives in a temporary folder with an in-memory keyring.
 
     python scripts/screenshots_reference.py [output-folder]
 
-Writes ``referentie-1-mandaat-voor-sync.png``, ``referentie-2-mandaat-na-sync.png`` and
-``referentie-3-plan-pdf-koptekst.png`` (page 1 at 80 dpi; needs `pdftoppm`).
+Writes ``referentie-1-mandaat-voor-sync.png``, ``referentie-2-mandaat-na-sync.png``,
+``referentie-3-plan-pdf-koptekst.png`` (page 1 at 80 dpi; needs `pdftoppm`) and
+``referentie-4-zrm-gelicentieerde-teksten.png``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncService
 from wijkteam_app.ui.app import create_application
+from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.pages.plan_page import PlanPage
 from wijkteam_server import admin
 from wijkteam_server.db import make_engine
@@ -108,6 +111,15 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     logo = folder / "logo.png"
     draw_logo(logo)
     admin.set_municipality(engine, "Gemeente Voorbeeldstad", logo)
+    texts = folder / "teksten.json"
+    texts.write_text(json.dumps([
+        {"definition_id": "zrm-2017", "definition_version": "2017", "key": "financien.help",
+         "text": "[Voorbeeld van een gelicentieerde tekst] Toelichting op het domein "
+                 "financiën zoals de gemeente die met haar licentie levert."},
+        {"definition_id": "zrm-2017", "definition_version": "2017", "key": "financien.2",
+         "text": "[Voorbeeld van een gelicentieerd criterium voor niveau 2]"},
+    ]), encoding="utf-8")
+    admin.load_instrument_texts(engine, texts)
     engine.dispose()
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -180,6 +192,15 @@ def run(folder: Path, url: str, out: Path) -> None:
         assert version is not None
         pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
         write_first_page(pdf, folder, out / "referentie-3-plan-pdf-koptekst.png")
+
+        member = HouseholdService(workspace).get(household_id).members[0]
+        zrm = ZrmDialog(workspace, household_id, member.id)
+        zrm.resize(1200, 740)
+        first = next(iter(zrm.rows.values()))
+        first.picker.set_score(2)
+        first.picker.setFocus()
+        _screens.save(zrm, out, "referentie-4-zrm-gelicentieerde-teksten.png", rounds=8)
+        zrm.close()
     finally:
         sync.close()
         workspace.close()

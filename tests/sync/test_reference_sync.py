@@ -17,6 +17,7 @@ from tests.sync.conftest import Laptop
 from wijkteam_app.domain.plans import Mandate
 from wijkteam_app.paths import resources_dir
 from wijkteam_app.persistence.schema import AuditRecord, RegieEventRecord
+from wijkteam_app.services.assessments import AssessmentService
 from wijkteam_app.services.demo import demo_plan_content
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.reference import ReferenceService, ServerManaged
@@ -153,3 +154,27 @@ def test_a_local_only_profile_keeps_the_sample_kaart_and_its_own_mandate(
     assert plans.mandate(laptop.user_id) == Mandate(250_000, frozenset({"L06SB1"}))
     assert not SettingsService(laptop.workspace).get().managed_by_server
     assert SettingsService(laptop.workspace).idle_lock_minutes() == 5
+
+
+def test_licensed_instrument_texts_reach_the_zrm_after_a_sync(
+        server: Server, make_laptop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = tmp_path / "teksten.json"
+    texts.write_text(json.dumps([
+        {"definition_id": "zrm-2017", "definition_version": "2017", "key": "financien.help",
+         "text": "Officiële toelichting financiën (licentie)"},
+        {"definition_id": "zrm-2017", "definition_version": "2017", "key": "financien.1",
+         "text": "Officieel criterium niveau 1"},
+        {"definition_id": "zrm-2017", "definition_version": "2017", "key": "bestaat_niet.1",
+         "text": "past nergens bij"},
+    ]), encoding="utf-8")
+    cli_ok(server, "instrument-texts", "load", str(texts))
+    worker: Laptop = make_laptop(server.account(server.team()))
+    own = AssessmentService(worker.workspace).definitions[("zrm-2017", "2017")]
+    assert not own.uses_official_texts
+    worker.sync_ok()
+    synced = AssessmentService(worker.workspace).definitions[("zrm-2017", "2017")]
+    assert synced.uses_official_texts
+    financien = synced.item("financien")
+    assert financien.help == "Officiële toelichting financiën (licentie)"
+    assert dict(financien.level_texts)[1] == "Officieel criterium niveau 1"
+    assert synced.item("huisvesting") == own.item("huisvesting")  # not in the licence file
