@@ -7,9 +7,12 @@ from __future__ import annotations
 import platform
 import socket
 
+import pytest
+
 from tests.server.conftest import Server
 from tests.sync.conftest import Laptop
 from wijkteam_app.services.sync import default_device_name
+from wijkteam_app.sync.transport import AccountInactive
 
 
 def test_a_deactivated_account_stops_syncing_with_its_reason_and_keeps_the_data(
@@ -27,6 +30,10 @@ def test_a_deactivated_account_stops_syncing_with_its_reason_and_keeps_the_data(
     assert worker.has_household(hh)
     assert worker.household(hh).address.street == "Nieuwe Straat"
     assert worker.sync.status().pending_changes == 1  # kept for when IT re-activates
+    # Logging in again (the login dialog) says why, and registers nothing.
+    with pytest.raises(AccountInactive) as refused:
+        worker.sync.login(server.base_url, account.username, account.password)
+    assert "gedeactiveerd" in refused.value.message
     assert server.cli("user", "activate", account.username).returncode == 0
     worker.sync.login(server.base_url, account.username, account.password)
     assert worker.sync_ok().accepted == 1
