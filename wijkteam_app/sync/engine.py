@@ -76,7 +76,15 @@ from wijkteam_app.sync.state import (
     require_state,
     unsettled_rows,
 )
-from wijkteam_app.sync.transport import Offline, Refused, SequenceError, SyncError, Transport
+from wijkteam_app.sync.transport import (
+    Offline,
+    ProtocolMismatch,
+    Refused,
+    SequenceError,
+    ServerUnavailable,
+    SyncError,
+    Transport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -453,7 +461,13 @@ class SyncEngine:
             cached = cached_reference_version(session)
         if cached == announced:
             return
-        bundle = self._retry(partial(self.transport.reference, cached))
+        try:
+            bundle = self._retry(partial(self.transport.reference, cached))
+        except (Refused, ServerUnavailable, ProtocolMismatch) as exc:
+            # The rest of the sync goes on; the cached bundle stays in use.
+            log.info("sync: the reference data could not be fetched (%s)", exc.code)
+            report.fail("reference_data", REFERENCE_FAILED)
+            return
         if bundle is None:
             return
         try:
