@@ -7,7 +7,7 @@ names are taken over; a row without a valid level becomes ``algemeen`` (its old 
 kept at the end of the description, so nothing is lost).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
