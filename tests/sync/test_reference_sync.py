@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.reports.test_plan_pdf import pdftext, write_png
 from tests.server.conftest import Server
 from tests.sync.conftest import Laptop
-from wijkteam_app.domain.plans import Mandate
+from wijkteam_app.domain.plans import Mandate, PlanStatus, ReviewOutcome
 from wijkteam_app.paths import resources_dir
 from wijkteam_app.persistence.schema import AuditRecord, RegieEventRecord
 from wijkteam_app.services.assessments import AssessmentService
@@ -23,6 +24,7 @@ from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.reference import ReferenceService, ServerManaged
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.sync.reference import cached_version
+from wijkteam_server.models import EntityRow
 
 
 def reference_requests(laptop: Laptop) -> int:
@@ -178,3 +180,33 @@ def test_licensed_instrument_texts_reach_the_zrm_after_a_sync(
     assert financien.help == "Officiële toelichting financiën (licentie)"
     assert dict(financien.level_texts)[1] == "Officieel criterium niveau 1"
     assert synced.item("huisvesting") == own.item("huisvesting")  # not in the licence file
+
+
+def test_laptop_and_server_agree_on_the_toets_with_the_synced_mandate(
+        server: Server, make_laptop) -> None:  # type: ignore[no-untyped-def]
+    """Within the mandate set on the server, the laptop lets the plan go to signing without a
+    toets, and the server (which checks the same rule with the same mandate) accepts it."""
+    team = server.team()
+    account = server.account(team)
+    cli_ok(server, "mandate", "set", account.username, "--max-amount", "3500",
+           "--provision", "L06SB1", "--provision", "L07DB1")
+    worker: Laptop = make_laptop(account)
+    coach: Laptop = make_laptop(server.account(team, "teamcoach"))
+    hh, _case = worker.new_household("Huishouden Binnen Mandaat")
+    worker.sync_ok()
+    service = PlanService(worker.workspace)
+    submitted = service.submit(service.start(hh, demo_plan_content(worker.workspace, hh)))
+    worker.sync_ok()
+    coach.sync_ok()
+    PlanService(coach.workspace).review(
+        PlanService(coach.workspace).version(submitted.id), ReviewOutcome.GOEDKEUREN)
+    coach.sync_ok()
+    worker.sync_ok()
+    approved = service.version(submitted.id)
+    assert approved.status is PlanStatus.GOEDGEKEURD and not service.toets_needed(approved)
+    ready = service.to_signing(approved)  # the laptop's rule: no toets needed
+    report = worker.sync_ok()
+    assert report.rejected == 0, report
+    with Session(server.engine) as session:
+        row = session.get(EntityRow, ("plan_version", ready.id))
+        assert row is not None and row.data["status"] == "ter_ondertekening"
