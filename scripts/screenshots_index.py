@@ -17,6 +17,7 @@ GROUPS = [
     ("plan", "Ondersteuningsplan in de app"),
     ("sync", "Synchronisatie"),
     ("rollen", "Rollen: wat iemand mag"),
+    ("referentie", "Gegevens van de gemeente na synchronisatie (mandaat, naam en logo)"),
 ]
 
 

@@ -63,12 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("household", metavar="HUISHOUDEN", help="id van het huishouden "
                      "(zie 'wijkteam households')")
     pdf.add_argument("-o", "--output", type=Path, required=True, help="PDF-bestand")
-    mandate = sub.add_parser("mandaat", help="stel het mandaat van de huidige medewerker in")
+    mandate = sub.add_parser("mandaat", help="stel het mandaat van de huidige medewerker in "
+                             "(alleen zonder server; anders beheert de gemeente het)")
     mandate.add_argument("--max-bedrag", type=float, required=True,
                          help="maximaal bedrag in euro zonder gemeentelijke toets")
     mandate.add_argument("--product", action="append", default=[],
                          help="productcode binnen het mandaat (herhaalbaar)")
-    settings = sub.add_parser("instellingen", help="gemeentenaam, logo en BSN op het plan")
+    settings = sub.add_parser("instellingen", help="gemeentenaam, logo en BSN op het plan "
+                              "(wijzigen alleen zonder server; anders beheert de gemeente ze)")
     settings.add_argument("--gemeente", help="naam van de gemeente op het plan")
     settings.add_argument("--logo", type=Path, help="logo (PNG/JPG) op het plan")
     settings.add_argument("--bsn-op-plan", choices=["ja", "nee"],
@@ -252,8 +254,14 @@ def cmd_settings(args: argparse.Namespace, paths: ProfilePaths) -> int:
     finally:
         workspace.close()
     print(f"Gemeente: {current.municipality_name}")
-    print(f"Logo: {current.logo_path or '(geen)'}")
+    if current.managed_by_server:
+        print(f"Logo: {f'{len(current.logo) // 1024 or 1} kB' if current.logo else '(geen)'}")
+    else:
+        print(f"Logo: {current.logo_path or '(geen)'}")
     print(f"BSN op het plan: {'ja' if current.print_bsn else 'nee'}")
+    print(f"Vergrendelen na: {current.idle_lock_minutes} minuten zonder gebruik")
+    if current.managed_by_server:
+        print("Deze instellingen komen van de server van de gemeente.")
     return 0
 
 
@@ -303,6 +311,8 @@ def cmd_sync(args: argparse.Namespace, paths: ProfilePaths) -> int:
     finally:
         if not service.wiped:
             workspace.close()
+    if report.reference_updated:
+        print("Gegevens van de gemeente bijgewerkt (mandaten, sociale kaart, naam en logo).")
     print(f"Verstuurd: {report.pushed} wijziging(en) ({report.accepted} ontvangen door de "
           f"server, {report.rejected} geweigerd).")
     print(f"Ontvangen: {report.pulled} wijziging(en).")

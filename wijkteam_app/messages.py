@@ -97,6 +97,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "opnieuw; blijft het gebeuren, laat de laptop dan nakijken door de IT-afdeling.",
     "unlock_throttled": "Het wachtwoord is te vaak achter elkaar onjuist ingevoerd. Wacht even "
     "voordat u het opnieuw probeert; er is niets gewijzigd.",
+    "server_managed": "Dit dossier is gekoppeld aan de server van de gemeente. Mandaten, de "
+    "naam en het logo van de gemeente en de gemeentelijke instellingen beheert de functioneel "
+    "beheerder op die server (wijkteam-server mandate set, municipality set, setting set); "
+    "deze laptop krijgt ze bij elke synchronisatie. Er is niets gewijzigd.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
 }
 

@@ -9,10 +9,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from wijkteam_app.sync.protocol import MUNICIPAL_SETTING_DEFAULTS
 from wijkteam_server import admin
 from wijkteam_server.db import make_engine, schema_state, upgrade
 from wijkteam_server.settings import SettingsError, init_data_dir, load_settings
@@ -99,17 +101,56 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_deactivate(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    if admin.deactivate_user(engine, args.username):
+        print(f"Gebruiker '{args.username}' gedeactiveerd. Aanmelden, vernieuwen en nieuwe "
+              "apparaten registreren kan niet meer; bestaande aanmeldingen werken niet meer.")
+    else:
+        print(f"Gebruiker '{args.username}' was al gedeactiveerd.")
+    return 0
+
+
+def cmd_user_activate(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    if admin.activate_user(engine, args.username):
+        print(f"Gebruiker '{args.username}' is weer actief. Op elk apparaat moet opnieuw "
+              "worden aangemeld.")
+    else:
+        print(f"Gebruiker '{args.username}' was al actief.")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_file)
+    engine = _engine(args.data_dir)
+    admin.reset_password(engine, args.username, password)
+    print(f"Nieuw wachtwoord voor '{args.username}' ingesteld. Alle aanmeldingen van deze "
+          "gebruiker zijn beëindigd; op elk apparaat moet opnieuw worden aangemeld.")
+    return 0
+
+
+def _moment(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
 def cmd_device_list(args: argparse.Namespace) -> int:
     engine = _engine(args.data_dir)
     rows = admin.list_devices(engine)
     if not rows:
         print("Geen apparaten geregistreerd.")
         return 0
-    print(f"{'ID':36}  {'GEBRUIKER':16}  {'NAAM':24}  {'LAATST GEZIEN':19}  STATUS")
+    print(f"{'GEBRUIKER':16}  {'APPARAATNAAM':32}  {'LAATST GEZIEN (UTC)':19}  "
+          f"{'STATUS':22}  ID")
     for r in rows:
-        seen = r.last_seen_at.strftime("%Y-%m-%d %H:%M:%S") if r.last_seen_at else "-"
-        status = "ingetrokken" if r.revoked_at else "actief"
-        print(f"{r.id:36}  {r.username[:16]:16}  {r.name[:24]:24}  {seen:19}  {status}")
+        if r.revoked_at:
+            status = f"ingetrokken {r.revoked_at:%Y-%m-%d}"
+        elif not r.user_active:
+            status = "gebruiker gedeactiveerd"
+        else:
+            status = "actief"
+        print(f"{r.username[:16]:16}  {r.name[:32]:32}  {_moment(r.last_seen_at):19}  "
+              f"{status:22}  {r.id}")
     return 0
 
 
@@ -138,6 +179,43 @@ def cmd_instrument_texts_load(args: argparse.Namespace) -> int:
     engine = _engine(args.data_dir)
     count = admin.load_instrument_texts(engine, args.file)
     print(f"Instrumentteksten geladen: {count} teksten.")
+    return 0
+
+
+def cmd_municipality_set(args: argparse.Namespace) -> int:
+    if args.name is None and args.logo is None and not args.no_logo:
+        print("Geef --name, --logo of --no-logo op.", file=sys.stderr)
+        return 2
+    engine = _engine(args.data_dir)
+    admin.set_municipality(engine, args.name, args.logo, remove_logo=args.no_logo)
+    summary = admin.reference_summary(engine)
+    logo = f"{summary.logo_bytes // 1024} kB" if summary.logo_bytes else "geen"
+    print(f"Gemeente: {summary.municipality_name or '(geen naam)'}; logo: {logo}. Laptops "
+          "krijgen dit bij hun volgende synchronisatie.")
+    return 0
+
+
+def cmd_setting_set(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    value = admin.set_setting(engine, args.key, args.value)
+    shown = ("ja" if value else "nee") if isinstance(value, bool) else value
+    print(f"Instelling {args.key} = {shown}. Laptops krijgen dit bij hun volgende "
+          "synchronisatie.")
+    return 0
+
+
+def cmd_reference_show(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    s = admin.reference_summary(engine)
+    print(f"Versie: {s.version} (gewijzigd {_moment(s.updated_at)} UTC)")
+    print(f"Gemeente: {s.municipality_name or '(geen naam)'}")
+    print(f"Logo: {f'{s.logo_bytes // 1024} kB' if s.logo_bytes else 'geen'}")
+    for key, value in sorted(s.settings.items()):
+        shown = ("ja" if value else "nee") if isinstance(value, bool) else value
+        print(f"Instelling {key}: {shown}")
+    print(f"Mandaten: {s.mandates}")
+    print(f"Sociale kaart: {s.provisions} voorzieningen")
+    print(f"Instrumentteksten: {s.instrument_texts}")
     return 0
 
 
@@ -175,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", type=Path, required=True)
     p.add_argument("--display-name")
     p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("deactivate", parents=[common],
+                        help="gebruiker deactiveren (aanmelden kan niet meer)")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_user_deactivate)
+    p = user.add_parser("activate", parents=[common], help="gedeactiveerde gebruiker heractiveren")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_user_activate)
+    p = user.add_parser("reset-password", parents=[common],
+                        help="nieuw wachtwoord instellen (beëindigt alle aanmeldingen)")
+    p.add_argument("username")
+    p.add_argument("--password-file", type=Path, required=True)
+    p.set_defaults(func=cmd_user_reset_password)
 
     device = sub.add_parser("device", help="apparaten").add_subparsers(dest="action",
                                                                        required=True)
@@ -194,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     kaart = sub.add_parser("sociale-kaart", help="sociale kaart").add_subparsers(
         dest="action", required=True)
-    p = kaart.add_parser("load", parents=[common], help="sociale kaart laden (JSON)")
+    p = kaart.add_parser("load", parents=[common],
+                         help="sociale kaart laden (JSON in het formaat van de app)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_sociale_kaart_load)
 
@@ -203,6 +294,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = texts.add_parser("load", parents=[common], help="instrumentteksten laden (JSON)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_instrument_texts_load)
+
+    municipality = sub.add_parser("municipality", help="naam en logo van de gemeente")
+    municipality_sub = municipality.add_subparsers(dest="action", required=True)
+    p = municipality_sub.add_parser("set", parents=[common],
+                                    help="naam en/of logo op het plan vastleggen")
+    p.add_argument("--name", help="naam van de gemeente, bijvoorbeeld 'Gemeente Almere'")
+    logo = p.add_mutually_exclusive_group()
+    logo.add_argument("--logo", type=Path, help="logo (PNG of JPEG, hoogstens 512 kB)")
+    logo.add_argument("--no-logo", action="store_true", help="het logo verwijderen")
+    p.set_defaults(func=cmd_municipality_set)
+
+    setting = sub.add_parser("setting", help="gemeentelijke instellingen").add_subparsers(
+        dest="action", required=True)
+    p = setting.add_parser("set", parents=[common], help="een instelling vastleggen")
+    p.add_argument("key", choices=sorted(MUNICIPAL_SETTING_DEFAULTS))
+    p.add_argument("value")
+    p.set_defaults(func=cmd_setting_set)
+
+    ref = sub.add_parser("reference", help="referentiegegevens").add_subparsers(
+        dest="action", required=True)
+    p = ref.add_parser("show", parents=[common],
+                       help="versie en inhoud van de referentiegegevens tonen")
+    p.set_defaults(func=cmd_reference_show)
     return parser
 
 

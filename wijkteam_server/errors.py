@@ -17,7 +17,10 @@ MESSAGES: dict[str, str] = {
     "refresh_reused": (
         "Uw aanmelding is om veiligheidsredenen beëindigd. Meld u opnieuw aan."
     ),
-    "user_inactive": "Dit account is niet actief.",
+    "user_inactive": (
+        "Uw account is gedeactiveerd door de gemeente. Neem contact op met de functioneel "
+        "beheerder; er gaat niets verloren van wat al op de server staat."
+    ),
     "not_found": "Niet gevonden.",
     "bad_request": "Het verzoek is ongeldig.",
     "method_not_allowed": "Deze bewerking is hier niet toegestaan.",

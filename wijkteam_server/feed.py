@@ -30,6 +30,7 @@ from wijkteam_server.models import (
     HouseholdAccess,
     User,
 )
+from wijkteam_server.reference import current_version
 from wijkteam_server.scope import principals, scope_households
 from wijkteam_server.sync_engine import log_change
 
@@ -168,4 +169,5 @@ def pull_page(session: Session, user: User, device: Device, cursor: int,
     has_more = processed < len(rows) or len(rows) > limit
     return PullResponse(items=items, next_cursor=next_cursor, has_more=has_more,
                         removed_households=removed,
-                        open_conflicts=count_open_conflicts(session, user))
+                        open_conflicts=count_open_conflicts(session, user),
+                        reference_version=current_version(session))

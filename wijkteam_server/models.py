@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -251,15 +252,38 @@ class Mandate(Base):
 
 
 class SocialeKaartEntry(Base):
+    """One provision of the sociale kaart, with the fields of the protocol's
+    ``SocialeKaartItem`` (the same as the app's ``Provision``)."""
+
     __tablename__ = "sociale_kaart"
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    category: Mapped[str] = mapped_column(String(100))
-    description: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(32))
     wijken: Mapped[list[str]] = mapped_column(Json)
+    cost_cents: Mapped[int | None] = mapped_column(Integer)
+    within_mandate: Mapped[bool] = mapped_column(Boolean)
+    product_code: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
     contact: Mapped[str] = mapped_column(String(300))
-    extra: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime]
+
+
+class ReferenceState(Base):
+    """The one row (``id`` = 1) of reference data that is not a list: the version of the
+    whole reference bundle (a new random value on every change, see ``reference.py``), the
+    municipality's name and logo, the municipal settings and where the sociale kaart came
+    from."""
+
+    __tablename__ = "reference_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+    municipality_name: Mapped[str] = mapped_column(String(200))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(32))
+    settings: Mapped[dict[str, Any]] = mapped_column(Json)
+    kaart_source: Mapped[str] = mapped_column(Text)
 
 
 class InstrumentTextRow(Base):

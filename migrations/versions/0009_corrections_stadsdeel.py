@@ -10,7 +10,7 @@ Plain ADD COLUMN with server defaults: existing rows read as "not a correction" 
 stadsdeel", and no table is rebuilt.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -116,10 +116,11 @@ def test_admin_cli_and_reference_data(server: Server, tmp_path: Path) -> None:
                         "--provision", "WMO-HH", "--provision", "JW-AMB")
     assert result.returncode == 0, result.stderr
     kaart = tmp_path / "kaart.json"
-    kaart.write_text(json.dumps({"items": [
-        {"id": "buurthuis-noord", "name": "Buurthuis Noord", "category": "algemeen",
-         "wijken": ["Noord"], "openingstijden": "ma-vr"},
-        {"id": "maaltijd", "name": "Maaltijdservice", "category": "algemeen"},
+    kaart.write_text(json.dumps({"format": 1, "provisions": [
+        {"id": "buurthuis-noord", "name": "Buurthuis Noord", "provider": "Welzijn Noord",
+         "level": "algemeen", "wijken": ["Noord"], "contact": "ma-vr 9-17"},
+        {"id": "maaltijd", "name": "Maaltijdservice", "provider": "Thuiskeuken",
+         "level": "collectief", "cost_cents": 795},
     ]}), encoding="utf-8")
     assert server.cli("sociale-kaart", "load", str(kaart)).returncode == 0
     texts = tmp_path / "teksten.json"
@@ -135,7 +136,7 @@ def test_admin_cli_and_reference_data(server: Server, tmp_path: Path) -> None:
     assert me["mandate"] == {"max_amount_eur": 2500.5, "provisions": ["JW-AMB", "WMO-HH"]}
     items = laptop.get("/api/v1/sociale-kaart").json()["items"]
     assert [i["name"] for i in items] == ["Buurthuis Noord", "Maaltijdservice"]
-    assert items[0]["extra"] == {"openingstijden": "ma-vr"}
+    assert items[0]["contact"] == "ma-vr 9-17" and items[1]["cost_cents"] == 795
     loaded = laptop.get("/api/v1/instrument-texts", params={"definition_id": "zrm-2017"})
     assert loaded.json()["texts"][0]["text"] == "Tekst van de licentiehouder"
     laptop.close()

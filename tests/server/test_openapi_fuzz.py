@@ -59,7 +59,8 @@ def test_every_operation_is_documented(fuzz_server: Server) -> None:
         ("GET", "/api/v1/households"), ("GET", "/api/v1/households/{household_id}"),
         ("GET", "/api/v1/conflicts"), ("GET", "/api/v1/conflicts/{conflict_id}"),
         ("POST", "/api/v1/conflicts/{conflict_id}/resolve"), ("GET", "/api/v1/sociale-kaart"),
-        ("GET", "/api/v1/instrument-texts"), ("POST", "/api/v1/attachments"),
+        ("GET", "/api/v1/instrument-texts"), ("GET", "/api/v1/reference"),
+        ("POST", "/api/v1/attachments"),
         ("PUT", "/api/v1/attachments/{attachment_id}/chunks/{index}"),
         ("POST", "/api/v1/attachments/{attachment_id}/complete"),
         ("GET", "/api/v1/attachments/{attachment_id}"),
@@ -95,5 +96,5 @@ def test_openapi_contract(fuzz_server: Server, fuzz_auth: dict[str, str]) -> Non
             run()
         except Exception as exc:  # collect all operations' failures, then report
             failures.append(f"{operation.label}: {exc}")
-    assert count == 18
+    assert count == 19
     assert not failures, "\n\n".join(failures)

@@ -67,6 +67,7 @@ class Provision:
     within_mandate: bool = True  # a wijkwerker may deploy it without a toets
     product_code: str | None = None  # for individual provisions: the code-list product
     description: str = ""
+    contact: str = ""  # how to reach the provider (phone, address, website)
 
     def serves(self, wijk: str) -> bool:
         return not self.wijken or wijk.casefold() in {w.casefold() for w in self.wijken}
@@ -235,7 +236,7 @@ def _unknown_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None
 
 _PROVISION_KEYS = {
     "id", "name", "provider", "level", "wijken", "cost_cents", "within_mandate",
-    "product_code", "description",
+    "product_code", "description", "contact",
 }
 
 
@@ -244,7 +245,9 @@ def parse_sociale_kaart(data: object) -> tuple[Provision, ...]:
 
     Each provision: id, name, provider, level (one of `ProvisionLevel`), wijken (list,
     optional), cost_cents (int or null), within_mandate (bool, default true), product_code
-    (optional), description (optional). Ids must be unique.
+    (optional), description (optional), contact (optional). Ids must be unique. The same
+    schema is the sync protocol's ``SocialeKaartFile``/``SocialeKaartItem``, which the
+    municipal server loads and publishes (a test keeps the two in step).
     """
     root = _obj(data, "sociale kaart")
     _check_format(root, "sociale kaart")
@@ -275,6 +278,7 @@ def parse_sociale_kaart(data: object) -> tuple[Provision, ...]:
             product_code=_opt_text(obj, "product_code", where),
             description=_text(obj, "description", where, empty_ok=True)
             if "description" in obj else "",
+            contact=_text(obj, "contact", where, empty_ok=True) if "contact" in obj else "",
         )
         if provision.id in seen:
             raise CatalogDataError(f"{where}.id: {provision.id!r} occurs twice")

@@ -125,6 +125,37 @@ def load_official_texts(defn: InstrumentDefinition, path: Path) -> InstrumentDef
         raise InstrumentFileError(path, str(exc)) from None
 
 
+def apply_official_texts(defn: InstrumentDefinition, texts: Mapping[str, str],
+                         source: str) -> tuple[InstrumentDefinition, list[str]]:
+    """`defn` with licensed texts given per key (``<item>.help`` or ``<item>.<level>``, as the
+    municipal server publishes them), and the keys that could not be used (an unknown item or
+    level, a malformed key): those are left out, the rest still applies. Without any usable
+    text, `defn` itself comes back."""
+    entries: dict[str, dict[str, Any]] = {}
+    codes = {item.code for item in defn.items}
+    skipped: list[str] = []
+    for key, text in sorted(texts.items()):
+        code, _, part = key.rpartition(".")
+        if code not in codes:
+            skipped.append(key)
+        elif part == "help":
+            entries.setdefault(code, {})["help"] = text
+        elif part.isdigit() and defn.has_level(int(part)):
+            entries.setdefault(code, {}).setdefault("levels", {})[part] = text
+        else:
+            skipped.append(key)
+    if not entries:
+        return defn, skipped
+    for code, entry in entries.items():
+        if "levels" in entry:  # keep our own texts for the levels the licence file leaves out
+            own = {str(v): t for v, t in defn.item(code).level_texts}
+            entry["levels"] = {**own, **entry["levels"]}
+    items = _parse_official(defn, {"definition_id": defn.id, "definition_version": defn.version,
+                                   "items": entries})
+    return dataclasses.replace(
+        defn, items=items, texts_source=f"{TEXTS_SOURCE_OFFICIAL_PREFIX}{source}"), skipped
+
+
 # --- parsing ---------------------------------------------------------------------------
 
 

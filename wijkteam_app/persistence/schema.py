@@ -390,4 +390,5 @@ class AuditRecord(Base):
 
 # Tables of the sync client live in their own module; importing it here registers them on
 # `Base.metadata` for Alembic and for the schema check.
+from wijkteam_app.persistence import reference_schema as _reference_schema  # noqa: E402, F401
 from wijkteam_app.persistence import sync_schema as _sync_schema  # noqa: E402, F401

@@ -25,6 +25,7 @@ DEFAULT_EVALUATION_METHOD = (
 class ReportSettings:
     municipality_name: str
     logo_path: Path | None = None
+    logo_data: bytes | None = None  # the logo itself (PNG/JPEG); wins over logo_path
     show_bsn: bool = False  # the BSN is printed only when a setting explicitly asks for it
     author: str = ""  # document metadata: the worker or team that produced the PDF
 

@@ -263,10 +263,24 @@ def _canvas_class(decorate: Callable[[Canvas, int, int], None]) -> type[_PlanCan
     return type("_BoundPlanCanvas", (_PlanCanvas,), {"decorate": staticmethod(decorate)})
 
 
+def _logo(settings: ReportSettings) -> ImageReader | None:
+    """The logo, or None when there is none or it cannot be read as an image (a broken logo
+    must not stop a plan from printing: the header then shows the name only)."""
+    try:
+        if settings.logo_data:
+            logo = ImageReader(io.BytesIO(settings.logo_data))
+        elif settings.logo_path is not None and settings.logo_path.is_file():
+            logo = ImageReader(str(settings.logo_path))
+        else:
+            return None
+        width, height = logo.getSize()
+    except Exception:  # reportlab/Pillow raise many kinds for a broken image
+        return None
+    return logo if width > 0 and height > 0 else None
+
+
 def _decorator(doc: PlanDocument, settings: ReportSettings) -> Callable[[Canvas, int, int], None]:
-    logo = None
-    if settings.logo_path is not None and settings.logo_path.is_file():
-        logo = ImageReader(str(settings.logo_path))
+    logo = _logo(settings)
     footer_mid = f"Versie {doc.version_number} · vingerafdruk {short_fingerprint(doc.fingerprint)}"
 
     def decorate(canv: Canvas, number: int, total: int) -> None:

@@ -9,6 +9,7 @@ entry. `history` gives the assessments that count; `records` everything, for the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
@@ -27,11 +28,15 @@ from wijkteam_app.domain.instruments import (
 )
 from wijkteam_app.domain.validation import ErrorCode, FieldError, ValidationFailed
 from wijkteam_app.instruments import load_definitions
+from wijkteam_app.instruments.catalog import apply_official_texts
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult
 from wijkteam_app.persistence.schema import AssessmentRecord, HouseholdRecord, PersonRecord
 from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.reference import ReferenceService
+
+log = logging.getLogger(__name__)
 
 Definitions = Mapping[tuple[str, str], InstrumentDefinition]
 
@@ -42,11 +47,40 @@ def installed_definitions() -> Definitions:
     return MappingProxyType(load_definitions())
 
 
+_WITH_TEXTS: dict[tuple[str, str], Definitions] = {}
+
+
+def definitions_for(workspace: Workspace) -> Definitions:
+    """The installed definitions, with the licensed instrument texts the municipality
+    published (synced reference data) where it has any; cached per reference version."""
+    reference = ReferenceService(workspace)
+    version = reference.version()
+    if version is None:
+        return installed_definitions()
+    key = (workspace.casefile.device_id, version)
+    cached = _WITH_TEXTS.get(key)
+    if cached is not None:
+        return cached
+    result = dict(installed_definitions())
+    for defn_key, defn in result.items():
+        texts = reference.instrument_texts(*defn_key)
+        if texts:
+            result[defn_key], skipped = apply_official_texts(defn, texts, "gemeente")
+            if skipped:
+                log.warning("%d licensed text(s) for %s %s do not fit the definition",
+                            len(skipped), *defn_key)
+    frozen: Definitions = MappingProxyType(result)
+    if len(_WITH_TEXTS) > 8:
+        _WITH_TEXTS.clear()
+    _WITH_TEXTS[key] = frozen
+    return frozen
+
+
 class AssessmentService:
     def __init__(self, workspace: Workspace, definitions: Definitions | None = None) -> None:
         self._ws = workspace
         self._db = workspace.casefile
-        self.definitions: Definitions = definitions or installed_definitions()
+        self.definitions: Definitions = definitions or definitions_for(workspace)
         self.authority = Authority(workspace)
 
     def definition_for(self, assessment: Assessment) -> InstrumentDefinition:

@@ -68,6 +68,7 @@ from wijkteam_app.persistence.schema import WorkerRecord
 from wijkteam_app.services.assessments import AssessmentService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.reference import ReferenceService
 
 SURNAMES = [
     ("", "Voorbeeld"), ("", "Proefmans"), ("de", "Verzinner"), ("", "Fictiefstra"),
@@ -348,6 +349,7 @@ def demo_plan_content(workspace: Workspace, household_id: str) -> PlanContent:
     adults = [m for m in detail.members if not m.is_minor_on(workspace.today())] or list(
         detail.members)
     lists = load_code_lists()
+    kaart = {p.id for p in ReferenceService(workspace).sociale_kaart()}
     history = assessments.history(person_id=adults[0].id)
     latest_zrm = next((a for a in reversed(history) if a.definition_id == ZRM_2017_ID), None)
     today = workspace.today()
@@ -365,7 +367,8 @@ def demo_plan_content(workspace: Workspace, household_id: str) -> PlanContent:
                 product.default_frequency or "2", today + timedelta(days=14),
                 today + timedelta(days=180), 120_000 + 40_000 * n),)
         goals.append(Goal(new_id(), domain, text, current, min(5, current + 2), horizon, zelf,
-                          network, tuple(ProvisionAgreement(p) for p in provisions),
+                          network, tuple(ProvisionAgreement(p) for p in provisions
+                                         if p in kaart),
                           professional))
     return PlanContent(
         participants=Participants(person_ids=tuple(m.id for m in adults),
@@ -404,7 +407,10 @@ def _demo_plans(workspace: Workspace) -> None:
                if h.case_status in wanted and plans.current(h.id) is None]
     if not targets:
         return
-    plans.set_own_mandate(300_000, frozenset({"L06SB1", "L02BI1", "L01HH1"}))
+    if not ReferenceService(workspace).server_profile():
+        # A local-only trial: a mandate so the demo plans show both sides of the toets.
+        # With a server, the municipality's mandates apply.
+        plans.set_own_mandate(300_000, frozenset({"L06SB1", "L02BI1", "L01HH1"}))
     coach = _demo_coach(workspace)
     for n, summary in enumerate(targets):
         version = plans.start(summary.id, demo_plan_content(workspace, summary.id))

@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.catalogs import load_code_lists, load_sociale_kaart
+from wijkteam_app.catalogs import load_code_lists
 from wijkteam_app.domain.cases import CaseStatus, Consent
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.instruments import (
@@ -99,9 +99,9 @@ from wijkteam_app.services.assessments import installed_definitions
 from wijkteam_app.services.authority import Action, Authority, NotAllowed
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.reference import ReferenceService, shipped_sociale_kaart
 from wijkteam_app.sync.state import refused_changesets
 
-NO_MANDATE = Mandate(0, frozenset())
 PLAN_ACTIONS = (Action.PLAN_WRITE, Action.PLAN_SUBMIT, Action.PLAN_REVIEW, Action.PLAN_TOETS,
                 Action.PLAN_TO_SIGNING, Action.PLAN_SIGN, Action.PLAN_EXECUTE,
                 Action.PLAN_EVALUATE, Action.PLAN_CLOSE, Action.MOVE_REGIE)
@@ -119,9 +119,10 @@ SIGNER_ROLE_NAMES = {
 __all__ = ["NotAllowed", "PlanService", "RefusedVersion", "StoredFile"]
 
 
-@cache
 def sociale_kaart() -> tuple[Provision, ...]:
-    return load_sociale_kaart()
+    """The sample kaart shipped with the app. A profile's own kaart (the municipality's,
+    once synced) is `PlanService.sociale_kaart`."""
+    return shipped_sociale_kaart()
 
 
 @cache
@@ -172,6 +173,7 @@ class PlanService:
         self._ws = workspace
         self._db = workspace.casefile
         self.authority = Authority(workspace)
+        self._reference = ReferenceService(workspace)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -260,11 +262,19 @@ class PlanService:
             return [plans_repo.load_version(session, i) for i in ids]
 
     def mandate(self, worker_id: str) -> Mandate:
-        with self._db.read() as session:
-            return plans_repo.mandate_of(session, worker_id) or NO_MANDATE
+        """The worker's mandate: the municipality's (synced) for a server profile, the
+        locally recorded one for a local-only profile (see `ReferenceService`)."""
+        return self._reference.mandate(worker_id)
+
+    def sociale_kaart(self) -> tuple[Provision, ...]:
+        """The municipality's kaart (synced), or the shipped sample for a local-only
+        profile."""
+        return self._reference.sociale_kaart()
 
     def set_own_mandate(self, max_amount_cents: int, product_codes: frozenset[str]) -> None:
-        """Record the current worker's mandate (until the server provides it)."""
+        """Record the current worker's mandate on a local-only profile. A server profile
+        refuses (`ServerManaged`): there the municipality sets mandates on its server."""
+        self._reference.require_local()
         with self._db.save(self._ws.actor_id, "mandaat.vastleggen", "mandaat",
                            self._ws.actor_id) as ctx:
             plans_repo.save_mandate(ctx.session, new_id(), self._ws.actor_id,
@@ -278,7 +288,7 @@ class PlanService:
             person_ids={p.id for p in detail.members},
             network_member_ids={n.id for n in detail.network},
             professional_ids={p.id for p in detail.professionals},
-            provision_ids={p.id for p in sociale_kaart()},
+            provision_ids={p.id for p in self.sociale_kaart()},
             product_codes=lists.product_codes,
             unit_codes=lists.unit_codes,
             frequency_codes=lists.frequency_codes,
@@ -418,9 +428,9 @@ class PlanService:
         self.authority.require(household_id, Action.MOVE_REGIE)
         current_id = self._regisseur_of(household_id)  # before the read: one session at a time
         level = self.regie_level(household_id)
+        from_mandate = self.mandate(current_id)
+        to_mandate = self.mandate(to_worker_id)
         with self._db.read() as session:
-            from_mandate = plans_repo.mandate_of(session, current_id) or NO_MANDATE
-            to_mandate = plans_repo.mandate_of(session, to_worker_id) or NO_MANDATE
             if session.get(WorkerRecord, to_worker_id) is None:
                 raise NotFound("worker")
         regie = Regie(current_id, from_mandate, level)
@@ -583,7 +593,7 @@ class _DocumentBuilder:
         self.definitions = installed_definitions()
         self.persons = {p.id: p for p in self.detail.members}
         self.network = {n.id: n for n in self.detail.network}
-        self.provisions = {p.id: p for p in sociale_kaart()}
+        self.provisions = {p.id: p for p in plans.sociale_kaart()}
         self.lists = code_lists()
         self.today = version.created_at.date() if version.status is PlanStatus.CONCEPT else (
             ws.today())

@@ -1,5 +1,10 @@
 """Settings of this case file: the municipality's name and logo on printed plans, whether
-the BSN is printed, and the team's ZRM preference. Stored in the case file itself."""
+the BSN is printed, how soon an unattended app locks, and the team's ZRM preference.
+
+For a profile that logged in to a municipal server the municipality's settings (name, logo,
+BSN on the plan, idle lock) come from the server's reference data, cached in the case file
+by the sync (`ReferenceService`); they cannot be changed on the laptop. A local-only profile
+keeps its own, stored in the case file itself (`wijkteam instellingen`)."""
 
 from __future__ import annotations
 
@@ -12,15 +17,21 @@ from wijkteam_app.persistence.casefile import get_state, set_state
 from wijkteam_app.persistence.schema import TeamRecord
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.reference import ReferenceService
+from wijkteam_app.sync.protocol import MUNICIPAL_SETTING_DEFAULTS
 
 DEFAULT_MUNICIPALITY = "Gemeente"
+DEFAULT_IDLE_LOCK_MINUTES = int(str(MUNICIPAL_SETTING_DEFAULTS["idle_lock_minutes"]))
 
 
 @dataclass(frozen=True, slots=True)
 class AppSettings:
     municipality_name: str = DEFAULT_MUNICIPALITY
-    logo_path: str = ""
+    logo_path: str = ""  # local-only profile: a logo file on this laptop
     print_bsn: bool = False
+    logo: bytes | None = None  # server profile: the municipality's logo itself
+    idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
+    managed_by_server: bool = False  # the municipality's server decides these
 
     @property
     def municipality_known(self) -> bool:
@@ -29,12 +40,29 @@ class AppSettings:
         return bool(name) and name != DEFAULT_MUNICIPALITY
 
 
+def _idle_minutes(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 240:
+        return value
+    return DEFAULT_IDLE_LOCK_MINUTES
+
+
 class SettingsService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
+        self._reference = ReferenceService(workspace)
 
     def get(self) -> AppSettings:
+        municipality = self._reference.municipality()
+        settings = self._reference.settings()
+        if municipality is not None and settings is not None:
+            return AppSettings(
+                municipality_name=municipality.name or DEFAULT_MUNICIPALITY,
+                logo=municipality.logo,
+                print_bsn=settings.get("bsn_op_plan") is True,
+                idle_lock_minutes=_idle_minutes(settings.get("idle_lock_minutes")),
+                managed_by_server=True,
+            )
         with self._db.read() as session:
             return AppSettings(
                 municipality_name=get_state(session, "gemeente_naam") or DEFAULT_MUNICIPALITY,
@@ -43,12 +71,18 @@ class SettingsService:
             )
 
     def set(self, settings: AppSettings) -> None:
+        """Local-only profiles only; a server profile refuses (`ServerManaged`)."""
+        self._reference.require_local()
         with self._db.save(self._ws.actor_id, "instellingen.wijzigen", "instellingen",
                            "") as ctx:
             set_state(ctx.session, "gemeente_naam", settings.municipality_name.strip()
                       or DEFAULT_MUNICIPALITY)
             set_state(ctx.session, "gemeente_logo", settings.logo_path.strip())
             set_state(ctx.session, "bsn_op_plan", "ja" if settings.print_bsn else "nee")
+
+    def idle_lock_minutes(self) -> int:
+        """Minutes without input after which the app locks (municipal setting, default 5)."""
+        return self.get().idle_lock_minutes
 
     def set_zrm_preference(self, prefer_2013: bool) -> None:
         team = dataclasses.replace(self._ws.team, prefers_zrm_2013=prefer_2013)
@@ -64,5 +98,5 @@ class SettingsService:
         s = self.get()
         logo = Path(s.logo_path) if s.logo_path and Path(s.logo_path).is_file() else None
         name = s.municipality_name if s.municipality_known else self._ws.team.name
-        return ReportSettings(municipality_name=name, logo_path=logo,
+        return ReportSettings(municipality_name=name, logo_path=logo, logo_data=s.logo,
                               show_bsn=s.print_bsn, author=self._ws.worker.display_name)

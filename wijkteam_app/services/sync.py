@@ -15,6 +15,7 @@ keyring secret, tokens and backups.
 from __future__ import annotations
 
 import logging
+import platform
 import shutil
 import socket
 import threading
@@ -139,6 +140,17 @@ def _swap(value: Any, mapping: dict[str, str]) -> Any:
     return value
 
 
+_OS_NAMES = {"Windows": "Windows", "Darwin": "macOS", "Linux": "Linux"}
+
+
+def default_device_name() -> str:
+    """What municipal IT sees in ``wijkteam-server device list``: "<computer name> (<OS>)",
+    e.g. "WIJK-LT-0412 (Windows)", so laptops of one worker can be told apart."""
+    host = socket.gethostname().split(".")[0].strip() or "Wijkteam-laptop"
+    system = platform.system()
+    return f"{host[:150]} ({_OS_NAMES.get(system, system or 'onbekend')})"
+
+
 class SyncService:
     def __init__(self, workspace: Workspace, *,
                  http_transport: httpx.BaseTransport | None = None,
@@ -147,7 +159,7 @@ class SyncService:
         self.workspace = workspace
         self._http_transport = http_transport
         self._verify = verify
-        self._device_name = (device_name or socket.gethostname() or "Wijkteam-laptop")[:200]
+        self._device_name = (device_name or default_device_name())[:200]
         self._page_size = page_size
         self._online: bool | None = None
         self._lock = threading.Lock()

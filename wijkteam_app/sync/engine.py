@@ -65,6 +65,8 @@ from wijkteam_app.sync.protocol import (
     FeedItem,
     PushRequest,
 )
+from wijkteam_app.sync.reference import BadReferenceData, store_bundle
+from wijkteam_app.sync.reference import cached_version as cached_reference_version
 from wijkteam_app.sync.state import (
     PendingWork,
     SyncReport,
@@ -74,7 +76,15 @@ from wijkteam_app.sync.state import (
     require_state,
     unsettled_rows,
 )
-from wijkteam_app.sync.transport import Offline, Refused, SequenceError, SyncError, Transport
+from wijkteam_app.sync.transport import (
+    Offline,
+    ProtocolMismatch,
+    Refused,
+    SequenceError,
+    ServerUnavailable,
+    SyncError,
+    Transport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +115,9 @@ CHUNK = 500  # ids per IN (...) query
 
 UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server. De app "
                  "probeert het bij de volgende synchronisatie opnieuw; er gaat niets verloren.")
+REFERENCE_FAILED = ("De gegevens van de gemeente (mandaten, sociale kaart, naam en logo) konden "
+                    "niet worden bijgewerkt. De app gebruikt de vorige versie en probeert het "
+                    "bij de volgende synchronisatie opnieuw.")
 DOWNLOAD_FAILED = ("Een bijlage van de server klopte niet (controlegetal) en is niet "
                    "opgeslagen. De app probeert het bij de volgende synchronisatie opnieuw.")
 
@@ -184,6 +197,7 @@ class SyncEngine:
         self.push(report)
         self.upload_attachments(report)
         open_conflicts = self.pull(report)
+        self.sync_reference(report)
         self.mirror_conflicts(open_conflicts)
         self.refresh_households(report)
         self.process_removals(report)
@@ -433,6 +447,42 @@ class SyncEngine:
                         state.open_conflicts = page.open_conflicts
             if not page.has_more:
                 return open_conflicts
+
+    # ------------------------------------------------------------------ reference data
+
+    def sync_reference(self, report: SyncReport) -> None:
+        """Fetch the municipality's reference data when the version the pull announced is
+        not the cached one, and store it in one transaction with an audit entry. An
+        unchanged bundle costs no request; a server without reference data announces none."""
+        announced = self.transport.last_reference_version
+        if announced is None:
+            return
+        with self.casefile.read() as session:
+            cached = cached_reference_version(session)
+        if cached == announced:
+            return
+        try:
+            bundle = self._retry(partial(self.transport.reference, cached))
+        except (Refused, ServerUnavailable, ProtocolMismatch) as exc:
+            # The rest of the sync goes on; the cached bundle stays in use.
+            log.info("sync: the reference data could not be fetched (%s)", exc.code)
+            report.fail("reference_data", REFERENCE_FAILED)
+            return
+        if bundle is None:
+            return
+        try:
+            with self.casefile.read() as session:
+                store_bundle(session, bundle, self.transport.base_url)
+                self.casefile._append_audit(  # same transaction as the data
+                    session, actor_id=self.actor_id, action="sync.referentiegegevens",
+                    object_type="referentiegegevens", object_id=bundle.version[:36],
+                    result="bijgewerkt", changeset_id=None, at=utcnow())
+        except (BadReferenceData, IntegrityError) as exc:
+            log.warning("sync: the reference data could not be stored (%s)",
+                        type(exc).__name__)
+            report.fail("reference_data", REFERENCE_FAILED)
+            return
+        report.reference_updated = True
 
     def apply(self, items: Sequence[FeedItem], *, snapshot: bool = False,
               cursor: int | None = None, removed: Sequence[str] = (),

@@ -24,6 +24,8 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     JsonValue,
+    Strict,
+    StrictBool,
     StringConstraints,
     TypeAdapter,
     model_validator,
@@ -420,7 +422,9 @@ class PullResponse(_Model):
     ``removed_households``: households that left this device's scope in this page (the laptop
     removes them once all its own changes to them are accepted). ``open_conflicts``: the number
     of open conflicts in the caller's scope. ``wipe`` mirrors the 401 answer for revoked
-    devices and is false in every successful answer.
+    devices and is false in every successful answer. ``reference_version`` is the current
+    version of the reference data (``GET /reference``); a laptop that already holds that
+    version needs no further request (null from a server without reference data).
     """
 
     protocol: str = PROTOCOL_VERSION
@@ -430,6 +434,7 @@ class PullResponse(_Model):
     removed_households: list[str]
     open_conflicts: int
     wipe: bool = False
+    reference_version: str | None = None
 
 
 class HouseholdSummary(_Model):
@@ -517,26 +522,65 @@ class ResolveResponse(_Model):
 
 
 # --------------------------------------------------------------------------- reference data
+#
+# Data the municipality owns and every laptop needs offline: the mandates of the workers, the
+# sociale kaart, licensed instrument texts, the municipality's name and logo and a few
+# municipal settings. The server publishes them as one versioned bundle (``GET /reference``);
+# every pull answer carries the current ``reference_version``, so a laptop fetches the bundle
+# only when it changed. See docs/sync-protocol.md, "Reference data".
+
+ProvisionLevelName = Literal[
+    "algemeen", "collectief", "individueel_licht", "individueel_zwaar", "andere_instantie",
+]
+"""The levels of the sociale kaart in the light-to-heavy order (the app's ``ProvisionLevel``)."""
+
+_Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+"""Text that is not blank (strict: numbers are not turned into text)."""
 
 
 class SocialeKaartItem(_Model):
-    """One provision on the sociale kaart (read-only for every role)."""
+    """One provision on the sociale kaart: the same fields as the app's ``Provision`` and as
+    an entry of a sociale-kaart file (``resources/sociale-kaart/voorbeeld.json``).
 
-    id: str
-    name: str
-    category: str
-    description: str
-    wijken: list[str]
-    contact: str
-    extra: dict[str, JsonValue]
+    ``wijken`` empty: it serves every wijk. ``cost_cents`` null: free or unknown.
+    ``within_mandate``: a worker may deploy it without a gemeentelijke toets.
+    ``product_code``: for individual provisions, the product of the iWmo/iJw code list.
+    """
+
+    id: Annotated[str, Strict(), StringConstraints(min_length=1, max_length=100,
+                                                   pattern=r"\S")]
+    name: _Text
+    provider: _Text
+    level: ProvisionLevelName
+    wijken: list[Annotated[str, Strict(), StringConstraints(max_length=200)]] = []
+    cost_cents: Annotated[int, Strict(), Field(ge=0, le=10**9)] | None = None
+    within_mandate: StrictBool = True
+    product_code: Annotated[str, Strict(), StringConstraints(min_length=1, max_length=64,
+                                                             pattern=r"\S")] | None = None
+    description: Annotated[str, Strict(), StringConstraints(max_length=5000)] = ""
+    contact: Annotated[str, Strict(), StringConstraints(max_length=300)] = ""
 
 
 class SocialeKaartList(_Model):
     items: list[SocialeKaartItem]
 
 
+class SocialeKaartFile(_Model):
+    """A sociale-kaart file as the app ships one and ``wijkteam-server sociale-kaart load``
+    reads it: ``{"format": 1, "municipality": ..., "source": ..., "provisions": [...]}``.
+    Ids must be unique (checked by the loader)."""
+
+    format: Literal[1]
+    municipality: Annotated[str, Strict(), StringConstraints(max_length=200)] = ""
+    source: Annotated[str, Strict(), StringConstraints(max_length=2000)] = ""
+    provisions: list[SocialeKaartItem]
+
+
 class InstrumentText(_Model):
-    """A licensed instrument text loaded by the municipality (e.g. official ZRM criteria)."""
+    """A licensed instrument text loaded by the municipality (e.g. official ZRM criteria).
+
+    ``key`` is ``<item code>.help`` for an item's help text or ``<item code>.<level>`` for the
+    criterion of one level (e.g. ``financien.3``)."""
 
     definition_id: str
     definition_version: str
@@ -546,6 +590,58 @@ class InstrumentText(_Model):
 
 class InstrumentTextList(_Model):
     texts: list[InstrumentText]
+
+
+class WorkerMandate(_Model):
+    """A worker's mandate: support up to ``max_amount_cents`` in total, and only the products
+    in ``product_codes``, without a gemeentelijke toets. A worker without an entry has no
+    mandate (everything needs a toets)."""
+
+    worker_id: str
+    max_amount_cents: Annotated[int, Field(ge=0)]
+    product_codes: list[str]
+
+
+LogoType = Literal["image/png", "image/jpeg"]
+
+_BASE64 = r"^[A-Za-z0-9+/]*={0,2}$"
+
+
+class Municipality(_Model):
+    """Name and logo printed on every plan. ``logo_base64`` is the image file itself
+    (standard base64, no line breaks), ``logo_type`` its type; both null without a logo."""
+
+    name: str
+    logo_base64: Annotated[str, StringConstraints(pattern=_BASE64)] | None = None
+    logo_type: LogoType | None = None
+
+
+MUNICIPAL_SETTING_DEFAULTS: dict[str, JsonValue] = {
+    "idle_lock_minutes": 5,
+    "bsn_op_plan": False,
+}
+"""Municipal settings and their defaults. The bundle always carries every one of them:
+``idle_lock_minutes`` (whole minutes, 1-240) after which an unattended app locks;
+``bsn_op_plan`` whether the BSN is printed on the plan."""
+
+
+class ReferenceBundle(_Model):
+    """Everything the municipality owns that a laptop needs offline, as one versioned whole.
+
+    ``version`` changes whenever anything in it changes (it is opaque: compare it for
+    equality only) and is also the answer's ``ETag``. ``mandates`` holds every worker's
+    mandate (the regisseur of a plan may be a colleague, and opschalen needs the receiving
+    worker's mandate); ``sociale_kaart`` the whole kaart (the laptop filters by wijk and
+    level); ``settings`` every key of ``MUNICIPAL_SETTING_DEFAULTS``."""
+
+    protocol: str = PROTOCOL_VERSION
+    version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    updated_at: UtcDateTime
+    municipality: Municipality
+    settings: dict[str, JsonValue]
+    mandates: list[WorkerMandate]
+    sociale_kaart: list[SocialeKaartItem]
+    instrument_texts: list[InstrumentText]
 
 
 # --------------------------------------------------------------------------- attachments

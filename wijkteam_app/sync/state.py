@@ -40,6 +40,7 @@ class SyncReport:
     open_conflicts: int = 0
     uploaded: int = 0  # attachment files whose bytes reached the server (SHA-256 verified)
     downloaded: int = 0  # attachment files fetched and verified into the case file
+    reference_updated: bool = False  # a new version of the municipality's reference data
     offline: bool = False
     login_required: bool = False
     wiped: bool = False

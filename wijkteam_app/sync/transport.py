@@ -38,6 +38,7 @@ from wijkteam_app.sync.protocol import (
     PushError,
     PushRequest,
     PushResponse,
+    ReferenceBundle,
     RefreshRequest,
     ResolveRequest,
     ResolveResponse,
@@ -114,6 +115,14 @@ class LoginRequired(SyncError):
 
     code = "login_required"
     message = "Uw aanmelding bij de server is verlopen. Meld u opnieuw aan; er gaat niets verloren."
+
+
+class AccountInactive(LoginRequired):
+    """The municipality deactivated this worker's account: no login, no refresh, no sync."""
+
+    code = "user_inactive"
+    message = ("Uw account is gedeactiveerd door de gemeente. Neem contact op met de "
+               "functioneel beheerder. Wat op deze laptop staat, blijft bewaard.")
 
 
 class Throttled(SyncError):
@@ -200,6 +209,9 @@ class Transport:
                  ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.tokens = tokens
+        self.last_reference_version: str | None = None
+        """The reference-data version announced by the last pull answer (None: not pulled
+        yet, or a server without reference data)."""
         self._client = httpx.Client(base_url=self.base_url + API_PREFIX, timeout=timeout,
                                     verify=verify, transport=http_transport,
                                     follow_redirects=False)
@@ -217,8 +229,9 @@ class Transport:
 
     def _raw(self, method: str, path: str, operation: str, *, auth: bool,
              body: BaseModel | None = None, content: bytes | None = None,
-             params: dict[str, Any] | None = None) -> httpx.Response:
-        headers: dict[str, str] = {}
+             params: dict[str, Any] | None = None,
+             headers: dict[str, str] | None = None) -> httpx.Response:
+        headers = dict(headers or {})
         if auth:
             token = self._access_token()
             headers["Authorization"] = f"Bearer {token}"
@@ -259,9 +272,10 @@ class Transport:
     def _call(self, method: str, path: str, operation: str, *, auth: bool = True,
               body: BaseModel | None = None, content: bytes | None = None,
               params: dict[str, Any] | None = None,
-              allow: tuple[int, ...] = ()) -> httpx.Response:
+              allow: tuple[int, ...] = (),
+              headers: dict[str, str] | None = None) -> httpx.Response:
         response = self._raw(method, path, operation, auth=auth, body=body, content=content,
-                             params=params)
+                             params=params, headers=headers)
         if auth and response.status_code == 401:
             error = _error_body(response)
             if error is not None and error.wipe:
@@ -270,7 +284,7 @@ class Transport:
             # refresh once and try again.
             self.refresh()
             response = self._raw(method, path, operation, auth=auth, body=body,
-                                 content=content, params=params)
+                                 content=content, params=params, headers=headers)
         if response.status_code >= 400 and response.status_code not in allow:
             raise _error_for(response, operation)
         return response
@@ -299,6 +313,8 @@ class Transport:
             error = _error_body(response)
             if error is not None and error.wipe:
                 raise DeviceRevoked(error.code, message=error.message)
+            if error is not None and error.code == AccountInactive.code:
+                raise AccountInactive(error.code, message=error.message)
             raise LoginRequired(error.code if error else "refresh_invalid")
         if response.status_code >= 400:
             raise _error_for(response, "refresh")
@@ -324,9 +340,22 @@ class Transport:
         return _parse(PushResponse, response)
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
+        """One page of the feed. Remembers the reference-data version the server announced
+        (``last_reference_version``), so the sync needs no extra request to know it."""
         response = self._call("GET", "/sync/pull", "pull",
                               params={"cursor": cursor, "limit": limit})
-        return _parse(PullResponse, response)
+        page = _parse(PullResponse, response)
+        self.last_reference_version = page.reference_version
+        return page
+
+    def reference(self, cached_version: str | None = None) -> ReferenceBundle | None:
+        """The reference-data bundle; None when `cached_version` is still current (304)."""
+        response = self._call(
+            "GET", "/reference", "reference", allow=(304,),
+            headers={"If-None-Match": f'"{cached_version}"'} if cached_version else None)
+        if response.status_code == 304:
+            return None
+        return _parse(ReferenceBundle, response)
 
     def households(self) -> HouseholdList:
         return _parse(HouseholdList, self._call("GET", "/households", "households"))
@@ -408,6 +437,8 @@ def _error_for(response: httpx.Response, operation: str) -> SyncError:
     if status == 401:
         if code == "invalid_credentials":
             return AuthenticationFailed(code, message=message)
+        if code == AccountInactive.code:
+            return AccountInactive(code, message=message)
         return LoginRequired(code)
     if status == 429:
         retry = error.retry_after_seconds if error else None

@@ -29,7 +29,7 @@ from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.intake import IntakeService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
-from wijkteam_app.services.sync import SyncService, SyncStatus
+from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(lambda _status: self._update_login_action())
         self.sync.status_changed.connect(self._update_refused_indicator)
         self.sync.finished.connect(lambda _report: self.caseload.refresh())
+        self.sync.finished.connect(self._reference_data_arrived)
         self.sync.wiped.connect(self._device_wiped)
 
         self.caseload.countChanged.connect(self.count_label.setText)
@@ -129,6 +130,11 @@ class MainWindow(QMainWindow):
         if team.casefold().startswith("wijkteam"):
             return team
         return self.tr("Wijkteam — {team}").format(team=team)
+
+    def _reference_data_arrived(self, report: SyncReport) -> None:
+        """A sync brought new reference data (name, logo, mandates): the plan page uses it."""
+        if report.reference_updated:
+            self.plan.reference_data_changed(SettingsService(self._workspace).report_settings())
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 

@@ -132,7 +132,11 @@ def login(body: LoginRequest, request: Request, settings: SettingsDep,
         stored_hash = user.password_hash if user is not None else None
     if locked:
         raise _throttled(locked)
-    ok = verify_password(stored_hash, body.password) and user is not None and user.active
+    ok = verify_password(stored_hash, body.password) and user is not None
+    if ok and user is not None and not user.active:
+        # Only after the right password: a deactivated account is not revealed to guessers.
+        # No new tokens and no device registration for it.
+        raise ApiError(401, "user_inactive")
     with write_session(engine) as session:
         if not ok:
             _record_failure(session, keys[0], settings.login_max_failures_user, settings, now)
@@ -191,11 +195,13 @@ def refresh(body: RefreshRequest, settings: SettingsDep, engine: EngineDep) -> T
         user = session.get(User, token.user_id)
         if device is not None and device.revoked_at is not None:
             raise revoked()
+        if user is not None and not user.active:
+            raise ApiError(401, "user_inactive")  # its tokens were revoked with it
         if token.used_at is not None or token.revoked:
             session.execute(update(RefreshToken).where(RefreshToken.device_id == token.device_id)
                             .values(revoked=True))
             reused = token.used_at is not None
-        elif (token.expires_at <= now or device is None or user is None or not user.active
+        elif (token.expires_at <= now or device is None or user is None
               or device.user_id != user.id):
             raise ApiError(401, "refresh_invalid")
         else:

@@ -56,10 +56,12 @@ class Caller:
         """The same rows, attached to `session` (e.g. inside a write transaction)."""
         user = session.get(User, self.user.id)
         device = session.get(Device, self.device.id)
-        if user is None or device is None or not user.active:
+        if user is None or device is None:
             raise ApiError(401, "token_invalid")
         if device.revoked_at is not None:
             raise revoked()
+        if not user.active:
+            raise ApiError(401, "user_inactive")
         return user, device
 
 
@@ -78,8 +80,10 @@ def authenticate(
         user = session.get(User, claims.user_id)
         if device is not None and device.revoked_at is not None:
             raise revoked()
-        if device is None or user is None or not user.active or device.user_id != user.id:
+        if device is None or user is None or device.user_id != user.id:
             raise ApiError(401, "token_invalid", headers={"WWW-Authenticate": "Bearer"})
+        if not user.active:  # deactivated by municipal IT: every token stops at once
+            raise ApiError(401, "user_inactive", headers={"WWW-Authenticate": "Bearer"})
         team = session.get(Team, user.team_id)
         session.expunge_all()
         return Caller(user=user, device=device, team_name=team.name if team else "")

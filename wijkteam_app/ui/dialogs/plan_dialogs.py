@@ -83,7 +83,7 @@ from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.assessments import installed_definitions
 from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.plans import NotAllowed, PlanService, code_lists, sociale_kaart
+from wijkteam_app.services.plans import NotAllowed, PlanService, code_lists
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.forms.common import definition_label
 from wijkteam_app.ui.i18n import error_text
@@ -392,7 +392,7 @@ def load_context(workspace: Workspace, household_id: str) -> PlanContext:
     lists: CodeLists | None = None
     provisions: tuple[Provision, ...] = ()
     try:
-        provisions = sociale_kaart()
+        provisions = PlanService(workspace).sociale_kaart()
         lists = code_lists()
     except CatalogFileError:
         problem = tr("De sociale kaart of de codelijsten konden niet worden gelezen. "

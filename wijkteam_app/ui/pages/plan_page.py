@@ -1790,6 +1790,15 @@ class PlanPage(QWidget):
         self.editor.changed.connect(self._edited)
         self.editor_scroll.setWidget(self.editor)
 
+    def reference_data_changed(self, settings: ReportSettings) -> None:
+        """The municipality's reference data changed (a sync brought a new version): print
+        with its name and logo from now on, and check the open editor against the new
+        mandates at once (unsaved input stays as it is)."""
+        self.report_settings = settings
+        self._mandates.clear()
+        if self.editor is not None:
+            self.editor._update_mandate()
+
     def _mandate_of(self, worker_id: str) -> Mandate:
         if worker_id not in self._mandates:
             self._mandates[worker_id] = self.service.mandate(worker_id)
