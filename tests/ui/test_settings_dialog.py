@@ -33,3 +33,20 @@ def test_header_names_the_team_until_the_municipality_is_set_in_instellingen(
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.saved
     assert service.report_settings().municipality_name == "Gemeente Voorbeeldstad"
+
+
+def test_a_profile_of_the_municipal_server_shows_its_settings_but_does_not_edit_them(
+        qtbot: QtBot, workspace: Workspace) -> None:
+    from tests.integration.test_reference_cache import StubTransport, bundle, run
+
+    run(workspace, StubTransport(bundle("v1")))
+    service = SettingsService(workspace)
+    assert service.get().managed_by_server
+    dialog = SettingsDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.name.isEnabled() and not dialog.print_bsn.isEnabled()
+    assert dialog.name.text() == service.get().municipality_name
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # closes; nothing is stored
+    assert not dialog.saved and not dialog.isVisible()

@@ -81,11 +81,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(muted_label(self.tr(
             "De naam en het logo staan bovenaan elke pagina van het ondersteuningsplan. Zolang "
             "er geen naam is ingesteld, staat daar de naam van uw team.")))
+        self.managed = current.managed_by_server
+        if self.managed:
+            # The municipality's server decides these; shown, not editable here.
+            layout.addWidget(muted_label(self.tr(
+                "Deze laptop is gekoppeld aan de server van de gemeente: de naam, het logo en "
+                "of het BSN op het plan staat, beheert de functioneel beheerder daar. Ze komen "
+                "mee met elke synchronisatie.")))
+            self.name.setText(current.municipality_name if current.municipality_known else "")
+            for widget in (self.name, self.logo, browse, self.print_bsn, save):
+                widget.setEnabled(False)
+            self.logo.setText(self.tr("(logo van de gemeente)") if current.logo else "")
+            cancel.setText(self.tr("&Sluiten"))
+            cancel.setDefault(True)
         layout.addLayout(grid)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.name.setFocus()
+        (cancel if self.managed else self.name).setFocus()
 
     def _browse(self) -> None:
         path = self.choose_logo(self)
@@ -93,6 +106,8 @@ class SettingsDialog(QDialog):
             self.logo.setText(path)
 
     def save(self) -> bool:
+        if self.managed:
+            return False
         logo = self.logo.text().strip()
         if logo and not Path(logo).is_file():
             self.error.show_message(self.tr("Het logobestand bestaat niet."))
