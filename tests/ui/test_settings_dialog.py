@@ -36,17 +36,20 @@ def test_header_names_the_team_until_the_municipality_is_set_in_instellingen(
 
 
 def test_a_profile_of_the_municipal_server_shows_its_settings_but_does_not_edit_them(
-        qtbot: QtBot, workspace: Workspace) -> None:
-    from tests.integration.test_reference_cache import StubTransport, bundle, run
+        qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkteam_app.services.settings import AppSettings
 
-    run(workspace, StubTransport(bundle("v1")))
+    # What SettingsService.get gives once a sync brought the municipality's reference data
+    # (tests/sync/test_reference_sync.py covers that path against a real server).
+    managed = AppSettings(municipality_name="Gemeente Proef", print_bsn=True,
+                          managed_by_server=True)
+    monkeypatch.setattr(SettingsService, "get", lambda _self: managed)
     service = SettingsService(workspace)
-    assert service.get().managed_by_server
     dialog = SettingsDialog(service)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     assert not dialog.name.isEnabled() and not dialog.print_bsn.isEnabled()
-    assert dialog.name.text() == service.get().municipality_name
+    assert dialog.name.text() == "Gemeente Proef" and dialog.print_bsn.isChecked()
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # closes; nothing is stored
     assert not dialog.saved and not dialog.isVisible()
