@@ -92,6 +92,7 @@ class SettingsDialog(QDialog):
             for widget in (self.name, self.logo, browse, self.print_bsn, save):
                 widget.setEnabled(False)
             self.logo.setText(self.tr("(logo van de gemeente)") if current.logo else "")
+            save.setDefault(False)
             cancel.setText(self.tr("&Sluiten"))
             cancel.setDefault(True)
         layout.addLayout(grid)
