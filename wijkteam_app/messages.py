@@ -26,6 +26,9 @@ FIELD_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.GEZAG_ONLY_FOR_MINORS: "Gezag geldt alleen voor minderjarigen.",
     ErrorCode.DUPLICATE: "Deze keuze staat er al in.",
     ErrorCode.NOT_APPLICABLE: "Dit onderdeel hoort niet bij deze situatie.",
+    ErrorCode.RESIDENT_REQUIRED: "Bij een eigen-kracht-conferentie is iemand van het "
+    "huishouden aanwezig.",
+    ErrorCode.SCORE_REQUIRED: "Vul bij minstens één vraag een score in.",
 }
 
 ERROR_MESSAGES: dict[str, str] = {

@@ -31,6 +31,8 @@ class ErrorCode(enum.Enum):
     GEZAG_ONLY_FOR_MINORS = "gezag_only_for_minors"
     DUPLICATE = "duplicate"
     NOT_APPLICABLE = "not_applicable"
+    RESIDENT_REQUIRED = "resident_required"
+    SCORE_REQUIRED = "score_required"
 
 
 @dataclass(frozen=True, slots=True)
