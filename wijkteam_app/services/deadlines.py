@@ -102,16 +102,18 @@ class DeadlineService:
         """The "Te doen" list: for my caseload what is overdue or due within two weeks;
         for a teamcoach or brandpuntfunctionaris also every open stuck flag."""
         me = self._ws.worker
+        deciding = me.role in DECIDING_ROLES
         with self._db.read() as session:
-            ids = [s.id for s in repo.caseload(session, CaseloadFilter(worker_id=me.id,
-                                                                       limit=100_000))]
-            if me.role in DECIDING_ROLES:
-                flagged = open_flags(casework.flags_of(session), casework.decisions_of(session))
-                ids += [f.household_id for f in flagged]
-        deadlines = self.for_households(ids)
-        mine_only = me.role not in DECIDING_ROLES
-        items = [d for found in deadlines.values() for d in found
-                 if not (mine_only and d.kind is DeadlineKind.VASTGELOPEN)]
+            mine = {s.id for s in repo.caseload(session, CaseloadFilter(worker_id=me.id,
+                                                                        limit=100_000))}
+            flagged: set[str] = set()
+            if deciding:
+                flagged = {f.household_id for f in open_flags(casework.flags_of(session),
+                                                              casework.decisions_of(session))}
+        deadlines = self.for_households(sorted(mine | flagged))
+        items = [d for hid, found in deadlines.items() for d in found
+                 if (d.kind is DeadlineKind.VASTGELOPEN and deciding)
+                 or (d.kind is not DeadlineKind.VASTGELOPEN and hid in mine)]
         soon = due_soon(items, self._ws.today())
         with self._db.read() as session:
             wanted = list({d.household_id for d in soon})
@@ -130,11 +132,11 @@ class DeadlineService:
             if not cases:
                 return []
             case_ids = [c.id for c in cases]
-            issued = dict(session.execute(
+            issued: dict[str, Any] = dict(session.execute(
                 select(KitchenTableReportRecord.case_id,
                        func.min(KitchenTableReportRecord.issued_on))
                 .where(KitchenTableReportRecord.case_id.in_(case_ids))
-                .group_by(KitchenTableReportRecord.case_id)).tuples().all())
+                .group_by(KitchenTableReportRecord.case_id)).all())
             versions: dict[str, list[tuple[int, str, Any]]] = {}
             for hid, number, status, dates in session.execute(
                     select(PlanVersionRecord.household_id, PlanVersionRecord.number,
@@ -146,12 +148,12 @@ class DeadlineService:
                 select(PlanEvaluationRecord.household_id,
                        func.max(PlanEvaluationRecord.evaluated_on))
                 .where(PlanEvaluationRecord.household_id.in_(ids))
-                .group_by(PlanEvaluationRecord.household_id)).tuples().all())
+                .group_by(PlanEvaluationRecord.household_id)).all())
             nazorg = [c.id for c in cases if c.status is CaseStatus.NAZORG]
             contacts = dict(session.execute(
                 select(ContactMomentRecord.case_id, func.max(ContactMomentRecord.on))
                 .where(ContactMomentRecord.case_id.in_(nazorg))
-                .group_by(ContactMomentRecord.case_id)).tuples().all()) if nazorg else {}
+                .group_by(ContactMomentRecord.case_id)).all()) if nazorg else {}
             agreements: dict[str, list[OpenAgreement]] = {}
             for record in session.scalars(select(CaseConferenceRecord).where(
                     CaseConferenceRecord.household_id.in_(ids))):
