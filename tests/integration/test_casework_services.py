@@ -35,15 +35,15 @@ from wijkteam_app.domain.kitchen_table import (
     ReportParticipants,
 )
 from wijkteam_app.domain.people import NetworkMember, Professional
-from wijkteam_app.domain.plans import EigenBijdrage, Financing, PlanStatus
+from wijkteam_app.domain.plans import Financing, PlanStatus
 from wijkteam_app.domain.rules import NotAllowed, RuleViolation
 from wijkteam_app.domain.stuck import StuckRuleViolation
 from wijkteam_app.domain.validation import ErrorCode, ValidationFailed
 from wijkteam_app.domain.workers import Role, Worker
 from wijkteam_app.errors import StaleVersion
+from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
-from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
 from wijkteam_app.services.deadlines import DeadlineService

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.server.conftest import Server
-from tests.sync.conftest import Laptop
 from wijkteam_app.domain.client_experience import QUESTIONS, Moment
 from wijkteam_app.domain.conferences import (
     CaseConference,
@@ -119,7 +118,7 @@ def test_a_stuck_case_reaches_the_brandpuntfunctionaris_only_while_flagged(
     coach = make_laptop(server.account(team, "teamcoach"))
     brandpunt = make_laptop(server.account(team, "brandpuntfunctionaris"))
     assert brandpunt.workspace.worker.role is Role.BRANDPUNTFUNCTIONARIS
-    hh, case_id = worker.new_household("Huishouden Vast")
+    hh, _case_id = worker.new_household("Huishouden Vast")
     worker.sync_ok()
     brandpunt.sync_ok()
     assert not brandpunt.has_household(hh)  # nothing stuck: not in scope
