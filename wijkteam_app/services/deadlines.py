@@ -98,6 +98,18 @@ class DeadlineService:
                 result[hid] = late
         return result
 
+    def marks(self, household_ids: Sequence[str]) -> dict[str, tuple[Deadline, ...]]:
+        """The caseload's marks per household: what is overdue, and every open stuck flag
+        (whether or not its decision is late)."""
+        today = self._ws.today()
+        result = {}
+        for hid, deadlines in self.for_households(household_ids).items():
+            found = tuple(d for d in deadlines
+                          if d.overdue(today) or d.kind is DeadlineKind.VASTGELOPEN)
+            if found:
+                result[hid] = found
+        return result
+
     def todo(self) -> list[TodoItem]:
         """The "Te doen" list: for my caseload what is overdue or due within two weeks;
         for a teamcoach or brandpuntfunctionaris also every open stuck flag."""
