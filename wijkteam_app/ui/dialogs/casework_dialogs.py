@@ -125,7 +125,7 @@ class CaseworkDialog(RecordDialog):
         scroll = getattr(self, "scroll_area", None)
         if isinstance(scroll, QScrollArea) and focus is not None \
                 and self.form.isAncestorOf(focus):
-            scroll.ensureWidgetVisible(focus)
+            scroll.ensureWidgetVisible(focus, 50, 90)  # with its message underneath
 
     def make_scrollable(self, height: int = 760) -> None:
         """Put the form in a scroll area (long forms on a 768-pixel laptop screen)."""
@@ -133,9 +133,18 @@ class CaseworkDialog(RecordDialog):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         layout = self.layout()
-        assert layout is not None
+        assert isinstance(layout, QVBoxLayout)
         layout.replaceWidget(self.form, self.scroll_area)
         self.scroll_area.setWidget(self.form)
+        for n in reversed(range(layout.count())):  # the scroll area takes the free height
+            item = layout.itemAt(n)
+            if item is not None and item.spacerItem() is not None:
+                layout.removeItem(item)
+        layout.setStretchFactor(self.scroll_area, 1)
+        # Inside a scroll area a form row does not grow for a wrapped label (height for
+        # width), so the hint would overlap its field: the hints here are one line anyway.
+        for label in self.form.findChildren(QLabel):
+            label.setWordWrap(False)
         screen = QGuiApplication.primaryScreen()
         available = screen.availableGeometry().height() if screen else 768
         self.setMinimumHeight(min(height, available - 60))
@@ -268,8 +277,12 @@ class AgreementRow(QWidget):
         self.what = QLineEdit(value.what if value else "")
         self.what.setAccessibleName(self.tr("Wat is afgesproken"))
         self.what.setPlaceholderText(self.tr("Wat is afgesproken"))
+        self.what.setMinimumWidth(240)
         self.who = QComboBox()
         self.who.setAccessibleName(self.tr("Wie doet het"))
+        self.who.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.who.setMinimumContentsLength(18)
         self.who.addItem(self.tr("— wie? —"), "")
         self._parties: dict[str, Party] = {}
         for choice in choices:
@@ -287,6 +300,7 @@ class AgreementRow(QWidget):
         self.due.setAccessibleName(self.tr("Uiterlijk op"))
         self.due.setToolTip(self.tr("Uiterlijk op (mag leeg blijven)"))
         self.due.set_value(value.due if value else None)
+        self.due.setMinimumWidth(100)
         self.due.setMaximumWidth(110)
         self.done = QCheckBox(self.tr("gedaan"))
         self.done.setAccessibleName(self.tr("Afspraak gedaan"))
@@ -336,7 +350,7 @@ class ConferenceDialog(CaseworkDialog):
         title = _t("Overleg vastleggen") if conference is None else _t("Overleg wijzigen")
         key = f"overleg:{conference.id}" if conference else f"overleg:{household_id}:nieuw"
         super().__init__(workspace, key, "overleg", title, parent)
-        self.setMinimumWidth(900)
+        self.setMinimumWidth(980)
         self.conferences = ConferenceService(workspace)
         self.choices = self.conferences.choices(household_id)
         self._conference = conference or CaseConference(
@@ -361,9 +375,7 @@ class ConferenceDialog(CaseworkDialog):
         self._by_key = {_party_key(ch.party): ch.party for ch in self.choices}
         for party in c.participants:
             self._by_key.setdefault(_party_key(party), party)
-        items = [(f"{ch.party.name} — {party_kind_label(ch.party.kind).lower()}"
-                  + (f", {ch.role}" if ch.role and ch.party.kind in (
-                      PartyKind.PROFESSIONAL, PartyKind.NETWERK) else ""),
+        items = [(f"{ch.party.name} — {ch.role or party_kind_label(ch.party.kind).lower()}",
                   _party_key(ch.party)) for ch in self.choices]
         self.participants = _checklist(self.tr("Aanwezig"), items, present, rows=7)
         self.add_field(self.tr("&Aanwezig"), self.participants, "participants",
@@ -648,8 +660,8 @@ class ClientExperienceDialog(CaseworkDialog):
             combo.setAccessibleName(question.text)
             self.scores[question.code] = combo
             label = QLabel(f"&{n}. {question.text}")
-            label.setWordWrap(True)
             label.setBuddy(combo)
+            label.setStyleSheet("font-weight: 600; padding-top: 4px;")
             combo.setObjectName(f"answers.{question.code}")
             box = QWidget()
             column = QVBoxLayout(box)
@@ -659,7 +671,8 @@ class ClientExperienceDialog(CaseworkDialog):
             message = ErrorLabel(box)
             column.addWidget(message)
             self.errors.register(f"answers.{question.code}", combo, message)
-            self.form_layout.addRow(label, box)
+            self.form_layout.addRow(label)
+            self.form_layout.addRow("", box)
         self.errors.register("answers", self.scores[QUESTIONS[0].code], self.general_error)
         self.comment = self.notes(height=70)
         self.add_field(self.tr("&In eigen woorden"), self.comment, "comment")
@@ -691,7 +704,7 @@ class ExperienceSummaryDialog(QDialog):
     def __init__(self, summary: ExperienceSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Klantervaring — anoniem overzicht"))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(1000)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(heading_label(self.tr("Klantervaring"), 3.0))

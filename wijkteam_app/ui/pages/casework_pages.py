@@ -555,7 +555,8 @@ class CaseExtrasPanel(_Panel):
                              f"{escape(event.text)}")
         self.history.setText(f"<b>{escape(self.tr('Vastgelopen, geschiedenis'))}</b><br>"
                              + "<br>".join(lines) if lines else "")
-        self.history.setVisible(bool(lines))
+        # The open flag alone is in the banner already; the history shows once there is more.
+        self.history.setVisible(len(lines) > (1 if flag is not None else 0))
         answers = [e for e in self.experiences.for_household(self.household_id)
                    if self.case is None or e.case_id == self.case.id]
         self.experience_button.setVisible(self.case is not None and role in FLAGGING_ROLES)

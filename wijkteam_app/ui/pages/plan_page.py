@@ -624,7 +624,7 @@ class SupportRow(_Row):
         if pgb:
             texts.append(self.tr("⚠ Een persoonsgebonden budget vraagt altijd een "
                                  "gemeentelijke toets."))
-        self.mandate_warning.setText(" ".join(texts))
+        self.mandate_warning.setText("\n".join(texts))
         self.mandate_warning.setVisible(bool(texts))
 
 
