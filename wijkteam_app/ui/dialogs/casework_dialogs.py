@@ -19,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -121,7 +120,7 @@ class CaseworkDialog(RecordDialog):
         except RuleViolation as exc:
             self.general_error.show_message(rule_text(exc.reason))
             fit_height(self)
-        focus = QApplication.focusWidget()
+        focus = self.focusWidget()
         scroll = getattr(self, "scroll_area", None)
         if isinstance(scroll, QScrollArea) and focus is not None \
                 and self.form.isAncestorOf(focus):
