@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from wijkteam_app.domain.cases import CaseStatus
+from wijkteam_app.domain.cases import Case, CaseStatus, Complexity, ReferralSource
 from wijkteam_app.domain.deadlines import (
     SIGNED_OR_LATER,
     CaseFacts,
@@ -138,9 +138,20 @@ class DeadlineService:
 
     def _facts(self, ids: Sequence[str]) -> list[CaseFacts]:
         with self._db.read() as session:
-            cases = [repo.case_from(r) for r in session.scalars(
-                select(CaseRecord).where(CaseRecord.household_id.in_(ids),
-                                         CaseRecord.status != CaseStatus.AFGESLOTEN.value))]
+            # Only the columns the rules read (no ORM objects: this runs for a caseload page).
+            cases = [Case(id=r.id, household_id=r.household_id, team_id=r.team_id,
+                          regisseur_id=r.regisseur_id, status=CaseStatus(r.status),
+                          referral_source=ReferralSource(r.referral_source),
+                          referral_date=r.referral_date,
+                          complexity=Complexity(r.complexity) if r.complexity else None,
+                          next_evaluation=r.next_evaluation)
+                     for r in session.execute(
+                select(CaseRecord.id, CaseRecord.household_id, CaseRecord.team_id,
+                       CaseRecord.regisseur_id, CaseRecord.status, CaseRecord.referral_source,
+                       CaseRecord.referral_date, CaseRecord.complexity,
+                       CaseRecord.next_evaluation)
+                .where(CaseRecord.household_id.in_(ids),
+                       CaseRecord.status != CaseStatus.AFGESLOTEN.value))]
             if not cases:
                 return []
             case_ids = [c.id for c in cases]
@@ -175,6 +186,9 @@ class DeadlineService:
                     OpenAgreement(a.what, a.due) for a in conference.open_agreements()
                     if a.due is not None)
             flags = open_flags(casework.flags_of(session, ids), casework.decisions_of(session, ids))
+        first_case: dict[str, str] = {}
+        for case in cases:
+            first_case.setdefault(case.household_id, case.id)
         out = []
         for case in cases:
             rows = sorted(versions.get(case.household_id, []), key=lambda v: v[0])
@@ -193,15 +207,11 @@ class DeadlineService:
                 last_evaluated_on=_as_date(evaluated.get(case.household_id)),
                 last_contact_on=_as_date(contacts.get(case.id)),
                 open_agreements=tuple(agreements.get(case.id, []))
-                + (tuple(agreements.get(case.household_id, [])) if case is _first(
-                    cases, case.household_id) else ()),
+                + (tuple(agreements.get(case.household_id, []))
+                   if first_case[case.household_id] == case.id else ()),
                 open_flags=tuple(f for f in flags if f.case_id == case.id),
             ))
         return out
-
-
-def _first(cases: Sequence[Any], household_id: str) -> Any:
-    return next(c for c in cases if c.household_id == household_id)
 
 
 def _as_date(value: Any) -> date | None:
