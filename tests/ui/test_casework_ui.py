@@ -422,7 +422,7 @@ def test_the_start_page_lists_what_is_due_and_marks_what_is_late(
     row = next(r for r in range(window.model.rowCount())
                if window.model.summary(r).id == family.household.id)
     marks = window.model.index(row, Column.DEADLINES).data()
-    assert marks == "te laat: evaluatie"
+    assert marks == "⚠ evaluatie"
     assert [d.kind for d in window.model.marks(family.household.id)] == [
         DeadlineKind.EVALUATIE]
     todo.list.setFocus()

@@ -401,3 +401,39 @@ def test_the_todo_horizon_is_overdue_plus_two_weeks() -> None:
     assert [d.kind for d in soon] == [DeadlineKind.VERSLAG]  # 29-3; besluit 12-4 is later
     assert soon[0].days_left(date(2026, 3, 20)) == 9
     assert not soon[0].overdue(date(2026, 3, 29)) and soon[0].overdue(date(2026, 3, 30))
+
+
+# --- who may do what (the authority the server enforces) ---------------------------------------
+
+
+def test_the_brandpuntfunctionaris_decides_on_stuck_cases_of_their_team_only() -> None:
+    from wijkteam_app.sync.authority import (
+        ENTITY_ACTION,
+        Action,
+        Actor,
+        HouseholdFacts,
+        Relation,
+        may,
+        relations,
+        stuck_four_eyes_ok,
+    )
+
+    facts = HouseholdFacts(True, frozenset({"w-1"}), frozenset({"w-2"}), frozenset({"t-1"}))
+    brandpunt = Actor("b-1", "brandpuntfunctionaris", "t-1")
+    assert relations(brandpunt, facts) == {Relation.BRANDPUNT}
+    assert may(brandpunt, facts, Action.DECIDE_STUCK)
+    for action in (Action.FLAG_STUCK, Action.EDIT_CASE_DATA, Action.CASE_CONFERENCE,
+                   Action.PLAN_WRITE, Action.CLIENT_EXPERIENCE):
+        assert not may(brandpunt, facts, action), action
+    assert not may(Actor("b-2", "brandpuntfunctionaris", "t-9"), facts, Action.DECIDE_STUCK)
+    regisseur = Actor("w-1", "wijkwerker", "t-1")
+    coach = Actor("c-1", "teamcoach", "t-1")
+    assert may(regisseur, facts, Action.FLAG_STUCK)
+    assert not may(regisseur, facts, Action.DECIDE_STUCK)
+    assert may(coach, facts, Action.DECIDE_STUCK) and may(coach, facts, Action.FLAG_STUCK)
+    assert may(Actor("w-2", "wijkwerker", "t-1"), facts, Action.KITCHEN_TABLE_REPORT)
+    assert not may(coach, facts, Action.KITCHEN_TABLE_REPORT)  # the workers of the case
+    assert not may(Actor("x", "toetser", "t-1"), facts, Action.CLIENT_EXPERIENCE)
+    assert not stuck_four_eyes_ok("c-1", "c-1") and stuck_four_eyes_ok("c-1", "w-1")
+    assert ENTITY_ACTION["stuck_decision"] is Action.DECIDE_STUCK
+    assert ENTITY_ACTION["stuck_flag"] is Action.FLAG_STUCK

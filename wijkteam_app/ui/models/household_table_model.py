@@ -84,15 +84,17 @@ def urgency_text(codes: Sequence[str]) -> str:
 
 
 def deadline_marks_text(marks: Sequence[Deadline]) -> str:
-    """"Vastgelopen · te laat: verslag, evaluatie" (empty when there is nothing)."""
-    stuck = any(d.kind is DeadlineKind.VASTGELOPEN for d in marks)
+    """Compact, for a narrow column: "⚠ vastgelopen", "⚠ verslag +1" (the tooltip lists all);
+    empty when there is nothing."""
+    if not marks:
+        return ""
+    stuck = [d for d in marks if d.kind is DeadlineKind.VASTGELOPEN]
     late = list(dict.fromkeys(casework_labels.deadline_short_label(d.kind) for d in marks
                               if d.kind is not DeadlineKind.VASTGELOPEN))
-    parts = [QCoreApplication.translate(_CONTEXT, "Vastgelopen")] if stuck else []
-    if late:
-        parts.append(QCoreApplication.translate(_CONTEXT, "te laat: %1")
-                     .replace("%1", ", ".join(late)))
-    return " · ".join(parts)
+    words = ([casework_labels.deadline_short_label(DeadlineKind.VASTGELOPEN)] if stuck
+             else []) + late
+    more = f" +{len(words) - 1}" if len(words) > 1 else ""
+    return f"⚠ {words[0]}{more}"
 
 
 def is_crisis(codes: Sequence[str]) -> bool:
@@ -243,8 +245,10 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def _deadline_data(self, row: HouseholdSummary, role: int) -> Any:
         marks = self._marks.get(row.id, ())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return deadline_marks_text(marks)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return ", ".join(casework_labels.deadline_label(d.kind) for d in marks)
         if role == Qt.ItemDataRole.ForegroundRole:
             return _CRISIS_COLOUR if marks else None
         if role == Qt.ItemDataRole.ToolTipRole and marks:

@@ -41,15 +41,15 @@ SEARCH_DELAY_MS = 200
 LIST_LIMIT = 500
 
 _COLUMN_WIDTHS = {
-    Column.ADDRESS: 190,
+    Column.ADDRESS: 172,
     Column.POSTCODE: 84,
     Column.WIJK: 90,
     Column.STATUS: 150,
-    Column.URGENCY: 170,
+    Column.URGENCY: 150,
     Column.NEXT_EVALUATION: 140,
     Column.MEMBERS: 62,
     Column.UNSYNCED: 120,
-    Column.DEADLINES: 150,
+    Column.DEADLINES: 112,
 }
 
 
