@@ -222,11 +222,11 @@ class CaseloadPage(QWidget):
 
     def _search_now(self) -> None:
         self._search_timer.stop()
-        self.refresh()
+        self.refresh(todo=False)  # a search or filter does not change what is due
 
     def refresh(self, todo: bool = True) -> None:
         """Rows (and their deadline marks) for the filter; the "Te doen" list too unless
-        the refresh comes from typing in the search field."""
+        the refresh comes from the search field or a filter."""
         flt = self.current_filter()
         try:
             rows = self._service.caseload(flt)
