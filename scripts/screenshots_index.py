@@ -17,6 +17,7 @@ GROUPS = [
     ("plan", "Ondersteuningsplan in de app"),
     ("sync", "Synchronisatie"),
     ("werkwijze", "Werkwijze: te doen, keukentafel, overleg, vastgelopen casus, klantervaring"),
+    ("rollen", "Rollen: wat iemand mag"),
 ]
 
 

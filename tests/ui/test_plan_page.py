@@ -335,22 +335,22 @@ def test_a_draft_is_kept_while_editing_and_offered_back(
 
 # --- toets ---------------------------------------------------------------------------------
 
-def test_the_toets_dialog_refuses_the_regisseur_and_records_a_colleague(
+def test_the_toets_dialog_refuses_the_regisseur_and_records_the_toetser(
         qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family,
         coach: Worker) -> None:
     version = approved_plan(workspace, family, coach)
     service = PlanService(workspace)
     assert service.toets_needed(version)  # the worker has no mandate at all
     page.show_household(family.household.id)
-    assert page.toets_button.isVisible()
+    assert not page.toets_button.isVisible()  # the regisseur is not the toetser
     click(qtbot, page.to_signing_button)
     assert page.notice.text() == "Er is eerst een positieve gemeentelijke toets nodig."
 
-    click(qtbot, page.toets_button)
-    dialog = page.active_dialog
-    assert isinstance(dialog, ToetsDialog)
+    dialog = ToetsDialog(workspace, version)
+    qtbot.addWidget(dialog)
+    dialog.show()
     assert dialog.refused
-    assert "U bent de regisseur van dit plan" in dialog.refusal.text()
+    assert "Alleen een gemeentelijk toetser van het team" in dialog.refusal.text()
     assert not dialog.save_button.isEnabled()
     dialog.save()
     assert service.version(version.id).toets is None
@@ -359,9 +359,12 @@ def test_the_toets_dialog_refuses_the_regisseur_and_records_a_colleague(
 
     toetser = add_worker(workspace, Role.TOETSER, "Toetser Test")
     with acting_as(workspace, toetser):
-        toets = ToetsDialog(workspace, service.version(version.id))
-        qtbot.addWidget(toets)
-        toets.show()
+        page.show_household(family.household.id)
+        assert page.toets_button.isVisible()
+        assert not page.to_signing_button.isVisible()
+        click(qtbot, page.toets_button)
+        toets = page.active_dialog
+        assert isinstance(toets, ToetsDialog)
         assert not toets.refused
         click(qtbot, toets.negative)
         click(qtbot, toets.save_button)
@@ -374,7 +377,7 @@ def test_the_toets_dialog_refuses_the_regisseur_and_records_a_colleague(
     assert recorded is not None
     assert (recorded.toetser_id, recorded.decision) == (toetser.id, ToetsDecision.POSITIEF)
 
-    page.reload()
+    page.show_household(family.household.id)
     click(qtbot, page.to_signing_button)
     assert service.version(version.id).status is PlanStatus.TER_ONDERTEKENING
     assert page.sign_button.isVisible()
@@ -548,15 +551,22 @@ def test_regie_dialog_moves_the_regie_with_a_reason(
     [overview] = HouseholdService(workspace).cases(family.household.id)
     assert overview.case.regisseur_id == gezinsbegeleider.id
 
-    # A second opschalen is refused by the rules, in Dutch; the dialog stays open.
-    click(qtbot, page.up_button)
-    again = page.active_dialog
-    assert isinstance(again, RegieDialog)
-    choose(qtbot, again.worker, gezinsbegeleider.id)
-    qtbot.keyClicks(again.reason, "Nog eens")
-    click(qtbot, again.save_button)
-    assert again.isVisible()
-    assert again.notice.text().startswith("Dit kan nu niet")
+    # The former regisseur (now in the case team) no longer moves the regie.
+    assert not page.up_button.isVisible() and not page.down_button.isVisible()
+
+    # A second opschalen by the new regisseur is refused by the rules, in Dutch; the dialog
+    # stays open.
+    with acting_as(workspace, gezinsbegeleider):
+        page.show_household(family.household.id)
+        assert page.up_button.isVisible()
+        click(qtbot, page.up_button)
+        again = page.active_dialog
+        assert isinstance(again, RegieDialog)
+        choose(qtbot, again.worker, gezinsbegeleider.id)
+        qtbot.keyClicks(again.reason, "Nog eens")
+        click(qtbot, again.save_button)
+        assert again.isVisible()
+        assert again.notice.text().startswith("Dit kan nu niet")
 
 
 # --- models --------------------------------------------------------------------------------

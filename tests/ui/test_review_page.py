@@ -152,7 +152,7 @@ def test_a_worker_who_is_not_a_teamcoach_gets_an_explanation(
     page = review_page(qtbot, workspace)
     assert page.model.rowCount() == 1
     assert page.explanation.isVisible()
-    assert page.explanation.text().startswith("Alleen een teamcoach kan plannen goedkeuren")
+    assert page.explanation.text().startswith("Alleen een teamcoach van het team kan plannen")
     assert not page.approve_button.isVisible() and not page.return_button.isVisible()
     assert page.comment_edits[PlanSection.DOELEN].isReadOnly()
     assert page.decide(ReviewOutcome.GOEDKEUREN) is False

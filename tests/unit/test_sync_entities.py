@@ -234,3 +234,27 @@ def test_every_household_entity_has_an_action() -> None:
     from wijkteam_app.sync.protocol import SERVER_OWNED_ENTITIES
 
     assert set(ENTITY_ACTION) == SYNCED - SERVER_OWNED_ENTITIES
+
+
+def test_the_documented_matrix_is_the_enforced_one() -> None:
+    """docs/security.md prints the authorization matrix; it must say what the code does."""
+    from pathlib import Path
+
+    from wijkteam_app.sync.authority import MATRIX, Action, Relation
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text("utf-8")
+    columns = [Relation.REGISSEUR, Relation.CASE_TEAM, Relation.COACH, Relation.TOETSER,
+               Relation.CREATOR]
+    documented: dict[Action, frozenset[Relation]] = {}
+    for line in doc.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        name = cells[0].split("`")[1]
+        if name not in {a.value for a in Action}:
+            continue
+        documented[Action(name)] = frozenset(
+            r for r, cell in zip(columns, cells[1:], strict=True) if cell == "✓")
+    assert set(documented) == set(MATRIX)
+    for action, allowed in MATRIX.items():
+        assert documented[action] == allowed, action

@@ -18,6 +18,7 @@ from wijkteam_app.instruments import load_definitions
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult
 from wijkteam_app.persistence.schema import AssessmentRecord, HouseholdRecord, PersonRecord
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
 
 Definitions = Mapping[tuple[str, str], InstrumentDefinition]
@@ -34,6 +35,7 @@ class AssessmentService:
         self._ws = workspace
         self._db = workspace.casefile
         self.definitions: Definitions = definitions or installed_definitions()
+        self.authority = Authority(workspace)
 
     def definition_for(self, assessment: Assessment) -> InstrumentDefinition:
         defn = self.definitions.get(assessment.definition_key)
@@ -56,6 +58,7 @@ class AssessmentService:
                 for p in (repo.person_from(r) for r in session.scalars(
                     select(PersonRecord).where(PersonRecord.household_id == household_id)))
             )
+        self.authority.require(household_id, Action.EDIT_CASE_DATA)
         errors = validate_assessment(defn, assessment, self._ws.today(), has_children)
         if errors:
             raise ValidationFailed(errors)

@@ -21,16 +21,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    JsonValue,
     StringConstraints,
+    Tag,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
+    create_model,
 )
 
 LONG_TEXT = 100_000
@@ -53,9 +58,16 @@ def _iso_datetime(value: str) -> str:
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 """A record id (a text UUID as the laptop makes them; the server's ids are the same shape)."""
 
+WireId = Annotated[str, StringConstraints(min_length=1, max_length=36,
+                                          pattern=r"^[0-9A-Za-z-]+$")]
+"""The id of a pushed change (the protocol's ``Uuid``)."""
+
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                    AfterValidator(_iso_date)]
-IsoDateTime = Annotated[str, StringConstraints(max_length=40), AfterValidator(_iso_datetime)]
+                    AfterValidator(_iso_date),
+                    WithJsonSchema({"type": "string", "format": "date"})]
+IsoDateTime = Annotated[str, StringConstraints(max_length=40), AfterValidator(_iso_datetime),
+                        WithJsonSchema({"type": "string", "format": "date-time",
+                                        "maxLength": 40})]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -636,5 +648,82 @@ def check_names(entity: str, names: Any) -> None:
             raise FieldProblem(entity, str(name), "unknown field")
 
 
+def normalize(value: Any) -> Any:
+    """JSON numbers that are whole (``3.0``) as integers, everywhere in a value: JSON does not
+    tell 3 from 3.0, and no synced field holds a fraction."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [normalize(v) for v in value]
+    if isinstance(value, dict):
+        return {k: normalize(v) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def _change_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return f"{value.get('entity')}:{value.get('op')}"
+    return None
+
+
+@cache
+def typed_change_union() -> Any:
+    """The union of `typed_change_models`, told apart by entity and operation (one of)."""
+    tagged = []
+    for model in typed_change_models():
+        entity = model.model_fields["entity"].annotation.__args__[0]  # type: ignore[union-attr]
+        op = model.model_fields["op"].annotation.__args__[0]  # type: ignore[union-attr]
+        tagged.append(Annotated[model, Tag(f"{entity}:{op}")])
+    return Annotated[Union[tuple(tagged)], Discriminator(_change_tag)]  # noqa: UP007
+
+
+@cache
+def typed_change_models() -> tuple[type[BaseModel], ...]:
+    """For the OpenAPI document only: one model per entity and operation, whose ``fields``
+    name every field with the type of its ``new`` value (required ones required in an
+    insert). The protocol's `EntityChange` validates with `check_fields`, which enforces the
+    same; a test (schemathesis) holds the two together."""
+    forbid = ConfigDict(extra="forbid")
+    models: list[type[BaseModel]] = []
+    for entity, record in RECORDS.items():
+        base = _camel(entity)
+        changes: dict[str, Any] = {}
+        for name, info in record.model_fields.items():
+            annotation: Any = info.annotation
+            if info.metadata:
+                annotation = Annotated.__class_getitem__(  # type: ignore[attr-defined]
+                    (annotation, *info.metadata))
+            changes[name] = create_model(
+                f"{base}{_camel(name)}Change", __config__=forbid,
+                old=(JsonValue, ...), new=(annotation, ...))
+        any_change = create_model(f"{base}LastValue", __config__=forbid,
+                                  old=(JsonValue, ...), new=(JsonValue, ...))
+        shapes: dict[str, dict[str, Any]] = {
+            "insert": {n: (m, ... if record.model_fields[n].is_required() else None)
+                       for n, m in changes.items()},
+            # Optional, but never null (the models only describe; they do not validate).
+            "update": {n: (m, None) for n, m in changes.items()},
+            "delete": dict.fromkeys(changes, (any_change, None)),
+        }
+        for op, fields in shapes.items():
+            field_model = create_model(f"{base}{_camel(op)}Fields", __config__=forbid,
+                                       **fields)
+            models.append(create_model(
+                f"{base}{_camel(op)}", __config__=forbid,
+                entity=(Literal[entity], ...),  # type: ignore[arg-type]
+                id=(WireId, ...), op=(Literal[op], ...),  # type: ignore[arg-type]
+                base_version=(Annotated[int, Field(ge=0)], ...),
+                fields=(field_model, ...)))
+    return tuple(models)
+
+
 __all__ = ["RECORDS", "FieldProblem", "PlanContentValue", "Record", "check_fields",
-           "check_names", "check_value", "known_fields", "required_fields"]
+           "check_names", "check_value", "known_fields", "normalize", "required_fields",
+           "typed_change_models", "typed_change_union"]

@@ -14,12 +14,36 @@ Conventions:
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    JsonValue,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-PROTOCOL_VERSION = "1"
+from wijkteam_app.sync.entities import (
+    check_fields,
+    check_names,
+    normalize,
+    typed_change_union,
+)
+
+PROTOCOL_VERSION: Final = "1"
 """The protocol version this module describes. Sent in requests and answers."""
+
+ProtocolVersion = Literal["1"]
+"""What a request may carry as ``protocol``; the server answers any other value with 400
+``protocol_unsupported`` (so an outdated laptop is told to update)."""
 
 DEFAULT_PAGE_SIZE = 500
 """Feed items per pull page unless the client asks for another number."""
@@ -178,7 +202,7 @@ class LoginRequest(_Model):
     assigns one. A revoked ``device_id`` is answered with 401 and ``wipe``.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -192,7 +216,7 @@ class RefreshRequest(_Model):
     the device (someone copied it), and the worker has to log in again.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -263,8 +287,29 @@ class EntityChange(_Model):
     entity: EntityName
     id: Uuid
     op: Operation
-    base_version: Annotated[int, Field(ge=0)]
+    base_version: Annotated[int, Field(ge=0, strict=True), BeforeValidator(normalize)]
     fields: dict[FieldName, FieldChange]
+
+    @model_validator(mode="after")
+    def _typed(self) -> EntityChange:
+        """Every value fits the record schema (`wijkteam_app.sync.entities`): an insert has
+        every required field, nothing is unknown, nothing wrongly typed. A delete carries the
+        last values, so only the names are checked. Whole numbers sent as ``3.0`` are kept
+        as ``3``."""
+        if self.op == "delete":
+            check_names(self.entity, self.fields)
+            return self
+        fields = {n: FieldChange(old=fc.old, new=normalize(fc.new))
+                  for n, fc in self.fields.items()}
+        check_fields(self.entity, {n: fc.new for n, fc in fields.items()},
+                     complete=self.op == "insert")
+        return self if fields == self.fields else self.model_copy(update={"fields": fields})
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The OpenAPI document shows the typed shape per entity and operation."""
+        return handler(TypeAdapter(typed_change_union()).core_schema)
 
 
 class ChangeSet(_Model):
@@ -277,7 +322,7 @@ class ChangeSet(_Model):
     """
 
     id: Uuid
-    device_seq: Annotated[int, Field(ge=1)]
+    device_seq: Annotated[int, Field(ge=1, strict=True), BeforeValidator(normalize)]
     created_at: UtcDateTime
     actor_id: Annotated[str, StringConstraints(max_length=36)]
     action: Annotated[str, StringConstraints(max_length=64)]
@@ -293,7 +338,7 @@ class PushRequest(_Model):
     of order.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     device_id: Uuid
     changesets: Annotated[list[ChangeSet], Field(max_length=MAX_CHANGESETS_PER_PUSH)]
 

@@ -29,14 +29,16 @@ from wijkteam_app.domain.plans import PlanStatus
 from wijkteam_app.domain.workers import Role
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.drafts import DraftService
+from wijkteam_app.services.intake import IntakeService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
-from wijkteam_app.services.sync import SyncService
+from wijkteam_app.services.sync import SyncService, SyncStatus
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
+from wijkteam_app.ui.dialogs.refusals_dialog import RefusalsDialog
 from wijkteam_app.ui.forms.ladder_form import LadderDialog
 from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(
             lambda status: self.offline_label.setText(self.sync.status_text(status)))
         self.sync.status_changed.connect(lambda _status: self._update_login_action())
+        self.sync.status_changed.connect(self._update_refused_indicator)
         self.sync.finished.connect(lambda _report: self.caseload.refresh())
         self.sync.wiped.connect(self._device_wiped)
 
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
         self._connect_casework()
 
+        self._apply_role()
         self.caseload.refresh()
         self._update_drafts_banner()
         self.caseload.search.setFocus()
@@ -257,6 +261,9 @@ class MainWindow(QMainWindow):
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
         sync_menu.addAction(self.conflicts_action)
+        self.refusals_action = QAction(self.tr("&Geweigerd door de server…"), self)
+        self.refusals_action.triggered.connect(self.show_refusals)
+        sync_menu.addAction(self.refusals_action)
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
@@ -282,6 +289,15 @@ class MainWindow(QMainWindow):
         dot = QLabel("·")
         status.addWidget(dot)
         status.addWidget(self.count_label)
+        self.refused_button = QPushButton()
+        self.refused_button.setObjectName("refusedIndicator")
+        self.refused_button.setFlat(True)
+        self.refused_button.setStyleSheet("QPushButton#refusedIndicator { color: #b42318;"
+                                          " font-weight: 600; padding: 0 6px; }")
+        self.refused_button.setToolTip(self.tr("Bekijk wat de server weigerde en waarom"))
+        self.refused_button.clicked.connect(self.show_refusals)
+        self.refused_button.setVisible(False)
+        status.addPermanentWidget(self.refused_button)
         status.addPermanentWidget(self.worker_label)
 
     def _build_drafts_banner(self) -> QFrame:
@@ -327,6 +343,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.review)
 
     def new_intake(self) -> None:
+        if not self.new_intake_action.isEnabled():  # the role does not do intakes
+            return
         from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
 
         wizard = IntakeWizard(self._workspace, self)
@@ -368,10 +386,42 @@ class MainWindow(QMainWindow):
         if more > 0:
             text += self.tr(" en nog {n}").format(n=more)
         self.drafts_label.setText(text)
-        self.drafts_open.setVisible(bool(intake))
+        self.drafts_open.setVisible(bool(intake) and self.new_intake_action.isEnabled())
         self.drafts_banner.setVisible(True)
 
     # --- sync ------------------------------------------------------------------------------
+
+    def _apply_role(self) -> None:
+        """Offer only what the worker's role may do (the services know the rules): a toetser
+        does no intake (and has no caseload of their own: the list shows every household)."""
+        may_register = IntakeService(self._workspace).may_register()
+        self.new_intake_action.setEnabled(may_register)
+        self.new_intake_action.setVisible(may_register)
+        self.caseload.set_may_register(may_register)
+        self._update_drafts_banner()
+
+    def show_refusals(self) -> None:
+        dialog = RefusalsDialog(self.sync_service, self)
+        dialog.householdRequested.connect(self.open_household)
+        dialog.exec()
+        self.sync.refresh_status()
+
+    def _update_refused_indicator(self, status: SyncStatus) -> None:
+        """The status bar's "geweigerd" indicator: refused change-sets and server warnings."""
+        if self._closed:
+            return
+        refused = status.rejected_changes
+        warnings = len(self.sync_service.warnings())
+        parts = []
+        if refused:
+            parts.append(self.tr("{n} geweigerd").format(n=refused))
+        if warnings:
+            parts.append(self.tr("{n} melding(en)").format(n=warnings))
+        text = " · ".join(parts)
+        self.refused_button.setText(text)
+        self.refused_button.setAccessibleName(
+            self.tr("Door de server geweigerd of gemeld: {text}").format(text=text))
+        self.refused_button.setVisible(bool(parts))
 
     def show_conflicts(self) -> None:
         ConflictDialog(self.sync_service, self.sync, self).exec()
@@ -388,6 +438,7 @@ class MainWindow(QMainWindow):
             return
         self._update_login_action()
         self._show_identity()  # the login adopted the server's worker and team
+        self._apply_role()
         self.sync.start()
         self.caseload.refresh()
 

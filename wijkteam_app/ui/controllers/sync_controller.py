@@ -221,9 +221,7 @@ class SyncController(QObject):
         if status.pending_changes:
             parts.append(self.tr("{n} wijziging(en) nog niet verstuurd").format(
                 n=status.pending_changes))
-        if status.rejected_changes:
-            parts.append(self.tr("{n} geweigerd door de server").format(
-                n=status.rejected_changes))
+        # Refused change-sets have their own clickable indicator in the window's status bar.
         if status.open_conflicts:
             parts.append(self.tr("{n} open conflict(en)").format(n=status.open_conflicts))
         return " · ".join(parts)

@@ -59,6 +59,8 @@ from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.household_dialogs import (
     CRISIS_COLOUR,
     GroupCaption,
+    WarningLabel,
+    bsn_warning_text,
     parse_house_number,
     strip_mnemonic,
     tidy_bsn,
@@ -206,6 +208,9 @@ class MemberRow(QFrame):
                 self.slots[key] = (widget, message)
             grids.append(grid)
         self.bsn.setAccessibleName(_tr("BSN"))
+        # Under the BSN line, the width of the row: the note names other households.
+        self.bsn_warning = WarningLabel()
+        grids[1].addWidget(self.bsn_warning, 3, 0, 1, len(lines[1]))
 
         self.gezag_box = QWidget()
         gezag_layout = QHBoxLayout(self.gezag_box)
@@ -749,12 +754,18 @@ class IntakeWizard(QDialog):
         row.show()
         row.changed.connect(self._members_changed)
         row.removeRequested.connect(self.remove_member)
+        row.bsn.textChanged.connect(lambda _text, r=row: self._check_bsn(r))
         self._renumber()
         if not self._loading:
             self._members_changed()
             row.first_name.setFocus()
             self.members_scroll.ensureWidgetVisible(row)
         return row
+
+    def _check_bsn(self, row: MemberRow) -> None:
+        """Flag, without blocking, a BSN that is registered in another household too."""
+        found = self._households.bsn_elsewhere(row.bsn.text(), self.household_id)
+        row.bsn_warning.show_message(bsn_warning_text(found))
 
     def remove_member(self, row: MemberRow) -> None:
         if row not in self.member_rows:

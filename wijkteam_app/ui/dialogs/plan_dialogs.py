@@ -82,8 +82,9 @@ from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import NotFound
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.assessments import installed_definitions
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.plans import PlanService, code_lists, sociale_kaart
+from wijkteam_app.services.plans import NotAllowed, PlanService, code_lists, sociale_kaart
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.casework_labels import financing_label
 from wijkteam_app.ui.forms.common import definition_label
@@ -569,7 +570,7 @@ def rule_text(exc: PlanRuleViolation) -> str:
                       "versie.")
         if "comment" in message:
             return tr("Terugsturen kan alleen met minstens één opmerking.")
-    return texts.get(exc.reason, error_text("error"))
+    return texts.get(exc.reason, error_text(exc.reason))  # not_allowed.*: messages.py
 
 
 # --- gemeentelijke toets -------------------------------------------------------------------
@@ -577,7 +578,7 @@ def rule_text(exc: PlanRuleViolation) -> str:
 
 class ToetsDialog(QDialog):
     """Record the gemeentelijke toets on a version. Refused, with the reason in Dutch, when
-    the current worker is the plan's regisseur (four eyes)."""
+    the current worker may not (not a toetser of the team, or the plan's regisseur)."""
 
     def __init__(self, workspace: Workspace, version: PlanVersion,
                  parent: QWidget | None = None) -> None:
@@ -624,9 +625,12 @@ class ToetsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         layout.addLayout(row)
 
-        if workspace.actor_id == version.content.regisseur_id:
+        why_not = self.service.why_not(version, Action.PLAN_TOETS)
+        if why_not == "toets_by_regisseur":
             self._refuse(self.tr("U bent de regisseur van dit plan. De gemeentelijke toets moet "
                                  "door een andere medewerker worden gedaan (vier ogen)."))
+        elif why_not is not None:
+            self._refuse(error_text(why_not))
         elif version.status not in (PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD):
             self._refuse(self.tr("Een toets kan alleen worden vastgelegd als het plan ter "
                                  "beoordeling ligt of is goedgekeurd."))
@@ -1062,7 +1066,7 @@ class RegieDialog(QDialog):
         try:
             self.service.move_regie(self.household_id, self.up, worker_id,
                                     self.reason.toPlainText().strip())
-        except IllegalEscalation as exc:
+        except (IllegalEscalation, NotAllowed) as exc:
             self.notice.show_message(rule_text(exc))
             return
         except NotFound:

@@ -82,6 +82,7 @@ class AssessmentsPanel(QWidget):
         self._households = HouseholdService(workspace)
         self.definitions = self._assessments.definitions
         self.household_id = ""
+        self.may_edit = False  # asked from the service per household (the matrix)
         self._members: tuple[Person, ...] = ()
         self._history: dict[str, list[Assessment]] = {}
         self._worker_names: dict[str, str] = {}
@@ -260,6 +261,9 @@ class AssessmentsPanel(QWidget):
             return
         previous = self.current_subject()
         detail = self._households.get(self.household_id)
+        self.may_edit = self._households.may_edit(self.household_id)
+        self.new_zrm_button.setVisible(self.may_edit)
+        self.new_ladder_button.setVisible(self.may_edit)
         self._members = detail.members
         self._worker_names = self._households.worker_names()
         self._history = {HOUSEHOLD_SUBJECT: self._assessments.history(
@@ -335,7 +339,8 @@ class AssessmentsPanel(QWidget):
             self.table.selectRow(0)
         else:
             self.empty_label.setText(self.tr(
-                "Nog geen metingen. Kies ‘Nieuwe ZRM’ of ‘Nieuwe trede’ om te beginnen."))
+                "Nog geen metingen. Kies ‘Nieuwe ZRM’ of ‘Nieuwe trede’ om te beginnen.")
+                if self.may_edit else self.tr("Nog geen metingen."))
             self.empty_label.setVisible(True)
         self._fill_versions()
         self._fill_ladder()
@@ -544,12 +549,12 @@ class AssessmentsPanel(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def _request_zrm(self) -> None:
-        if self.household_id:
+        if self.household_id and self.may_edit:
             self.zrmRequested.emit(self.current_subject() or HOUSEHOLD_SUBJECT, self.household_id)
 
     def _request_ladder(self) -> None:
         person = self._person(self.current_subject())
-        if person is not None:
+        if person is not None and self.may_edit:
             self.ladderRequested.emit(person.id)
 
     def open_assessment(self, row: int | QModelIndex) -> None:

@@ -62,6 +62,7 @@ class CaseloadPage(QWidget):
         super().__init__(parent)
         self._workspace = workspace
         self._service = HouseholdService(workspace)
+        self.may_register = True  # set by the window from the service (`set_may_register`)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -216,6 +217,16 @@ class CaseloadPage(QWidget):
             limit=LIST_LIMIT,
         )
 
+    def set_may_register(self, may: bool) -> None:
+        """Without intakes (a toetser): no "Nieuwe aanmelding", and the list starts with every
+        household on this laptop, since such a worker has no caseload of their own."""
+        self.may_register = may
+        self.new_intake.setVisible(may)
+        if not may and self.scope.currentData() == "mine":
+            self.scope.setCurrentIndex(self.scope.findData("all"))
+        else:
+            self.refresh()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -273,6 +284,10 @@ class CaseloadPage(QWidget):
             self.empty_hint.setText(self.tr(
                 "Controleer de spelling of de filters, of zoek op postcode en huisnummer, "
                 "bijvoorbeeld 1234 AB 12."))
+        elif not self.may_register:
+            self.empty_hint.setText(self.tr(
+                "Er staan (nog) geen huishoudens voor u op deze laptop; ze komen mee met de "
+                "synchronisatie."))
         else:
             self.empty_hint.setText(self.tr(
                 "Er staan nog geen huishoudens in uw caseload. Kies ‘Nieuwe aanmelding’ "

@@ -93,8 +93,9 @@ from wijkteam_app.domain.provisions import LEVEL_ORDER, Law
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.plans import PlanService
+from wijkteam_app.services.plans import PlanService, RefusedVersion
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.casework_labels import eigen_bijdrage_label, financing_label
 from wijkteam_app.ui.dialogs.plan_dialogs import (
@@ -118,6 +119,7 @@ from wijkteam_app.ui.dialogs.plan_dialogs import (
     section_label,
     tr,
 )
+from wijkteam_app.ui.dialogs.refusals_dialog import refusal_text
 from wijkteam_app.ui.drafts import DraftKeeper
 from wijkteam_app.ui.form_drafts import DraftOfferBar
 from wijkteam_app.ui.i18n import error_text
@@ -147,6 +149,8 @@ QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] { border: 1px solid #b4
 
 READ_ONLY_STYLE = ("QLabel#readOnlyBanner { background: #e8f0f7; border: 1px solid #2f6690;"
                    " border-radius: 4px; padding: 8px 12px; }")
+REFUSED_STYLE = ("QLabel#refusedBanner { background: #fdecea; border: 1px solid #b42318;"
+                 " border-radius: 4px; padding: 6px 10px; }")
 NOTICE_STYLE = ("QLabel#planNotice { background: #fff7e0; border: 1px solid #e0b44c;"
                 " border-radius: 4px; padding: 6px 10px; }")
 
@@ -1460,9 +1464,10 @@ class VersionsModel(RowTableModel[PlanVersion]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
         self._names: dict[str, str] = {}
+        self._refused: set[str] = set()  # versions outside the plan: the server refused them
         self._columns: list[ColumnSpec[PlanVersion]] = [
             ColumnSpec(self.tr("Versie"), lambda v: str(v.number), align=None),
-            ColumnSpec(self.tr("Status"), lambda v: plan_status_label(v.status), align=None),
+            ColumnSpec(self.tr("Status"), self._status, align=None),
             ColumnSpec(self.tr("Gemaakt op"), lambda v: format_dutch_date(v.created_at.date()),
                        align=None),
         ]
@@ -1470,18 +1475,27 @@ class VersionsModel(RowTableModel[PlanVersion]):
     def columns(self) -> Sequence[ColumnSpec[PlanVersion]]:
         return self._columns
 
-    def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
-        return sorted(rows, key=lambda v: v.number, reverse=True)
+    def _status(self, version: PlanVersion) -> str:
+        if version.id in self._refused:
+            return self.tr("Geweigerd")
+        return plan_status_label(version.status)
 
-    def set_rows(self, rows: Iterable[PlanVersion], names: dict[str, str] | None = None
-                 ) -> None:
+    def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
+        return sorted(rows, key=lambda v: (v.id not in self._refused, v.number), reverse=True)
+
+    def set_rows(self, rows: Iterable[PlanVersion], names: dict[str, str] | None = None,
+                 refused: Iterable[str] = ()) -> None:
         if names is not None:
             self._names = names
+        self._refused = set(refused)
         super().set_rows(list(rows))
 
     def tooltip(self, item: PlanVersion, column: int) -> str:
+        status = plan_status_label(item.status)
+        if item.id in self._refused:
+            status = self.tr("geweigerd door de server (%1)").replace("%1", status.lower())
         return self.tr("Versie %1 · %2 · gemaakt door %3 · vingerafdruk %4") \
-            .replace("%1", str(item.number)).replace("%2", plan_status_label(item.status)) \
+            .replace("%1", str(item.number)).replace("%2", status) \
             .replace("%3", self._names.get(item.created_by, "")) \
             .replace("%4", fingerprint_text(item))
 
@@ -1670,6 +1684,8 @@ class PlanPage(QWidget):
         self._offered: dict[str, Any] | None = None
         self._dirty = False
         self._mandates: dict[str, Mandate] = {}
+        self.refused: dict[str, RefusedVersion] = {}  # version id -> the server's refusal
+        self.allowed: frozenset[Action] = frozenset()  # plan steps this worker may take
         self.setAccessibleName(self.tr("Ondersteuningsplan"))
 
         self.title = heading_label(self.tr("Ondersteuningsplan"), 3.0)
@@ -1681,6 +1697,11 @@ class PlanPage(QWidget):
         self.read_only_banner.setStyleSheet(READ_ONLY_STYLE)
         self.read_only_banner.setWordWrap(True)
         self.read_only_banner.setVisible(False)
+        self.refused_banner = QLabel()
+        self.refused_banner.setObjectName("refusedBanner")
+        self.refused_banner.setStyleSheet(REFUSED_STYLE)
+        self.refused_banner.setWordWrap(True)
+        self.refused_banner.setVisible(False)
         self.notice = QLabel()
         self.notice.setObjectName("planNotice")
         self.notice.setStyleSheet(NOTICE_STYLE)
@@ -1778,6 +1799,7 @@ class PlanPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(head)
         layout.addLayout(actions)
+        layout.addWidget(self.refused_banner)
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.splitter, 1)
@@ -1811,14 +1833,18 @@ class PlanPage(QWidget):
             return
         try:
             self.ctx = load_context(self._ws, self.household_id)
-            self.versions = self.service.versions(self.household_id)
+            self.versions, refused = self.service.versions_and_refused(self.household_id)
+            self.allowed = self.service.allowed_actions(self.household_id, self.versions)
         except NotFound:
             self._say(error_text("not_found"))
             return
-        self.versions_model.set_rows(self.versions, dict(self.ctx.worker_names))
+        self.refused = {r.version.id: r for r in refused}
+        outside = [r.version for r in refused if not r.in_plan]
+        self.versions_model.set_rows([*self.versions, *outside], dict(self.ctx.worker_names),
+                                     refused=[v.id for v in outside])
         if self.ctx.catalog_problem:
             self._say(self.ctx.catalog_problem)
-        current = self.current_version()
+        current = self.current_version() or (outside[-1] if outside else None)
         target = select_id or (current.id if current else None)
         self._build_editor()
         if target is None:
@@ -1859,6 +1885,8 @@ class PlanPage(QWidget):
         editor = self.editor
         self.empty_label.setVisible(version is None)
         self.editor_scroll.setVisible(version is not None)
+        refusal = self.refused.get(version.id) if version is not None else None
+        self._show_refusal(refusal)
         if version is None or editor is None:
             self.status_label.setText("")
             self.read_only_banner.setVisible(False)
@@ -1869,25 +1897,32 @@ class PlanPage(QWidget):
         is_current = version is self.current_version() or (
             self.current_version() is not None and version.id == self.current_version().id  # type: ignore[union-attr]
         )
-        editable = version.editable and is_current
+        editable = (version.editable and is_current and Action.PLAN_WRITE in self.allowed
+                    and refusal is None)
         editor.editable = editable
         editor.set_content(version.content)
+        status = plan_status_label(version.status)
+        if refusal is not None and not refusal.in_plan:
+            status = self.tr("Geweigerd door de server (%1)").replace("%1", status.lower())
         self.status_label.setText(self.tr("Versie %1 · %2 · vingerafdruk %3")
                                   .replace("%1", str(version.number))
-                                  .replace("%2", plan_status_label(version.status))
+                                  .replace("%2", status)
                                   .replace("%3", fingerprint_text(version)))
         self.status_label.setAccessibleName(self.status_label.text())
-        if editable:
-            self.read_only_banner.setVisible(False)
+        if editable or (refusal is not None and not refusal.in_plan):
+            self.read_only_banner.setVisible(False)  # the refusal banner says it
         else:
             text = self.tr("Alleen-lezen: versie %1 is %2 en kan niet meer worden gewijzigd. "
                            "Wilt u iets veranderen, maak dan een nieuwe versie.") \
                 .replace("%1", str(version.number)) \
                 .replace("%2", plan_status_label(version.status).lower())
-            if not is_current:
+            if not is_current and self.current_version() is not None:
                 text = self.tr("Alleen-lezen: dit is een eerdere versie (%1). De huidige "
                                "versie is %2.").replace("%1", str(version.number)).replace(
                     "%2", str(self.current_version().number))  # type: ignore[union-attr]
+            elif Action.PLAN_WRITE not in self.allowed:
+                text = self.tr("Alleen-lezen: %1").replace(
+                    "%1", error_text("not_allowed.plan_write"))
             self.read_only_banner.setText(text)
             self.read_only_banner.setAccessibleName(text)
             self.read_only_banner.setVisible(True)
@@ -1896,6 +1931,27 @@ class PlanPage(QWidget):
         self._update_actions()
         if editable:
             self._start_keeper(version)
+
+    def _show_refusal(self, refusal: RefusedVersion | None) -> None:
+        """A version the server refused: why, and what to do; it stays readable here."""
+        if refusal is None:
+            self.refused_banner.setVisible(False)
+            return
+        moment = format_dutch_date(refusal.refused_at.date())
+        if refusal.in_plan:
+            head = self.tr("Geweigerd door de server (%1): een wijziging van deze versie is "
+                           "niet overgenomen.").replace("%1", moment)
+        elif self.current_version() is not None:
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen; het geldende plan staat bovenaan de lijst met "
+                           "versies.").replace("%1", moment)
+        else:
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen.").replace("%1", moment)
+        text = f"{head} {refusal_text(refusal.reason)}"
+        self.refused_banner.setText(text)
+        self.refused_banner.setAccessibleName(text)
+        self.refused_banner.setVisible(True)
 
     def _show_comments(self, version: PlanVersion) -> None:
         source = version if version.status is PlanStatus.TERUGGESTUURD else None
@@ -1950,23 +2006,35 @@ class PlanPage(QWidget):
         shown = self.shown
         on_current = shown is not None and current is not None and shown.id == current.id
         status = current.status if current else None
+        may = self.allowed.__contains__  # the service's answer: no rules here
         visible = {
-            self.new_plan_button: current is None and bool(self.household_id),
-            self.save_button: on_current and status is PlanStatus.CONCEPT,
-            self.submit_button: on_current and status is PlanStatus.CONCEPT,
+            self.new_plan_button: current is None and bool(self.household_id)
+            and not self.refused and may(Action.PLAN_WRITE),
+            self.save_button: on_current and status is PlanStatus.CONCEPT
+            and may(Action.PLAN_WRITE),
+            self.submit_button: on_current and status is PlanStatus.CONCEPT
+            and may(Action.PLAN_SUBMIT),
             self.new_version_button: on_current and status not in (
-                None, PlanStatus.CONCEPT, PlanStatus.TER_BEOORDELING, PlanStatus.AFGESLOTEN),
+                None, PlanStatus.CONCEPT, PlanStatus.TER_BEOORDELING, PlanStatus.AFGESLOTEN)
+            and may(Action.PLAN_WRITE),
             self.toets_button: on_current and status in (
                 PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD) and current is not None
-            and self.service.toets_needed(current),
-            self.to_signing_button: on_current and status is PlanStatus.GOEDGEKEURD,
-            self.sign_button: on_current and status is PlanStatus.TER_ONDERTEKENING,
-            self.execute_button: on_current and status is PlanStatus.ONDERTEKEND,
-            self.evaluate_button: on_current and status is PlanStatus.IN_UITVOERING,
-            self.close_button: on_current and status is PlanStatus.GEEVALUEERD,
+            and may(Action.PLAN_TOETS) and self.service.toets_needed(current),
+            self.to_signing_button: on_current and status is PlanStatus.GOEDGEKEURD
+            and may(Action.PLAN_TO_SIGNING),
+            self.sign_button: on_current and status is PlanStatus.TER_ONDERTEKENING
+            and may(Action.PLAN_SIGN),
+            self.execute_button: on_current and status is PlanStatus.ONDERTEKEND
+            and may(Action.PLAN_EXECUTE),
+            self.evaluate_button: on_current and status is PlanStatus.IN_UITVOERING
+            and may(Action.PLAN_EVALUATE),
+            self.close_button: on_current and status is PlanStatus.GEEVALUEERD
+            and may(Action.PLAN_CLOSE),
             self.pdf_button: shown is not None,
-            self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN,
-            self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN,
+            self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN
+            and may(Action.MOVE_REGIE),
+            self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN
+            and may(Action.MOVE_REGIE),
             self.compare_button: len(self.versions) > 1,
         }
         for button, show in visible.items():

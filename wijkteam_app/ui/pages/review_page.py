@@ -38,8 +38,9 @@ from wijkteam_app.domain.plans import (
     SectionComment,
 )
 from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.plans import REVIEWER_ROLES, PlanService
+from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.casework_labels import eigen_bijdrage_label, financing_label
 from wijkteam_app.ui.dialogs.plan_dialogs import (
@@ -318,19 +319,22 @@ class ReviewPage(QWidget):
 
     # --- roles ---------------------------------------------------------------------------------
 
-    def is_reviewer(self) -> bool:
-        return self._ws.worker.role in REVIEWER_ROLES
+    def refusal(self) -> str | None:
+        """Why this worker may not review the open plan (the service's message code)."""
+        row = self.current
+        return None if row is None else self.service.why_not(row.version, Action.PLAN_REVIEW)
 
     def _update_decision_area(self) -> None:
         row = self.current
         reason = ""
-        if not self.is_reviewer():
-            reason = self.tr("Alleen een teamcoach kan plannen goedkeuren of terugsturen. U "
-                             "kunt de plannen hier wel inzien; vraag uw teamcoach om de "
-                             "beoordeling.")
-        elif row is not None and row.version.content.regisseur_id == self._ws.actor_id:
+        code = self.refusal()
+        if code == "review_own_plan":
             reason = self.tr("U bent de regisseur van dit plan. Een andere teamcoach beoordeelt "
                              "het (vier ogen).")
+        elif code is not None:
+            reason = self.tr("Alleen een teamcoach van het team kan plannen goedkeuren of "
+                             "terugsturen. U kunt de plannen hier wel inzien; vraag uw "
+                             "teamcoach om de beoordeling.")
         can_decide = not reason and row is not None
         for button in (self.approve_button, self.return_button):
             button.setVisible(not reason)
@@ -421,7 +425,7 @@ class ReviewPage(QWidget):
 
     def decide(self, outcome: ReviewOutcome) -> bool:
         row = self.current
-        if row is None or not self.is_reviewer():
+        if row is None or self.refusal() is not None:
             return False
         comments = self.comments()
         if outcome is ReviewOutcome.TERUGSTUREN and not comments:
