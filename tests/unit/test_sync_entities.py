@@ -244,7 +244,7 @@ def test_the_documented_matrix_is_the_enforced_one() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text("utf-8")
     columns = [Relation.REGISSEUR, Relation.CASE_TEAM, Relation.COACH, Relation.TOETSER,
-               Relation.CREATOR]
+               Relation.CREATOR, Relation.BRANDPUNT]
     documented: dict[Action, frozenset[Relation]] = {}
     for line in doc.splitlines():
         if not line.startswith("| `"):

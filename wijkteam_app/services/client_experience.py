@@ -29,6 +29,7 @@ from wijkteam_app.domain.workers import Role
 from wijkteam_app.errors import NotFound
 from wijkteam_app.persistence import casework_repository as casework
 from wijkteam_app.persistence.schema import CaseRecord
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
 
 WRITER_ROLES = frozenset({Role.WIJKWERKER, Role.GEZINSBEGELEIDER, Role.TEAMCOACH})
@@ -49,6 +50,7 @@ class ClientExperienceService:
             if case is None:
                 raise NotFound("case")
             household_id = case.household_id
+        Authority(self._ws).require(household_id, Action.CLIENT_EXPERIENCE)
         experience = ClientExperience(
             id=new_id(), household_id=household_id, case_id=case_id, moment=moment,
             answered_on=answered_on or self._ws.today(), recorded_by=self._ws.actor_id,

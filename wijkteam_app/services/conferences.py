@@ -34,6 +34,7 @@ from wijkteam_app.persistence import plan_repository as plans_repo
 from wijkteam_app.persistence.schema import CaseConferenceRecord, WorkerRecord
 from wijkteam_app.reports.casework_documents import ConferenceDocument, DocAgreement, DocParty
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 
@@ -107,6 +108,7 @@ class ConferenceService:
         changed it meanwhile: `StaleVersion`)."""
         if self._ws.worker.role not in WRITER_ROLES:
             raise NotAllowed("conference_role", "only a worker of the team records this")
+        Authority(self._ws).require(conference.household_id, Action.CASE_CONFERENCE)
         errors = validate_conference(conference, self._ws.today(),
                                      self.references(conference.household_id))
         if errors:
@@ -122,6 +124,9 @@ class ConferenceService:
         """Add these agreements to a goal of the household's concept plan (eigen-kracht
         order, see `domain.conferences.agreements_into_goal`) and mark them on the
         conference, in one save. Refused when the current version is not a concept."""
+        authority = Authority(self._ws)
+        authority.require(conference.household_id, Action.CASE_CONFERENCE)
+        authority.require(conference.household_id, Action.PLAN_WRITE)
         with self._db.read() as session:
             versions = plans_repo.versions_of(session, conference.household_id)
         if not versions:

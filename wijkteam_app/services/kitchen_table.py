@@ -25,6 +25,7 @@ from wijkteam_app.persistence.casefile import utcnow
 from wijkteam_app.persistence.schema import CaseRecord, WorkerRecord
 from wijkteam_app.reports.casework_documents import KitchenTableDocument
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 
@@ -59,6 +60,7 @@ class KitchenTableService:
         """Record the next version of the case's report, as given to the resident."""
         if self._ws.worker.role not in WRITER_ROLES:
             raise NotAllowed("report_role", "only a worker of the team writes this report")
+        Authority(self._ws).require(household_id, Action.KITCHEN_TABLE_REPORT)
         existing = [r for r in self.reports(household_id) if r.case_id == case_id]
         report = KitchenTableReport(
             id=new_id(), household_id=household_id, case_id=case_id,

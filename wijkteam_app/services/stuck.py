@@ -31,6 +31,7 @@ from wijkteam_app.errors import NotFound
 from wijkteam_app.persistence import casework_repository as casework
 from wijkteam_app.persistence.casefile import utcnow
 from wijkteam_app.persistence.schema import HouseholdRecord, WorkerRecord
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
 
 
@@ -78,6 +79,7 @@ class StuckService:
             raise ValidationFailed(errors)
         state = self.state(case.household_id)
         check_flag(flag, self._ws.worker.role, state.flags, state.decisions)
+        Authority(self._ws).require(case.household_id, Action.FLAG_STUCK)
         with self._db.save(self._ws.actor_id, "casus.vastgelopen", "casus", case.id) as ctx:
             casework.add_flag(ctx.session, flag)
         return flag
@@ -95,6 +97,7 @@ class StuckService:
         if flag.id not in {f.id for f in state.flags}:
             raise NotFound("stuck_flag")
         check_decision(decision, self._ws.worker.role, flag, state.decisions)
+        Authority(self._ws).require(flag.household_id, Action.DECIDE_STUCK)
         with self._db.save(self._ws.actor_id, "casus.vlottrekken", "casus",
                            flag.case_id) as ctx:
             casework.add_decision(ctx.session, decision)

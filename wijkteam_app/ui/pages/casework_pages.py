@@ -44,6 +44,7 @@ from wijkteam_app.domain.stuck import DECIDING_ROLES, FLAGGING_ROLES, EventKind
 from wijkteam_app.errors import NotFound
 from wijkteam_app.reports.casework_pdf import REPORT_SECTIONS
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
 from wijkteam_app.services.deadlines import DeadlineService, TodoItem
@@ -271,6 +272,9 @@ class KitchenTablePanel(_Panel):
         else:
             self.text.setHtml(f"<p><i>{escape(self.tr('Nog geen verslag vastgelegd.'))}</i></p>")
         has_case = self.case is not None
+        writer = Authority(self._ws).may(self.household_id, Action.KITCHEN_TABLE_REPORT)
+        self.new_button.setVisible(writer)
+        self.version_button.setVisible(writer)
         self.new_button.setEnabled(has_case and not self.reports)
         self.version_button.setEnabled(bool(self.reports))
         self.pdf_button.setEnabled(bool(self.reports))
@@ -425,6 +429,11 @@ class ConferencesPanel(_Panel):
             self.text.setHtml(f"<p><i>{escape(self.tr('Nog geen overleg vastgelegd.'))}</i></p>")
         for button in (self.edit_button, self.plan_button, self.pdf_button):
             button.setEnabled(bool(rows))
+        allowed = Authority(self._ws).allowed(self.household_id, (
+            Action.CASE_CONFERENCE, Action.PLAN_WRITE))
+        for button in (self.new_button, self.edit_button):
+            button.setVisible(Action.CASE_CONFERENCE in allowed)
+        self.plan_button.setVisible({Action.CASE_CONFERENCE, Action.PLAN_WRITE} <= allowed)
 
     def selected(self) -> CaseConference | None:
         index = self.table.currentIndex()
@@ -527,6 +536,8 @@ class CaseExtrasPanel(_Panel):
         self.case = open_case_of(self.households, self.household_id)
         self.state = self.stuck.state(self.household_id)
         names = self.households.worker_names()
+        allowed = Authority(self._ws).allowed(self.household_id, (
+            Action.FLAG_STUCK, Action.DECIDE_STUCK, Action.CLIENT_EXPERIENCE))
         role = self._ws.worker.role
         flag = self.state.open_for(self.case.id) if self.case else None
         if flag is not None:
@@ -536,8 +547,10 @@ class CaseExtrasPanel(_Panel):
             self.banner.setAccessibleName(self.banner.text())
         self.banner.setVisible(flag is not None)
         self.flag_button.setVisible(self.case is not None and flag is None
-                                    and role in FLAGGING_ROLES)
-        self.decide_button.setVisible(flag is not None and role in DECIDING_ROLES)
+                                    and role in FLAGGING_ROLES
+                                    and Action.FLAG_STUCK in allowed)
+        self.decide_button.setVisible(flag is not None and role in DECIDING_ROLES
+                                      and Action.DECIDE_STUCK in allowed)
         self.decide_button.setEnabled(flag is not None and flag.flagged_by != self._ws.worker.id)
         if flag is not None and flag.flagged_by == self._ws.worker.id:
             self.decide_button.setToolTip(rule_text("own_flag"))
@@ -559,7 +572,8 @@ class CaseExtrasPanel(_Panel):
         self.history.setVisible(len(lines) > (1 if flag is not None else 0))
         answers = [e for e in self.experiences.for_household(self.household_id)
                    if self.case is None or e.case_id == self.case.id]
-        self.experience_button.setVisible(self.case is not None and role in FLAGGING_ROLES)
+        self.experience_button.setVisible(self.case is not None
+                                          and Action.CLIENT_EXPERIENCE in allowed)
         self.experience_label.setText(self.tr("Klantervaring: %1").replace("%1", "; ".join(
             f"{moment_label(e.moment).lower()} {format_dutch_date(e.answered_on)}"
             for e in answers)) if answers else "")
