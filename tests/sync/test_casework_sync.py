@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from wijkteam_app.domain.kitchen_table import (
 from wijkteam_app.domain.people import NetworkMember
 from wijkteam_app.domain.plans import Financing
 from wijkteam_app.domain.workers import Role
+from wijkteam_app.services.authority import NotAllowed
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
 from wijkteam_app.services.demo import demo_plan_content
@@ -135,11 +137,10 @@ def test_a_stuck_case_reaches_the_brandpuntfunctionaris_only_while_flagged(
     [flagged] = service.flagged_cases()
     assert flagged.flag.id == flag.id and flagged.household_name == "Huishouden Vast"
 
-    # The brandpuntfunctionaris may only record the decision: an edit of the household is
-    # refused by the server (and kept on the laptop, never lost).
-    brandpunt.edit(hh, city="Elders")
-    report = brandpunt.sync.sync_once()
-    assert report.rejected == 1
+    # The brandpuntfunctionaris may only record the decision: the laptop refuses an edit of
+    # the household as the server would (tests/server/test_casework_authority.py).
+    with pytest.raises(NotAllowed):
+        brandpunt.edit(hh, city="Elders")
     decision = service.decide(flagged.flag, "Doorzettingsmacht: de corporatie wacht tot "
                               "1 mei.", doorzettingsmacht=True)
     report = brandpunt.sync.sync_once()
