@@ -36,6 +36,7 @@ from wijkteam_app.paths import ProfilePaths  # noqa: E402
 from wijkteam_app.persistence import repositories as repo  # noqa: E402
 from wijkteam_app.persistence.casefile import utcnow  # noqa: E402
 from wijkteam_app.services.assessments import AssessmentService  # noqa: E402
+from wijkteam_app.services.deadlines import DeadlineService  # noqa: E402
 from wijkteam_app.services.demo import test_range_bsn  # noqa: E402
 from wijkteam_app.services.households import CaseloadFilter, HouseholdService  # noqa: E402
 from wijkteam_app.services.profile import KdfParams, Workspace, init_profile, unlock  # noqa: E402
@@ -143,6 +144,25 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
+def deadline_marks(ws: Workspace, service: HouseholdService, mine: str) -> None:
+    """The caseload page with its overdue marks (issue 13) against the bare query, side by
+    side in this run; and the "Te doen" list over the whole caseload."""
+    deadlines = DeadlineService(ws)
+    print(f"\n{'caseload + termijnen':32} {'p50 ms':>8} {'p95 ms':>8} {'x kaal':>8}")
+    for kind, flt in (("eerste pagina (500 rijen)", CaseloadFilter(worker_id=mine)),
+                      ("filter status", CaseloadFilter(status="uitvoering", worker_id=mine))):
+        deadlines.marks([r.id for r in service.caseload(flt)])  # warm
+        bare = timed(lambda flt=flt: service.caseload(flt), 30)
+        marked = timed(lambda flt=flt: deadlines.marks(
+            [r.id for r in service.caseload(flt)]), 30)
+        ratio = statistics.median(marked) / statistics.median(bare)
+        print(f"{kind:32} {statistics.median(marked):8.1f} {p95(marked):8.1f} {ratio:8.2f}")
+    households = len(service.caseload(CaseloadFilter(worker_id=mine, limit=100_000)))
+    todo = timed(deadlines.todo, 3)
+    print(f"{'te doen (' + str(households) + ' huishoudens)':32} "
+          f"{statistics.median(todo):8.1f} {max(todo):8.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=50_000)
@@ -184,6 +204,7 @@ def main() -> int:
             verdict = "PASS" if p95(times) <= 30 else "MISS"
             print(f"{kind:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
                   f"{'<= 30':>8} {verdict}")
+        deadline_marks(ws, service, mine)
         service.page(heavy)
         page_times = timed(lambda: service.page(heavy), 30)
         verdict = "PASS" if p95(page_times) <= 100 else "MISS"

@@ -16,6 +16,7 @@ GROUPS = [
     ("plan-pagina", "Geprint ondersteuningsplan (PDF, pagina's)"),
     ("plan", "Ondersteuningsplan in de app"),
     ("sync", "Synchronisatie"),
+    ("werkwijze", "Werkwijze: te doen, keukentafel, overleg, vastgelopen casus, klantervaring"),
     ("rollen", "Rollen: wat iemand mag"),
     ("referentie", "Gegevens van de gemeente na synchronisatie (mandaat, naam en logo)"),
 ]

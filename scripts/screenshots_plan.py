@@ -28,6 +28,8 @@ from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.instruments import InstrumentKind
 from wijkteam_app.domain.plans import (
     DomainSituation,
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     NetworkAgreement,
@@ -125,9 +127,13 @@ def plan_content(workspace: Workspace, household_id: str) -> PlanContent:
     second_helper = network[1].id if len(network) > 1 else helper
 
     def support(code: str, name: str, provider: str, volume: int, unit: str, freq: str,
-                days: int, cents: int) -> ProfessionalSupport:
+                days: int, cents: int,
+                financing: Financing = Financing.ZORG_IN_NATURA) -> ProfessionalSupport:
+        contribution = (EigenBijdrage.GEEN if code.startswith("L4")
+                        else EigenBijdrage.ABONNEMENTSTARIEF)
         return ProfessionalSupport(code, name, provider, volume, unit, freq, today,
-                                   today + timedelta(days=days), cents)
+                                   today + timedelta(days=days), cents, financing,
+                                   contribution)
 
     goals = (
         Goal(new_id(), "financien", "Alle vaste lasten worden op tijd betaald", 2, 4,
@@ -147,7 +153,8 @@ def plan_content(workspace: Workspace, household_id: str) -> PlanContent:
         Goal(new_id(), "huiselijke_relaties", "Rustiger in huis, minder ruzie over geld", 2, 4,
              Horizon.EEN_JAAR, zelf="Samen elke zondag de week doornemen.",
              professioneel=(support("L45JA2", "Jeugdhulp ambulant gezinsbehandeling",
-                                    "Jeugdhulp Noord", 3, "04", "2", 180, 420_000),)),
+                                    "Jeugdhulp Noord", 3, "04", "2", 180, 420_000,
+                                    Financing.PGB),)),
     )
     return PlanContent(
         participants=Participants(tuple(p.id for p in adults),

@@ -29,6 +29,9 @@ FIELD_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NOT_APPLICABLE: "Dit onderdeel hoort niet bij deze situatie.",
     ErrorCode.ALREADY_CORRECTED: "Deze meting is al gecorrigeerd of ingetrokken; open de "
     "nieuwste versie ervan.",
+    ErrorCode.RESIDENT_REQUIRED: "Bij een eigen-kracht-conferentie is iemand van het "
+    "huishouden aanwezig.",
+    ErrorCode.SCORE_REQUIRED: "Vul bij minstens één vraag een score in.",
 }
 
 ERROR_MESSAGES: dict[str, str] = {
@@ -126,6 +129,15 @@ NOT_ALLOWED_MESSAGES: dict[Action, str] = {
     Action.PLAN_EXECUTE: "De uitvoering starten doen de regisseur en het casusteam.",
     Action.PLAN_EVALUATE: "Het plan evalueren doen de regisseur en het casusteam.",
     Action.PLAN_CLOSE: "Het plan afsluiten doen de regisseur en het casusteam.",
+    Action.KITCHEN_TABLE_REPORT: "Het verslag van het keukentafelgesprek leggen de regisseur "
+    "en het casusteam vast.",
+    Action.CASE_CONFERENCE: "Een overleg vastleggen doen de regisseur, het casusteam en de "
+    "teamcoach van het team.",
+    Action.FLAG_STUCK: "Een casus als vastgelopen melden doen de regisseur, het casusteam en de "
+    "teamcoach van het team.",
+    Action.DECIDE_STUCK: "Het besluit over een vastgelopen casus neemt de teamcoach of de "
+    "brandpuntfunctionaris van het team.",
+    Action.CLIENT_EXPERIENCE: "De klantervaring leggen de regisseur en het casusteam vast.",
 }
 """Why a step is not offered or was refused on this laptop (`services.authority.NotAllowed`
 with code ``not_allowed.<action>``)."""
@@ -173,6 +185,10 @@ REFUSAL_MESSAGES: dict[Refusal, str] = {
     Refusal.VERSION_EXISTS: "Een collega heeft intussen zelf een nieuwe versie van dit plan "
     "gemaakt. Uw versie blijft op deze laptop leesbaar; neem uw tekst over in de versie van "
     "uw collega.",
+    Refusal.OWN_FLAG: "U heeft deze casus zelf als vastgelopen gemeld; het besluit neemt een "
+    "collega (de teamcoach of de brandpuntfunctionaris). Uw besluit blijft op deze laptop.",
+    Refusal.FLAG_CLOSED: "Over deze melding van een vastgelopen casus is op de server al "
+    "besloten. Synchroniseer om het besluit te zien; uw besluit blijft op deze laptop.",
 }
 """Why the municipal server refused a change-set (``ChangeSetResult.reason``), and what to do.
 Every `Refusal` has a text (a test checks it)."""

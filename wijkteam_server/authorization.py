@@ -47,6 +47,7 @@ from wijkteam_app.sync.authority import (
     four_eyes_ok,
     may,
     relations,
+    stuck_four_eyes_ok,
     toets_needed,
     transition_action,
 )
@@ -347,6 +348,33 @@ class Authorizer:
             return
         if _new(change, "from_regisseur_id") not in self.facts(household).regisseur_ids:
             raise Refused(Refusal.INVALID_TRANSITION)
+
+    def _check_stuck_decision(self, change: EntityChange, row: EntityRow | None,
+                              household: Any) -> None:
+        """The decision on a stuck case: on a flag of this household that has no decision
+        yet, never by the worker who flagged it (four eyes)."""
+        if change.op != "insert" or row is not None:
+            return
+        flag_id = _new(change, "flag_id")
+        stored = self.session.get(EntityRow, ("stuck_flag", flag_id)) \
+            if isinstance(flag_id, str) else None
+        flag: Mapping[str, Any] | None = stored.data if stored is not None and \
+            not stored.deleted else None
+        if flag is None:
+            flag = next(({n: fc.new for n, fc in c.fields.items()}
+                         for c in self.index.inserts.get("stuck_flag", []) if c.id == flag_id),
+                        None)
+        if flag is None or flag.get("household_id") != household:
+            raise Refused(Refusal.FLAG_CLOSED)
+        if not stuck_four_eyes_ok(self.actor.id, str(flag.get("flagged_by"))):
+            raise Refused(Refusal.OWN_FLAG)
+        decided = self.session.scalars(select(EntityRow).where(
+            EntityRow.entity == "stuck_decision", EntityRow.household_id == household,
+            EntityRow.deleted.is_(False))).all()
+        others = [c for c in self.index.inserts.get("stuck_decision", [])
+                  if c.id != change.id and _new(c, "flag_id") == flag_id]
+        if others or any(d.data.get("flag_id") == flag_id for d in decided):
+            raise Refused(Refusal.FLAG_CLOSED)
 
     # ------------------------------------------------------------------ stored evidence
 

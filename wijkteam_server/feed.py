@@ -39,7 +39,9 @@ ENTITY_ORDER = {
     name: i for i, name in enumerate(
         ["team", "worker", "household", "person", "network_member", "professional", "case",
          "contact_moment", "consent", "assessment", "plan_version", "attachment",
-         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"]
+         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
+         "kitchen_table_report", "case_conference", "stuck_flag", "stuck_decision",
+         "client_experience"]
     )
 }
 DIRECTORY_ENTITIES = ("team", "worker")

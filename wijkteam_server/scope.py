@@ -7,11 +7,15 @@ whenever a household, case or plan_version record of that household changes:
   ``team:<case team_id>``;
 - while the household has a live plan_version with status ``ter_beoordeling`` or
   ``goedgekeurd`` (a plan on its way to or through the toets): ``toets:<case team_id>`` for
-  every live case.
+  every live case;
+- while the household has an open stuck flag (a live ``stuck_flag`` without a live
+  ``stuck_decision`` for it): ``brandpunt:<case team_id>`` for every live case.
 A user holds principals by role: a wijkwerker or gezinsbegeleider ``user:<id>``; a teamcoach
 ``user:<id>`` and ``team:<team>``; a toetser ``toets:<team>`` (the toetser of a team sees that
 team's households while a plan is under review or approved, and nothing else; the push only
-accepts ``plan_toets`` records from a toetser); a beheerder none (no case data at all).
+accepts ``plan_toets`` records from a toetser); a brandpuntfunctionaris ``brandpunt:<team>``
+(the team's households while a case is flagged as stuck; the push only accepts
+``stuck_decision`` records from them); a beheerder none (no case data at all).
 The toets grant is per team rather than per toetser, so a toetser added later sees the same
 households without a recomputation.
 """
@@ -27,6 +31,7 @@ from wijkteam_server.models import EntityRow, HouseholdAccess, User
 
 CASE_ROLES = frozenset({"wijkwerker", "gezinsbegeleider"})
 TOETS_STATUSES = ("ter_beoordeling", "goedgekeurd")
+BRANDPUNT_ROLE = "brandpuntfunctionaris"
 
 
 def principals(user: User) -> list[str]:
@@ -36,6 +41,8 @@ def principals(user: User) -> list[str]:
         return [f"user:{user.id}", f"team:{user.team_id}"]
     if user.role == "toetser":
         return [f"toets:{user.team_id}"]
+    if user.role == BRANDPUNT_ROLE:
+        return [f"brandpunt:{user.team_id}"]
     return []
 
 
@@ -61,10 +68,13 @@ def household_principals(session: Session, household_id: str) -> set[str]:
         )
     ).all()
     toets_open = any(v.data.get("status") in TOETS_STATUSES for v in versions)
+    stuck = _has_open_stuck_flag(session, household_id)
     for case in cases:
         data = case.data
         if toets_open and isinstance(data.get("team_id"), str):
             result.add(f"toets:{data['team_id']}")
+        if stuck and isinstance(data.get("team_id"), str):
+            result.add(f"brandpunt:{data['team_id']}")
         if isinstance(data.get("regisseur_id"), str):
             result.add(f"user:{data['regisseur_id']}")
         team_ids = data.get("case_team_ids")
@@ -73,6 +83,19 @@ def household_principals(session: Session, household_id: str) -> set[str]:
         if isinstance(data.get("team_id"), str):
             result.add(f"team:{data['team_id']}")
     return result
+
+
+def _has_open_stuck_flag(session: Session, household_id: str) -> bool:
+    def live(entity: str) -> list[EntityRow]:
+        return list(session.scalars(select(EntityRow).where(
+            EntityRow.entity == entity, EntityRow.household_id == household_id,
+            EntityRow.deleted.is_(False))))
+
+    flags = live("stuck_flag")
+    if not flags:
+        return False
+    decided = {d.data.get("flag_id") for d in live("stuck_decision")}
+    return any(f.entity_id not in decided for f in flags)
 
 
 def recompute_access(session: Session, household_id: str) -> None:

@@ -57,8 +57,10 @@ from wijkteam_server.scope import in_scope, recompute_access
 # once the STORED status is no longer "concept" (see `_frozen`).
 CONCEPT = "concept"
 TOETSER_ENTITIES = frozenset({"plan_toets"})  # the only records a toetser writes
+BRANDPUNT_ENTITIES = frozenset({"stuck_decision"})  # ... and a brandpuntfunctionaris
 
-SCOPE_ENTITIES = frozenset({"household", "case", "plan_version"})  # changes move access
+SCOPE_ENTITIES = frozenset({"household", "case", "plan_version", "stuck_flag",
+                            "stuck_decision"})  # changes move access
 LEGITIMACY_FIELDS: dict[str, tuple[str, ...]] = {
     entity: (*names, *(("status", "history") if entity == "plan_version" else ()))
     for entity, names in ACTOR_FIELDS.items()
@@ -152,6 +154,9 @@ def _authorize(ctx: _Context, grace: timedelta) -> None:
             raise NotAllowed("server_owned")
         if ctx.user.role == "toetser" and change.entity not in TOETSER_ENTITIES:
             # A toetser sees households only for the toets: they record decisions, nothing else.
+            raise NotAllowed("not_allowed")
+        if ctx.user.role == "brandpuntfunctionaris" and change.entity not in BRANDPUNT_ENTITIES:
+            # Likewise the brandpuntfunctionaris: only the decision that unblocks a case.
             raise NotAllowed("not_allowed")
         row = session.get(EntityRow, (change.entity, change.id))
         targets: set[Any] = set()

@@ -29,6 +29,8 @@ from tests.ui.test_household_page import click as click_now
 from wijkteam_app.domain.cases import CaseStatus
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.plans import (
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     ImmutableVersion,
@@ -134,7 +136,8 @@ def valid_content(workspace: Workspace, family: Family, product: str = "L06SB1")
                 professioneel=(ProfessionalSupport(product, "Budgetbegeleiding",
                                                    "Schuldhulp Verzinstad", 2, "04", "2",
                                                    today, today + timedelta(days=180),
-                                                   120_000),))
+                                                   120_000, Financing.ZORG_IN_NATURA,
+                                                   EigenBijdrage.ABONNEMENTSTARIEF),))
     return PlanContent(
         participants=Participants(person_ids=(family.mother.id, family.father.id,
                                               family.child.id)),

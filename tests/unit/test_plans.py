@@ -14,6 +14,7 @@ from wijkteam_app.catalogs import load_code_lists, load_sociale_kaart
 from wijkteam_app.domain.people import HouseholdRole, Person
 from wijkteam_app.domain.plans import (
     ChangeKind,
+    Financing,
     Goal,
     GoalEvaluation,
     GoalResult,
@@ -252,7 +253,21 @@ def test_signing_needs_a_positive_toets_when_outside_mandate() -> None:
     ok = transition(toetsed(), PlanStatus.TER_ONDERTEKENING, REGISSEUR, T0, mandate=MANDATE)
     assert ok.status is PlanStatus.TER_ONDERTEKENING
     wide = Mandate(10_000_000, frozenset({"L06SB1", "L02BI1", "L45JA2", "L07DB1"}))
-    assert transition(v, PlanStatus.TER_ONDERTEKENING, REGISSEUR, T0, mandate=wide).toets is None
+    # Dagbesteding is paid as a PGB in the sample: a PGB always needs a toets (seed 003).
+    assert toets_reasons(v.content, wide).pgb_products == ("L07DB1",)
+    with pytest.raises(IllegalTransition):
+        transition(v, PlanStatus.TER_ONDERTEKENING, REGISSEUR, T0, mandate=wide)
+    in_kind = dataclasses.replace(v, content=_without_pgb(v.content))
+    assert transition(in_kind, PlanStatus.TER_ONDERTEKENING, REGISSEUR, T0,
+                      mandate=wide).toets is None
+
+
+def _without_pgb(content: PlanContent) -> PlanContent:
+    goals = tuple(dataclasses.replace(g, professioneel=tuple(
+        dataclasses.replace(s, financing=Financing.ZORG_IN_NATURA)
+        if s.financing is Financing.PGB else s for s in g.professioneel))
+        for g in content.goals)
+    return dataclasses.replace(content, goals=goals)
 
 
 def test_toets_only_on_reviewed_versions_of_itself() -> None:

@@ -11,7 +11,16 @@ from typing import Any, get_args
 import pytest
 from sqlalchemy import Date, DateTime, String, inspect, select
 
-from wijkteam_app.domain import cases, instruments, people, plans, workers
+from wijkteam_app.domain import (
+    cases,
+    client_experience,
+    conferences,
+    instruments,
+    kitchen_table,
+    people,
+    plans,
+    workers,
+)
 from wijkteam_app.persistence.schema import OutboxRecord
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.profile import Workspace
@@ -76,6 +85,12 @@ def _literal_values(alias: Any) -> set[str]:
     (entities.ToetsDecisionValue, plans.ToetsDecision),
     (entities.DirectionValue, plans.EscalationDirection),
     (entities.RoleValue, workers.Role),
+    (entities.FinancingValue, plans.Financing),
+    (entities.EigenBijdrageValue, plans.EigenBijdrage),
+    (entities.ConferenceKindValue, conferences.ConferenceKind),
+    (entities.PartyKindValue, conferences.PartyKind),
+    (entities.IssueMethodValue, kitchen_table.IssueMethod),
+    (entities.MomentValue, client_experience.Moment),
 ])
 def test_enumerations_equal_the_domain(alias: Any, domain_enum: type[enum.Enum]) -> None:
     assert _literal_values(alias) == {m.value for m in domain_enum}
@@ -96,6 +111,12 @@ def _dataclass_fields(cls: type) -> set[str]:
     (entities.StatusChangeValue, plans.StatusChange),
     (entities.SectionCommentValue, plans.SectionComment),
     (entities.SignerValue, plans.Signer),
+    (entities.OtherAgreementValue, plans.OtherAgreement),
+    (entities.PartyValue, conferences.Party),
+    (entities.ConferenceAgreementValue, conferences.ConferenceAgreement),
+    (entities.ReportParticipantsValue, kitchen_table.ReportParticipants),
+    (entities.KitchenTableContentValue, kitchen_table.KitchenTableContent),
+    (entities.AnswerValue, client_experience.Answer),
 ])
 def test_plan_json_shapes_equal_the_domain(value_model: type, dataclass: type) -> None:
     assert set(value_model.model_fields) == _dataclass_fields(dataclass)  # type: ignore[attr-defined]
@@ -120,7 +141,8 @@ def test_everything_the_app_writes_fits(workspace: Workspace) -> None:
                                       complete=change["op"] == "insert")
                 seen.add(change["entity"])
     assert {"household", "person", "case", "assessment", "plan_version",
-            "plan_review"} <= seen
+            "plan_review", "kitchen_table_report", "case_conference", "stuck_flag",
+            "stuck_decision", "client_experience"} <= seen
 
 
 @pytest.mark.parametrize(("entity", "name", "value"), [
@@ -135,6 +157,18 @@ def test_everything_the_app_writes_fits(workspace: Workspace) -> None:
     ("plan_version", "status", "goedgekeurd!"),
     ("plan_review", "outcome", "misschien"),
     ("assessment", "items", [{"code": "fin", "score": "3"}]),
+    ("plan_version", "content", {"goals": [{
+        "id": "g", "domain_code": "fin", "description": "d", "current_level": 2,
+        "target_level": 3, "horizon": "een_jaar", "professioneel": [{
+            "product_code": "L02BI1", "product_name": "x", "provider": "p", "volume": 1,
+            "unit_code": "04", "frequency_code": "2", "start": "2026-01-01",
+            "end": "2026-02-01", "cost_cents": 1, "financing": "contant"}]}]}),
+    ("case_conference", "kind", "koffie"),
+    ("case_conference", "agreements", [{"id": "a", "what": "x",
+                                        "who": {"kind": "buurman", "name": "x"}}]),
+    ("stuck_decision", "doorzettingsmacht", "ja"),
+    ("client_experience", "answers", [{"question": "gehoord", "score": 6}]),
+    ("kitchen_table_report", "issued_how", "per duif"),
 ])
 def test_wrong_types_are_refused(entity: str, name: str, value: object) -> None:
     with pytest.raises(entities.FieldProblem) as caught:
@@ -175,7 +209,8 @@ def test_toets_rule_equals_the_domain() -> None:
         plans.ProfessionalSupport, product_code=st.sampled_from(["A", "B", "C"]),
         product_name=st.just("x"), provider=st.just("p"), volume=st.integers(0, 5),
         unit_code=st.just("01"), frequency_code=st.just("1"), start=st.just(date(2026, 1, 1)),
-        end=st.just(date(2026, 6, 1)), cost_cents=st.integers(0, 500_000))
+        end=st.just(date(2026, 6, 1)), cost_cents=st.integers(0, 500_000),
+        financing=st.none() | st.sampled_from(plans.Financing))
     goal = st.builds(plans.Goal, id=st.just("g"), domain_code=st.just("fin"),
                      description=st.just("d"), current_level=st.just(2),
                      target_level=st.just(3), horizon=st.just(plans.Horizon.EEN_JAAR),
@@ -209,7 +244,7 @@ def test_the_documented_matrix_is_the_enforced_one() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text("utf-8")
     columns = [Relation.REGISSEUR, Relation.CASE_TEAM, Relation.COACH, Relation.TOETSER,
-               Relation.CREATOR]
+               Relation.CREATOR, Relation.BRANDPUNT]
     documented: dict[Action, frozenset[Relation]] = {}
     for line in doc.splitlines():
         if not line.startswith("| `"):

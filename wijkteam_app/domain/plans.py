@@ -52,10 +52,6 @@ from wijkteam_app.domain.validation import (
     required_text,
 )
 
-# Marks a field added to the plan content after plans were signed: `to_plain` leaves it out
-# while it has its default, so the fingerprint of older content does not change.
-OMIT_WHEN_DEFAULT = "omit_when_default"
-
 # --- enums ---------------------------------------------------------------------------------
 
 
@@ -122,6 +118,55 @@ class RegieLevel(enum.StrEnum):
 class EscalationDirection(enum.StrEnum):
     OPSCHALEN = "opschalen"
     AFSCHALEN = "afschalen"
+
+
+class Financing(enum.StrEnum):
+    """How one professional provision is paid (seed 003, "Subsidiëren of inkopen").
+
+    - ZORG_IN_NATURA: the municipality contracts the provider and pays it;
+    - PGB: a persoonsgebonden budget, money paid to the budget holder; the municipality
+      allows it only where the resident arranges the support demonstrably better and cheaper,
+      and then **always** with a gemeentelijke toets (`toets_reasons`);
+    - VOUCHER: an ondersteuningsbudget / persoonsvolgend budget (PVB) given as a digital
+      voucher: a drawing right on any provider with a framework contract.
+    """
+
+    ZORG_IN_NATURA = "zorg_in_natura"
+    PGB = "pgb"
+    VOUCHER = "voucher"
+
+    @property
+    def leveringsvorm(self) -> str:
+        """The iWmo/iJw leveringsvorm code (resources/codelists: ``delivery_forms``): a
+        voucher is delivered by a contracted provider, so in the messages it is natura."""
+        return LEVERINGSVORM[self]
+
+
+LEVERINGSVORM: dict[Financing, str] = {
+    Financing.ZORG_IN_NATURA: "1",
+    Financing.PGB: "2",
+    Financing.VOUCHER: "1",
+}
+
+
+class EigenBijdrage(enum.StrEnum):
+    """The expected eigen bijdrage for one provision (Wmo art. 2.1.4; collected by the CAK).
+
+    GEEN: none (Jeugdwet provisions never have one; also exemptions); ABONNEMENTSTARIEF: the
+    fixed monthly Wmo rate for maatwerk; INKOMENSAFHANKELIJK: the income-related contribution
+    (beschermd wonen, opvang)."""
+
+    GEEN = "geen"
+    ABONNEMENTSTARIEF = "abonnementstarief"
+    INKOMENSAFHANKELIJK = "inkomensafhankelijk"
+
+
+OMIT_DEFAULT = "omit_default"
+"""Dataclass field metadata: leave the field out of `to_plain` while it holds its default.
+Fields added to plan content after plans were signed carry it, so the canonical JSON (and
+the fingerprint every signature binds) of older content stays exactly what it was."""
+
+_LATER = {OMIT_DEFAULT: True}
 
 
 MIN_LEVEL = 1
@@ -225,6 +270,19 @@ class ProfessionalSupport:
     start: date
     end: date
     cost_cents: int
+    financing: Financing | None = field(default=None, metadata=_LATER)
+    eigen_bijdrage: EigenBijdrage | None = field(default=None, metadata=_LATER)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherAgreement:
+    """An agreement with someone who is neither the resident nor the network and no
+    maatwerk either (a school, the huisarts, a colleague), e.g. taken over from a case
+    conference: who does what, and by when."""
+
+    who: str
+    what: str
+    due: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +299,11 @@ class Goal:
     netwerk: tuple[NetworkAgreement, ...] = ()
     voorzieningen: tuple[ProvisionAgreement, ...] = ()
     professioneel: tuple[ProfessionalSupport, ...] = ()
+    afspraken: tuple[OtherAgreement, ...] = field(default=(), metadata=_LATER)
     # For whom in the household the goal is (person ids); empty: the household as a whole.
     # Added later: left out of the canonical form while empty, so the fingerprints of plans
     # made (and signed) before keep their value.
-    for_person_ids: tuple[str, ...] = field(default=(), metadata={OMIT_WHEN_DEFAULT: True})
+    for_person_ids: tuple[str, ...] = field(default=(), metadata=_LATER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,30 +664,37 @@ def comments_for(review: ReviewDecision, section: PlanSection) -> tuple[SectionC
 
 @dataclass(frozen=True, slots=True)
 class ToetsReasons:
-    """Why a toets is needed: products outside the mandate and/or a total above it."""
+    """Why a toets is needed: products outside the mandate, a total above it, and/or a
+    provision paid as a PGB (seed 003: a PGB always needs a gemeentelijke toets)."""
 
     products_outside_mandate: tuple[str, ...]
     total_cost_cents: int
     above_max_amount: bool
+    pgb_products: tuple[str, ...] = ()
 
     @property
     def needed(self) -> bool:
-        return bool(self.products_outside_mandate) or self.above_max_amount
+        return (bool(self.products_outside_mandate) or self.above_max_amount
+                or bool(self.pgb_products))
 
 
 def toets_reasons(content: PlanContent, mandate: Mandate) -> ToetsReasons:
     outside: list[str] = []
+    pgb: list[str] = []
     for support in content.professional_support():
         if support.product_code not in mandate.product_codes and (
             support.product_code not in outside
         ):
             outside.append(support.product_code)
+        if support.financing is Financing.PGB and support.product_code not in pgb:
+            pgb.append(support.product_code)
     total = content.total_cost_cents()
-    return ToetsReasons(tuple(outside), total, total > mandate.max_amount_cents)
+    return ToetsReasons(tuple(outside), total, total > mandate.max_amount_cents, tuple(pgb))
 
 
 def needs_toets(version: PlanVersion | PlanContent, mandate: Mandate) -> bool:
-    """True when any professional support is not mandated or the total exceeds the maximum."""
+    """True when any professional support is not mandated, is paid as a PGB, or the total
+    exceeds the maximum."""
     content = version.content if isinstance(version, PlanVersion) else version
     return toets_reasons(content, mandate).needed
 
@@ -888,7 +954,7 @@ def to_plain(value: object) -> Json:
         return [to_plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if not (f.metadata.get(OMIT_WHEN_DEFAULT) and getattr(value, f.name) == f.default)}
+                if not (f.metadata.get(OMIT_DEFAULT) and getattr(value, f.name) == f.default)}
     raise TypeError(f"cannot make {type(value).__name__} canonical")
 
 
@@ -1029,6 +1095,7 @@ class PlanReferences:
     product_codes: Collection[str] | None = None
     unit_codes: Collection[str] | None = None
     frequency_codes: Collection[str] | None = None
+    youth_product_codes: Collection[str] | None = None  # Jeugdwet: never an eigen bijdrage
 
 
 def _ref(
@@ -1053,7 +1120,9 @@ def validate_goal(goal: Goal, refs: PlanReferences | None = None) -> list[FieldE
     - ``for_person_ids``: UNKNOWN_REFERENCE (not a member) / DUPLICATE
     - ``professional.<i>.*``: product_code / unit_code / frequency_code REQUIRED or
       UNKNOWN_CHOICE; provider REQUIRED; volume OUT_OF_RANGE (< 1); cost_cents OUT_OF_RANGE
-      (< 0); end DATE_ORDER (not after start)
+      (< 0); end DATE_ORDER (not after start); eigen_bijdrage NOT_APPLICABLE for a
+      Jeugdwet product (`PlanReferences.youth_product_codes`)
+    - ``afspraken.<i>.who`` / ``.what``: REQUIRED / TOO_LONG
     """
     r = refs or PlanReferences()
     errors: list[FieldError] = []
@@ -1090,6 +1159,9 @@ def validate_goal(goal: Goal, refs: PlanReferences | None = None) -> list[FieldE
         errors.append(FieldError("for_person_ids", ErrorCode.UNKNOWN_REFERENCE))
     if len(set(goal.for_person_ids)) != len(goal.for_person_ids):
         errors.append(FieldError("for_person_ids", ErrorCode.DUPLICATE))
+    for i, other in enumerate(goal.afspraken):
+        required_text(errors, f"afspraken.{i}.who", other.who, MAX_TEXT)
+        required_text(errors, f"afspraken.{i}.what", other.what, MAX_NOTE)
     return errors
 
 
@@ -1108,6 +1180,21 @@ def validate_support(support: ProfessionalSupport, refs: PlanReferences) -> list
         errors.append(FieldError("end", ErrorCode.DATE_ORDER))
     if support.cost_cents < 0:
         errors.append(FieldError("cost_cents", ErrorCode.OUT_OF_RANGE))
+    if (refs.youth_product_codes is not None and support.product_code in refs.youth_product_codes
+            and support.eigen_bijdrage not in (None, EigenBijdrage.GEEN)):
+        # The Jeugdwet has no eigen bijdrage (the ouderbijdrage ended in 2016).
+        errors.append(FieldError("eigen_bijdrage", ErrorCode.NOT_APPLICABLE))
+    return errors
+
+
+def validate_financing(support: ProfessionalSupport) -> list[FieldError]:
+    """Before submission every provision says how it is paid and what the resident pays:
+    ``financing`` and ``eigen_bijdrage`` REQUIRED."""
+    errors: list[FieldError] = []
+    if support.financing is None:
+        errors.append(FieldError("financing", ErrorCode.REQUIRED))
+    if support.eigen_bijdrage is None:
+        errors.append(FieldError("eigen_bijdrage", ErrorCode.REQUIRED))
     return errors
 
 
@@ -1183,9 +1270,14 @@ def validate_for_submission(
 
     ``question`` REQUIRED; ``goals`` REQUIRED (at least one); ``regisseur_id`` REQUIRED;
     ``evaluation_dates`` REQUIRED (at least one); ``participants`` REQUIRED (at least one
-    person of the household took part).
+    person of the household took part); per professional provision
+    ``goals.<i>.professional.<j>.financing`` and ``.eigen_bijdrage`` REQUIRED.
     """
     errors = validate_content(content, refs)
+    for i, goal in enumerate(content.goals):
+        for j, support in enumerate(goal.professioneel):
+            errors += [e.prefixed(f"goals.{i}.professional.{j}")
+                       for e in validate_financing(support)]
     if not content.question.strip():
         errors.append(FieldError("question", ErrorCode.REQUIRED))
     if not content.goals:

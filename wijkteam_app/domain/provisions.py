@@ -147,12 +147,16 @@ class CodeLists:
     frequencies: tuple[Code, ...]
     categories: tuple[ProductCategory, ...]
     products: tuple[Product, ...]
+    delivery_forms: tuple[Code, ...] = ()  # leveringsvorm: zorg in natura, pgb
 
     def unit(self, code: str) -> Code:
         return _find(self.units, code)
 
     def frequency(self, code: str) -> Code:
         return _find(self.frequencies, code)
+
+    def delivery_form(self, code: str) -> Code:
+        return _find(self.delivery_forms, code)
 
     def product(self, code: str) -> Product:
         for product in self.products:
@@ -180,6 +184,10 @@ class CodeLists:
     @property
     def product_codes(self) -> frozenset[str]:
         return frozenset(p.code for p in self.products)
+
+    @property
+    def youth_product_codes(self) -> frozenset[str]:
+        return frozenset(p.code for p in self.products if p.law is Law.JEUGDWET)
 
 
 def _find(codes: Iterable[Code], code: str) -> Code:
@@ -319,7 +327,8 @@ def _law(obj: Mapping[str, Any], where: str) -> Law:
 def parse_code_lists(data: object) -> CodeLists:
     """``{"format": 1, "source": str, "version": str, "units": [{code, name, local?}],
     "frequencies": [...], "categories": [{law, code, name, local?}],
-    "products": [{code, name, law, category, local?, default_unit?, default_frequency?}]}``.
+    "products": [{code, name, law, category, local?, default_unit?, default_frequency?}],
+    "delivery_forms": [{code, name, local?}] (optional)}``.
 
     Products must point at a known category of their law; default unit and frequency, when
     given, must be known codes. Keys starting with ``_`` are comments and ignored.
@@ -328,6 +337,7 @@ def parse_code_lists(data: object) -> CodeLists:
     _check_format(root, "code lists")
     units = _codes(root.get("units"), "units")
     frequencies = _codes(root.get("frequencies"), "frequencies")
+    delivery_forms = _codes(root.get("delivery_forms", []), "delivery_forms")
     categories: list[ProductCategory] = []
     for i, raw in enumerate(_items(root.get("categories"), "categories")):
         where = f"categories[{i}]"
@@ -375,4 +385,5 @@ def parse_code_lists(data: object) -> CodeLists:
         frequencies=frequencies,
         categories=tuple(categories),
         products=tuple(products),
+        delivery_forms=delivery_forms,
     )

@@ -32,6 +32,8 @@ class ErrorCode(enum.Enum):
     DUPLICATE = "duplicate"
     NOT_APPLICABLE = "not_applicable"
     ALREADY_CORRECTED = "already_corrected"
+    RESIDENT_REQUIRED = "resident_required"
+    SCORE_REQUIRED = "score_required"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ class Role(enum.StrEnum):
     TEAMCOACH = "teamcoach"
     TOETSER = "toetser"
     BEHEERDER = "beheerder"
+    BRANDPUNTFUNCTIONARIS = "brandpuntfunctionaris"  # unblocks stuck cases (seed 003)
 
 
 @dataclass(frozen=True, slots=True)

@@ -336,6 +336,86 @@ class AttachmentRecord(Entity):
     created_at: Mapped[datetime]
 
 
+class KitchenTableReportRecord(Entity):
+    """One version of the verslag of the keukentafelgesprek, as given to the resident.
+    Append-only: a correction is a new version (`number` + 1, `based_on_id`)."""
+
+    __tablename__ = "kitchen_table_reports"
+    __entity__ = "kitchen_table_report"
+    __table_args__ = (Index("ix_kitchen_table_reports_case", "case_id", "number"),)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    number: Mapped[int]
+    based_on_id: Mapped[str | None] = mapped_column(String(36))
+    held_on: Mapped[date]
+    location: Mapped[str] = mapped_column(String(200))
+    participants: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(36))
+    issued_on: Mapped[date]
+    issued_how: Mapped[str] = mapped_column(String(16))
+
+
+class CaseConferenceRecord(Entity):
+    """A multidisciplinair overleg, zorgoverleg or eigen-kracht-conferentie (seeds 000, 002).
+    Participants, agreements and the casemanager are JSON (read and written as a whole)."""
+
+    __tablename__ = "case_conferences"
+    __entity__ = "case_conference"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    held_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(32))
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    agreements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    casemanager: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(36))
+
+
+class StuckFlagRecord(Entity):
+    """A case reported as stuck (vastgelopen), with the reason. Append-only."""
+
+    __tablename__ = "stuck_flags"
+    __entity__ = "stuck_flag"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    flagged_by: Mapped[str] = mapped_column(String(36))
+    flagged_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class StuckDecisionRecord(Entity):
+    """The decision of the teamcoach or brandpuntfunctionaris on one flag. Append-only."""
+
+    __tablename__ = "stuck_decisions"
+    __entity__ = "stuck_decision"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    flag_id: Mapped[str] = mapped_column(String(36), index=True)
+    decided_by: Mapped[str] = mapped_column(String(36))
+    decided_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(Text)
+    doorzettingsmacht: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ClientExperienceRecord(Entity):
+    """The resident's answers to the klantervaring questionnaire. Append-only."""
+
+    __tablename__ = "client_experiences"
+    __entity__ = "client_experience"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    questionnaire: Mapped[str] = mapped_column(String(32))
+    moment: Mapped[str] = mapped_column(String(16))
+    answered_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(36))
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
 class AttachmentBlobRecord(Base):
     __tablename__ = "attachment_blobs"
     id: Mapped[str] = mapped_column(ForeignKey("attachments.id"), primary_key=True)

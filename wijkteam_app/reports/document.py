@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from wijkteam_app.domain.plans import GoalResult, Horizon, PlanStatus, ResidentAgreement
+from wijkteam_app.domain.plans import (
+    EigenBijdrage,
+    Financing,
+    GoalResult,
+    Horizon,
+    PlanStatus,
+    ResidentAgreement,
+)
 
 DEFAULT_EVALUATION_METHOD = (
     "Bij elke evaluatie bespreken we samen per doel wat gelukt is. We vullen opnieuw de "
@@ -85,6 +92,16 @@ class DocProfessionalSupport:
     end: date
     cost_cents: int
     within_mandate: bool = True
+    financing: Financing | None = None  # None: not recorded (plans made before financing)
+    delivery_form: str = ""  # the iWmo/iJw leveringsvorm code ("1" natura, "2" pgb)
+    eigen_bijdrage: EigenBijdrage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocOtherAgreement:
+    who: str
+    what: str
+    due: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +124,7 @@ class DocGoal:
     professioneel: tuple[DocProfessionalSupport, ...] = ()
     evaluation: DocEvaluation | None = None
     for_whom: tuple[str, ...] = ()  # names; empty: the household as a whole
+    afspraken: tuple[DocOtherAgreement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ from reportlab.platypus import (
 )
 
 from wijkteam_app.domain.plans import (
+    EigenBijdrage,
+    Financing,
     GoalResult,
     Horizon,
     PlanStatus,
@@ -103,6 +105,16 @@ MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december",
 )
+FINANCING_LABELS: dict[Financing, str] = {
+    Financing.ZORG_IN_NATURA: "Zorg in natura",
+    Financing.PGB: "Persoonsgebonden budget (pgb)",
+    Financing.VOUCHER: "Voucher (ondersteuningsbudget)",
+}
+EIGEN_BIJDRAGE_LABELS: dict[EigenBijdrage, str] = {
+    EigenBijdrage.GEEN: "geen eigen bijdrage",
+    EigenBijdrage.ABONNEMENTSTARIEF: "eigen bijdrage: abonnementstarief (CAK)",
+    EigenBijdrage.INKOMENSAFHANKELIJK: "eigen bijdrage: inkomensafhankelijk (CAK)",
+}
 EIGEN_KRACHT_LABELS = (
     "1. Zelf",
     "2. Netwerk",
@@ -520,8 +532,22 @@ def _support_markup(support: DocProfessionalSupport) -> str:
         f"Door: {text(support.provider)}<br/>"
         f"Omvang: {support.volume} {escape(support.unit_name)} {escape(support.frequency_name)}"
         f" · van {short_date(support.start)} tot en met {short_date(support.end)}<br/>"
-        f"Kosten: {euro(support.cost_cents)}{mandate}"
+        f"Kosten: {euro(support.cost_cents)}{mandate}<br/>"
+        f"{_financing_markup(support)}"
     )
+
+
+def _financing_markup(support: DocProfessionalSupport) -> str:
+    """How it is paid and what the resident pays, per provision."""
+    if support.financing is None:
+        how = "<font color='#5f6b7a'>niet vastgelegd</font>"
+    else:
+        how = f"<b>{FINANCING_LABELS[support.financing]}</b>"
+        if support.financing is Financing.PGB:
+            how += " · <font color='#a33a00'>pgb: gemeentelijke toets</font>"
+    paid = ("" if support.eigen_bijdrage is None
+            else f" · {EIGEN_BIJDRAGE_LABELS[support.eigen_bijdrage]}")
+    return f"Financiering: {how}{paid}"
 
 
 def _goal_block(number: int, goal: DocGoal, st: _Styles) -> list[Flowable]:
@@ -534,6 +560,10 @@ def _goal_block(number: int, goal: DocGoal, st: _Styles) -> list[Flowable]:
         + (f": {text(p.note)}" if p.note else "")
         for p in goal.voorzieningen) or none
     professional = "<br/><br/>".join(_support_markup(s) for s in goal.professioneel) or none
+    others = "<br/>".join(
+        f"<b>{text(a.who)}</b>: {text(a.what)}"
+        + (f" <font color='#5f6b7a'>(uiterlijk {short_date(a.due)})</font>" if a.due else "")
+        for a in goal.afspraken)
     rows = [
         [Paragraph(EIGEN_KRACHT_LABELS[0], st.cell_bold),
          Paragraph(text(goal.zelf) or none, st.cell)],
@@ -541,6 +571,9 @@ def _goal_block(number: int, goal: DocGoal, st: _Styles) -> list[Flowable]:
         [Paragraph(EIGEN_KRACHT_LABELS[2], st.cell_bold), Paragraph(voorzieningen, st.cell)],
         [Paragraph(EIGEN_KRACHT_LABELS[3], st.cell_bold), Paragraph(professional, st.cell)],
     ]
+    if others:
+        rows.append([Paragraph("Afspraken met anderen", st.cell_bold),
+                     Paragraph(others, st.cell)])
     if goal.evaluation is not None:
         ev = goal.evaluation
         when = f" ({long_date(ev.evaluated_on)})" if ev.evaluated_on else ""
@@ -596,8 +629,31 @@ def _regie_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
     return out
 
 
+def _financing_table(supports: Sequence[DocProfessionalSupport], st: _Styles) -> Table:
+    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
+                              ("Voorziening", "Aanbieder", "Financiering", "Eigen bijdrage",
+                               "Kosten")]]
+    for s in supports:
+        financing = FINANCING_LABELS[s.financing] if s.financing else "niet vastgelegd"
+        if s.financing is not None and s.delivery_form:
+            financing += (f"<br/><font color='#5f6b7a'>leveringsvorm "
+                          f"{escape(s.delivery_form)}</font>")
+        paid = ("niet vastgelegd" if s.eigen_bijdrage is None
+                else EIGEN_BIJDRAGE_LABELS[s.eigen_bijdrage].removeprefix("eigen bijdrage: "))
+        rows.append([
+            Paragraph(f"{text(s.product_name)}<br/><font color='#5f6b7a'>"
+                      f"{escape(s.product_code)}</font>", st.cell),
+            Paragraph(text(s.provider), st.cell),
+            Paragraph(financing, st.cell),
+            Paragraph(escape(paid), st.cell),
+            Paragraph(euro(s.cost_cents), st.cell_right),
+        ])
+    widths = (4.0 * cm, 3.0 * cm, 4.0 * cm, 3.5 * cm)
+    return _table(rows, (*widths, CONTENT_WIDTH - sum(widths)))
+
+
 def _mandate_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("7. Mandaat en gemeentelijke toets", st.h1)]
+    out: list[Flowable] = [Paragraph("7. Financiering, mandaat en gemeentelijke toets", st.h1)]
     supports = [s for g in doc.goals for s in g.professioneel]
     total = sum(s.cost_cents for s in supports)
     if not supports:
@@ -605,16 +661,25 @@ def _mandate_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
                              st.para))
         return out
     out.append(Paragraph(
-        f"De professionele ondersteuning in dit plan kost in totaal <b>{euro(total)}</b>.",
-        st.para))
+        f"De professionele ondersteuning in dit plan kost in totaal <b>{euro(total)}</b>. "
+        "Per voorziening staat hieronder hoe die betaald wordt en of u een eigen bijdrage "
+        "betaalt.", st.para))
+    out += [_financing_table(supports, st), Spacer(1, 2 * mm)]
     if not doc.toets_needed:
         out.append(Paragraph("Alle professionele ondersteuning valt binnen het mandaat van de "
                              "regisseur. Een gemeentelijke toets is niet nodig.", st.para))
         return out
     outside = ", ".join(text(s.product_name) for s in supports if not s.within_mandate)
+    pgb = ", ".join(text(s.product_name) for s in supports if s.financing is Financing.PGB)
+    reasons = []
+    if outside:
+        reasons.append(f"een deel valt buiten het mandaat van de regisseur ({outside})")
+    if pgb:
+        reasons.append(f"een persoonsgebonden budget vraagt altijd een toets ({pgb})")
+    if not reasons:
+        reasons.append("het totaal is hoger dan het mandaat van de regisseur")
     out.append(Paragraph(
-        "Een deel van de ondersteuning valt buiten het mandaat van de regisseur"
-        + (f" ({outside})" if outside else "")
+        "Een gemeentelijke toets is nodig: " + "; ".join(reasons)
         + ". Daarom toetst een medewerker van de gemeente, niet de regisseur, dit plan.",
         st.para))
     if doc.toets is None:

@@ -12,9 +12,12 @@ from datetime import date
 
 from wijkteam_app.domain.plans import (
     DomainSituation,
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     NetworkAgreement,
+    OtherAgreement,
     Participants,
     PlanContent,
     PlanStatus,
@@ -33,6 +36,7 @@ from wijkteam_app.reports.document import (
     DocLadder,
     DocNetworkMember,
     DocNetworkTask,
+    DocOtherAgreement,
     DocPerson,
     DocProfessional,
     DocProfessionalSupport,
@@ -92,7 +96,9 @@ def _goals() -> tuple[Goal, ...]:
              professioneel=(ProfessionalSupport("L06SB1", "Schuldhulpverlening en "
                                                 "budgetbegeleiding", "Schuldhulp Voorbeeldstad",
                                                 24, "04", "6", date(2025, 4, 1),
-                                                date(2025, 9, 30), 139200),)),
+                                                date(2025, 9, 30), 139200,
+                                                Financing.ZORG_IN_NATURA,
+                                                EigenBijdrage.GEEN),)),
         Goal("doel-2", "huiselijke_relaties", "Er is thuis minder ruzie over de opvoeding; "
              "Sandra en Mark maken samen afspraken over bedtijden en schermtijd.", 2, 4,
              Horizon.DRIE_MAANDEN,
@@ -103,7 +109,9 @@ def _goals() -> tuple[Goal, ...]:
              professioneel=(ProfessionalSupport("L45JA2", "Jeugdhulp ambulant "
                                                 "gezinsbehandeling", "Jeugdhulp Voorbeeldstad",
                                                 30, "04", "6", date(2025, 4, 15),
-                                                date(2025, 10, 15), 267000),)),
+                                                date(2025, 10, 15), 267000,
+                                                Financing.ZORG_IN_NATURA,
+                                                EigenBijdrage.GEEN),)),
         Goal("doel-3", "tijdsbesteding", "Mark heeft een vaste dagbesteding van twee dagdelen "
              "per week en voelt zich daardoor rustiger.", 2, 3, Horizon.EERSTE_STAP,
              zelf="Mark bezoekt samen met de wijkwerker twee dagbestedingslocaties en kiest er "
@@ -113,7 +121,8 @@ def _goals() -> tuple[Goal, ...]:
              professioneel=(ProfessionalSupport("L07DB1", "Dagbesteding",
                                                 "Stichting Zorgboerderij De Boomgaard", 2, "16",
                                                 "2", date(2025, 5, 1), date(2026, 4, 30),
-                                                582400),)),
+                                                582400, Financing.PGB,
+                                                EigenBijdrage.ABONNEMENTSTARIEF),)),
         Goal("doel-4", "sociaal_netwerk", "Sandra heeft minstens één vaste activiteit buiten "
              "huis en kent drie mensen in de wijk bij naam.", 2, 4, Horizon.EEN_JAAR,
              zelf="Sandra gaat elke woensdag naar de eettafel in het wijkcentrum.",
@@ -129,7 +138,11 @@ def _goals() -> tuple[Goal, ...]:
                                                       "samen met Noor naar school."),),
              professioneel=(ProfessionalSupport("L02BI1", "Begeleiding individueel",
                                                 "Zorggroep De Brug", 2, "04", "2",
-                                                date(2025, 4, 1), date(2025, 6, 30), 161200),)),
+                                                date(2025, 4, 1), date(2025, 6, 30), 161200,
+                                                Financing.VOUCHER,
+                                                EigenBijdrage.ABONNEMENTSTARIEF),),
+             afspraken=(OtherAgreement("Huisarts Dr. Peters", "Verwijst Noor naar de "
+                                       "praktijkondersteuner jeugd-ggz.", date(2025, 4, 15)),)),
     )
 
 
@@ -141,7 +154,7 @@ def sample_content(extra_goals: int = 0) -> PlanContent:
         goals.append(Goal(f"extra-{i + 1}", template.domain_code, template.description,
                           template.current_level, template.target_level, template.horizon,
                           template.zelf, template.netwerk, template.voorzieningen,
-                          template.professioneel))
+                          template.professioneel, template.afspraken))
     return PlanContent(
         participants=Participants(person_ids=("p-sandra", "p-mark", "p-noor"),
                                   network_member_ids=("nw-oma",),
@@ -185,7 +198,9 @@ def _support(s: ProfessionalSupport) -> DocProfessionalSupport:
     return DocProfessionalSupport(
         s.product_code, s.product_name, s.provider, s.volume, UNITS[s.unit_code],
         FREQUENCIES[s.frequency_code], s.start, s.end, s.cost_cents,
-        within_mandate=s.product_code in MANDATED,
+        within_mandate=s.product_code in MANDATED, financing=s.financing,
+        delivery_form=s.financing.leveringsvorm if s.financing else "",
+        eigen_bijdrage=s.eigen_bijdrage,
     )
 
 
@@ -201,6 +216,7 @@ def _doc_goal(goal: Goal) -> DocGoal:
         voorzieningen=tuple(DocProvisionUse(*PROVISIONS[p.provision_id], note=p.note)
                             for p in goal.voorzieningen),
         professioneel=tuple(_support(s) for s in goal.professioneel),
+        afspraken=tuple(DocOtherAgreement(a.who, a.what, a.due) for a in goal.afspraken),
     )
 
 

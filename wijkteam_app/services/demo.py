@@ -8,7 +8,7 @@ BSN lies in the official test range 999900006-999999990, and addresses are in th
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -48,6 +48,8 @@ from wijkteam_app.domain.people import (
 )
 from wijkteam_app.domain.plans import (
     DomainSituation,
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     NetworkAgreement,
@@ -331,14 +333,17 @@ PLAN_GOALS = [
      "nieuwe achterstanden bij.", Horizon.DRIE_MAANDEN,
      "Opent de post elke maandag en legt alle rekeningen in één map.",
      "Helpt eens per twee weken bij het sorteren van de post.",
-     ("vk-formulierenhulp", "vk-geldfit"), ("L06SB1", "Schuldhulp Voorbeeldstad", 24)),
+     ("vk-formulierenhulp", "vk-geldfit"),
+     ("L06SB1", "Schuldhulp Voorbeeldstad", 24, Financing.VOUCHER, EigenBijdrage.GEEN)),
     ("sociaal_netwerk", "Heeft een vaste activiteit buiten huis en kent drie mensen in de "
      "wijk bij naam.", Horizon.EEN_JAAR,
      "Gaat elke woensdag naar de eettafel in het wijkcentrum.",
      "Gaat de eerste keren mee naar de eettafel.", ("vk-maatjes",), None),
     ("tijdsbesteding", "Heeft een vast dagritme met twee dagdelen dagbesteding per week.",
      Horizon.EERSTE_STAP, "Bezoekt twee locaties en kiest er één.",
-     "Rijdt de eerste vier weken mee.", (), ("L07DB1", "Zorgboerderij De Boomgaard", 2)),
+     "Rijdt de eerste vier weken mee.", (),
+     ("L07DB1", "Zorgboerderij De Boomgaard", 2, Financing.PGB,
+      EigenBijdrage.ABONNEMENTSTARIEF)),
 ]
 
 
@@ -360,12 +365,13 @@ def demo_plan_content(workspace: Workspace, household_id: str) -> PlanContent:
         network = tuple(NetworkAgreement(m.id, netwerk) for m in detail.network[:1])
         professional: tuple[ProfessionalSupport, ...] = ()
         if support:
-            code, provider, volume = support
+            code, provider, volume, financing, contribution = support
             product = lists.product(code)
             professional = (ProfessionalSupport(
                 code, product.name, provider, volume, product.default_unit or "04",
                 product.default_frequency or "2", today + timedelta(days=14),
-                today + timedelta(days=180), 120_000 + 40_000 * n),)
+                today + timedelta(days=180), 120_000 + 40_000 * n, financing,
+                contribution),)
         goals.append(Goal(new_id(), domain, text, current, min(5, current + 2), horizon, zelf,
                           network, tuple(ProvisionAgreement(p) for p in provisions
                                          if p in kaart),
@@ -393,6 +399,7 @@ def fill_demo(workspace: Workspace, households: int = 12, seed: int = 2026) -> i
     for index in range(households):
         builder.household(index)
     _demo_plans(workspace)
+    _demo_casework(workspace)
     return households
 
 
@@ -441,3 +448,121 @@ def _demo_coach(workspace: Workspace) -> Worker:
                                  coach.id) as ctx:
         repo.save_worker(ctx.session, coach)
     return coach
+
+
+def _demo_casework(workspace: Workspace) -> None:
+    """Keukentafel reports, case conferences (one taken into a concept plan), a stuck case
+    and a decided one, an overdue evaluation and client-experience answers (issue 13)."""
+    from wijkteam_app.domain.client_experience import QUESTIONS, Moment
+    from wijkteam_app.domain.conferences import (
+        CaseConference,
+        ConferenceAgreement,
+        ConferenceKind,
+        Party,
+        PartyKind,
+    )
+    from wijkteam_app.domain.kitchen_table import (
+        IssueMethod,
+        KitchenTableContent,
+        ReportDraft,
+        ReportParticipants,
+    )
+    from wijkteam_app.services.client_experience import ClientExperienceService
+    from wijkteam_app.services.conferences import ConferenceService
+    from wijkteam_app.services.kitchen_table import KitchenTableService
+    from wijkteam_app.services.plans import PlanService
+    from wijkteam_app.services.stuck import StuckService
+
+    households = HouseholdService(workspace)
+    today = workspace.today()
+    summaries = households.list(limit=100_000)
+    overviews = {s.id: households.cases(s.id) for s in summaries}
+    open_cases = [(s, overviews[s.id][0].case) for s in summaries if overviews[s.id]
+                  and overviews[s.id][0].case.status is not CaseStatus.AANGEMELD]
+    reports = KitchenTableService(workspace)
+    for summary, case in open_cases:
+        if case.status is CaseStatus.KEUKENTAFELGESPREK:
+            continue  # the report is not written yet: overdue in the "Te doen" list
+        detail = households.get(summary.id)
+        adults = [m for m in detail.members if not m.is_minor_on(today)] or list(detail.members)
+        held = case.referral_date + timedelta(days=12)
+        reports.record(summary.id, case.id, ReportDraft(
+            held_on=held, location="bij de inwoner thuis",
+            participants=ReportParticipants(tuple(m.id for m in adults),
+                                            tuple(n.id for n in detail.network[:1])),
+            content=KitchenTableContent(
+                situation="De situatie van het huishouden (voorbeeldgegevens).",
+                self_=case.quickscan.self_, arrange=case.quickscan.arrange,
+                help=case.quickscan.help or "Overzicht krijgen (voorbeeldgegevens).",
+                needs="Rust en overzicht.", own_strength="Het huishouden lukt zelf.",
+                network="Familie helpt met de post.",
+                general_provisions="Formulierenhulp in het wijkcentrum.",
+                contribution="Voor maatwerk uit de Wmo geldt het abonnementstarief.",
+                outcome="We maken samen een ondersteuningsplan."),
+            issued_on=held + timedelta(days=5), issued_how=IssueMethod.MEEGEGEVEN))
+
+    plans = PlanService(workspace)
+    conferences = ConferenceService(workspace)
+    coach = _demo_coach(workspace)
+    meervoudig = [(s, c) for s, c in open_cases if c.complexity is Complexity.MEERVOUDIG]
+    concept = next(((s, c) for s, c in open_cases if (v := plans.current(s.id)) is not None
+                    and v.status.value == "concept"), None)
+    chosen = ([concept] if concept else []) + [x for x in meervoudig if x != concept][:1]
+    for n, (summary, case) in enumerate(chosen):
+        detail = households.get(summary.id)
+        resident = Party(PartyKind.INWONER, detail.members[0].full_name, detail.members[0].id)
+        network = [Party(PartyKind.NETWERK, m.name, m.id) for m in detail.network[:1]]
+        pros = [Party(PartyKind.PROFESSIONAL, p.name or p.organisation, p.id)
+                for p in detail.professionals[:2]]
+        me = Party(PartyKind.MEDEWERKER, workspace.worker.display_name, workspace.worker.id)
+        held = today - timedelta(days=9 + 20 * n)
+        agreements = [ConferenceAgreement(new_id(), "Opent de post elke maandag.", resident,
+                                          held + timedelta(days=7))]
+        agreements += [ConferenceAgreement(new_id(), "Helpt eens per twee weken met de post.",
+                                           p) for p in network]
+        agreements += [ConferenceAgreement(new_id(), "Plant een afstemmingsgesprek.", p,
+                                           held + timedelta(days=14 + 7 * i), done=i == 1)
+                       for i, p in enumerate(pros)]
+        kind = ConferenceKind.ZORGOVERLEG if n == 0 else ConferenceKind.EIGEN_KRACHT_CONFERENTIE
+        saved = conferences.save(CaseConference(
+            new_id(), summary.id, held, kind, workspace.actor_id, case.id,
+            participants=(resident, *network, *pros, me),
+            reason="Meerdere organisaties betrokken; de hulp sluit niet op elkaar aan "
+            "(voorbeeldgegevens).",
+            discussion="Eén plan afgesproken; schuldhulp gaat voor (voorbeeldgegevens).",
+            agreements=tuple(agreements), casemanager=pros[0] if pros and n == 0 else None))
+        version = plans.current(summary.id)
+        if version is not None and version.status.value == "concept" and version.content.goals:
+            conferences.take_into_plan(saved, [a.id for a in saved.agreements[:2]],
+                                       version.content.goals[0].id)
+
+    stuck = StuckService(workspace)
+    flaggable = [x for x in meervoudig if x not in chosen] or meervoudig
+    if flaggable:
+        summary, case = flaggable[0]
+        stuck.flag(case, "De woningcorporatie en de schuldhulp wachten op elkaar; niemand "
+                   "neemt een besluit over de huurachterstand (voorbeeldgegevens).")
+    if len(flaggable) > 1:
+        summary, case = flaggable[1]
+        old = stuck.flag(case, "Zorgaanbieder heeft een wachtlijst van vier maanden "
+                         "(voorbeeldgegevens).")
+        me_worker = workspace.worker
+        workspace.worker = coach
+        try:
+            stuck.decide(old, "Overbrugging door de gezinsbegeleider tot de zorg start "
+                         "(voorbeeldgegevens).", doorzettingsmacht=True)
+        finally:
+            workspace.worker = me_worker
+
+    running = [(s, c) for s, c in open_cases if c.status in (CaseStatus.UITVOERING,
+                                                             CaseStatus.EVALUATIE)]
+    if running:
+        _summary, case = running[0]
+        households.save_case(replace(case, next_evaluation=today - timedelta(days=10)))
+    experiences = ClientExperienceService(workspace)
+    for n, (_summary, case) in enumerate(running[:6]):
+        scores = {q.code: (None if (n + i) % 7 == 6 else 3 + (n + i) % 3)
+                  for i, q in enumerate(QUESTIONS)}
+        experiences.record(case.id, Moment.EVALUATIE, scores,
+                           "Fijn dat er naar ons geluisterd wordt (voorbeeldgegevens)."
+                           if n % 2 == 0 else "")

@@ -84,6 +84,7 @@ from wijkteam_app.reports.document import (
     DocLadder,
     DocNetworkMember,
     DocNetworkTask,
+    DocOtherAgreement,
     DocPerson,
     DocProfessional,
     DocProfessionalSupport,
@@ -292,6 +293,7 @@ class PlanService:
             product_codes=lists.product_codes,
             unit_codes=lists.unit_codes,
             frequency_codes=lists.frequency_codes,
+            youth_product_codes=lists.youth_product_codes,
         )
 
     # --- concept ---------------------------------------------------------------------------
@@ -724,8 +726,12 @@ class _DocumentBuilder:
             professioneel=tuple(DocProfessionalSupport(
                 s.product_code, s.product_name, s.provider, s.volume,
                 self._code_name("unit", s.unit_code), self._code_name("freq", s.frequency_code),
-                s.start, s.end, s.cost_cents, s.product_code not in outside)
+                s.start, s.end, s.cost_cents, s.product_code not in outside,
+                financing=s.financing,
+                delivery_form=s.financing.leveringsvorm if s.financing else "",
+                eigen_bijdrage=s.eigen_bijdrage)
                 for s in goal.professioneel),
+            afspraken=tuple(DocOtherAgreement(a.who, a.what, a.due) for a in goal.afspraken),
             evaluation=DocEvaluation(evaluation.result, evaluation.note,
                                      evaluation.evaluated_on) if evaluation else None,
             for_whom=tuple(n for n in (self._name(i) for i in goal.for_person_ids) if n),

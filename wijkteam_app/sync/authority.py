@@ -10,7 +10,8 @@ The matrix is *role x relation to the household x action*:
 
 - a person's **relations** to a household follow from their role and the household's live
   cases (`relations`): regisseur, member of the case team, teamcoach of the case's team,
-  toetser of that team, or creator of a household that has no case yet;
+  toetser of that team, brandpuntfunctionaris of that team, or creator of a household that
+  has no case yet;
 - each **action** is allowed for a set of relations (`MATRIX`);
 - some actions also need **evidence** in the records (a review with the matching outcome for
   an approval, a positive toets when the plan exceeds the regisseur's mandate, a signature for
@@ -37,10 +38,15 @@ class Relation(enum.StrEnum):
     COACH = "coach"  # teamcoach of the team of a live case
     TOETSER = "toetser"  # gemeentelijk toetser of the team of a live case
     CREATOR = "creator"  # registered the household, which has no case yet
+    BRANDPUNT = "brandpunt"  # brandpuntfunctionaris of the team of a live case (seed 003)
 
 
 CASE_ROLES = frozenset({"wijkwerker", "gezinsbegeleider", "teamcoach"})
 """Roles that can hold the regie or sit in a case team."""
+
+BRANDPUNT_ROLE = "brandpuntfunctionaris"
+"""Unblocks stuck cases of their team, "zo nodig met doorzettingsmacht" (seed 003); sees a
+household only while a case of it is flagged as stuck (the server's scope)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,8 @@ def relations(actor: Actor, facts: HouseholdFacts) -> frozenset[Relation]:
         found.add(Relation.COACH)
     if actor.role == "toetser" and actor.team_id in facts.team_ids:
         found.add(Relation.TOETSER)
+    if actor.role == BRANDPUNT_ROLE and actor.team_id in facts.team_ids:
+        found.add(Relation.BRANDPUNT)
     return frozenset(found)
 
 
@@ -116,6 +124,11 @@ class Action(enum.StrEnum):
     PLAN_EXECUTE = "plan_execute"  # signed -> in uitvoering
     PLAN_EVALUATE = "plan_evaluate"  # evaluation per goal
     PLAN_CLOSE = "plan_close"
+    KITCHEN_TABLE_REPORT = "kitchen_table_report"  # the verslag of the keukentafelgesprek
+    CASE_CONFERENCE = "case_conference"  # multidisciplinair overleg, zorgoverleg, ekc
+    FLAG_STUCK = "flag_stuck"  # report a case as stuck (vastgelopen)
+    DECIDE_STUCK = "decide_stuck"  # the decision that unblocks it (coach, brandpunt)
+    CLIENT_EXPERIENCE = "client_experience"  # record the resident's answers (klantervaring)
 
 
 _WORKERS = frozenset({Relation.REGISSEUR, Relation.CASE_TEAM})
@@ -135,9 +148,15 @@ MATRIX: Mapping[Action, frozenset[Relation]] = {
     Action.PLAN_EXECUTE: _WORKERS,
     Action.PLAN_EVALUATE: _WORKERS,
     Action.PLAN_CLOSE: _WORKERS,
+    Action.KITCHEN_TABLE_REPORT: _WORKERS,
+    Action.CASE_CONFERENCE: _WORKERS | {Relation.COACH},
+    Action.FLAG_STUCK: _WORKERS | {Relation.COACH},
+    Action.DECIDE_STUCK: frozenset({Relation.COACH, Relation.BRANDPUNT}),
+    Action.CLIENT_EXPERIENCE: _WORKERS,
 }
 """Action -> the relations that allow it. Four eyes on top: the plan's own regisseur never
-reviews or toetst it (`four_eyes`)."""
+reviews or toetst it (`four_eyes`); the worker who flagged a case as stuck never decides
+on that flag (`stuck_four_eyes_ok`)."""
 
 FOUR_EYES = frozenset({Action.PLAN_REVIEW, Action.PLAN_TOETS})
 
@@ -157,6 +176,11 @@ ENTITY_ACTION: Mapping[str, Action] = {
     "plan_signature": Action.PLAN_SIGN,
     "plan_evaluation": Action.PLAN_EVALUATE,
     "regie_event": Action.MOVE_REGIE,
+    "kitchen_table_report": Action.KITCHEN_TABLE_REPORT,
+    "case_conference": Action.CASE_CONFERENCE,
+    "stuck_flag": Action.FLAG_STUCK,
+    "stuck_decision": Action.DECIDE_STUCK,
+    "client_experience": Action.CLIENT_EXPERIENCE,
 }
 """The action that writing a record of each household entity is. On top of it the server
 checks the special cases: a plan version's status change is the action of that transition
@@ -180,6 +204,11 @@ def four_eyes_ok(actor_id: str, plan_regisseur_id: str) -> bool:
     return actor_id != plan_regisseur_id
 
 
+def stuck_four_eyes_ok(actor_id: str, flagged_by: str) -> bool:
+    """The decision on a stuck case is never by the worker who flagged it."""
+    return actor_id != flagged_by
+
+
 # --------------------------------------------------------------------------- refusals
 
 
@@ -198,6 +227,8 @@ class Refusal(enum.StrEnum):
     SIGNATURE_MISSING = "signature_missing"  # signed without the signature record
     EVALUATION_MISSING = "evaluation_missing"  # evaluated without one evaluation per goal
     HISTORY_REWRITTEN = "history_rewritten"  # the status history is append-only
+    OWN_FLAG = "own_flag"  # four eyes: the flagger decides on their own stuck flag
+    FLAG_CLOSED = "flag_closed"  # a decision on a flag that already has one
     PLAN_EXISTS = "plan_exists"  # one household, one plan: another plan is on the server
     VERSION_EXISTS = "version_exists"  # this version number of the plan is taken
 
@@ -239,7 +270,8 @@ def _int(value: Any) -> int:
 def toets_needed(content: Mapping[str, Any], max_amount_cents: int,
                  product_codes: Iterable[str]) -> bool:
     """The same rule as ``domain.plans.needs_toets``, on a plan's content as JSON: any
-    professional product outside the mandate, or a total above its amount."""
+    professional product outside the mandate, any provision paid as a PGB, or a total
+    above the mandate's amount."""
     allowed = set(product_codes)
     total = 0
     goals = content.get("goals")
@@ -249,6 +281,8 @@ def toets_needed(content: Mapping[str, Any], max_amount_cents: int,
             if not isinstance(support, dict):
                 continue
             if support.get("product_code") not in allowed:
+                return True
+            if support.get("financing") == "pgb":
                 return True
             total += _int(support.get("cost_cents"))
     return total > max_amount_cents
@@ -261,11 +295,17 @@ ACTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
     "regie_event": ("actor_id",),
     "consent": ("recorded_by",),
     "plan_version": ("created_by",),
+    "kitchen_table_report": ("created_by",),
+    "case_conference": ("recorded_by",),
+    "stuck_flag": ("flagged_by",),
+    "stuck_decision": ("decided_by",),
+    "client_experience": ("recorded_by",),
 }
 """Fields that name the person who made a record: on insert they must be the writer. (Who a
 contact was with or who scored an assessment may be a colleague, so those are not here.)"""
 
 
-__all__ = ["ACTOR_FIELDS", "ENTITY_ACTION", "MATRIX", "PLAN_TRANSITIONS", "Action", "Actor",
-           "HouseholdFacts", "Refusal", "Relation", "Warning_", "four_eyes_ok", "may",
-           "relations", "toets_needed", "transition_action"]
+__all__ = ["ACTOR_FIELDS", "BRANDPUNT_ROLE", "ENTITY_ACTION", "MATRIX", "PLAN_TRANSITIONS",
+           "Action", "Actor", "HouseholdFacts", "Refusal", "Relation", "Warning_",
+           "four_eyes_ok", "may", "relations", "stuck_four_eyes_ok", "toets_needed",
+           "transition_action"]

@@ -108,7 +108,15 @@ PlanSectionValue = Literal["deelnemers", "hulpvraag", "situatie", "doelen", "reg
 ReviewOutcomeValue = Literal["goedkeuren", "terugsturen"]
 ToetsDecisionValue = Literal["positief", "negatief"]
 DirectionValue = Literal["opschalen", "afschalen"]
-RoleValue = Literal["wijkwerker", "gezinsbegeleider", "teamcoach", "toetser", "beheerder"]
+FinancingValue = Literal["zorg_in_natura", "pgb", "voucher"]
+EigenBijdrageValue = Literal["geen", "abonnementstarief", "inkomensafhankelijk"]
+ConferenceKindValue = Literal["multidisciplinair_overleg", "zorgoverleg",
+                              "eigen_kracht_conferentie"]
+PartyKindValue = Literal["inwoner", "netwerk", "professional", "medewerker", "anders"]
+IssueMethodValue = Literal["meegegeven", "per_post", "per_email"]
+MomentValue = Literal["evaluatie", "afsluiting"]
+RoleValue = Literal["wijkwerker", "gezinsbegeleider", "teamcoach", "toetser", "beheerder",
+                    "brandpuntfunctionaris"]
 
 
 class _Part(BaseModel):
@@ -190,6 +198,14 @@ class ProfessionalSupportValue(_Part):
     start: IsoDate
     end: IsoDate
     cost_cents: Annotated[int, Field(ge=0)]
+    financing: FinancingValue | None = None
+    eigen_bijdrage: EigenBijdrageValue | None = None
+
+
+class OtherAgreementValue(_Part):
+    who: Text200
+    what: LongText
+    due: IsoDate | None = None
 
 
 class GoalValue(_Part):
@@ -204,6 +220,7 @@ class GoalValue(_Part):
     voorzieningen: list[ProvisionAgreementValue] = []
     professioneel: list[ProfessionalSupportValue] = []
     for_person_ids: list[Id] = []  # left out of the content while empty
+    afspraken: list[OtherAgreementValue] = []
 
 
 class ResidentViewValue(_Part):
@@ -228,6 +245,52 @@ class PlanContentValue(_Part):
     evaluation_dates: list[IsoDate] = []
     resident_view: ResidentViewValue = ResidentViewValue()
     consents: list[SharingConsentValue] = []
+
+
+class PartyValue(_Part):
+    """Someone at a case conference (`domain.conferences.Party`)."""
+
+    kind: PartyKindValue
+    name: Text200
+    ref_id: Id | None = None
+
+
+class ConferenceAgreementValue(_Part):
+    id: Id
+    what: LongText
+    who: PartyValue
+    due: IsoDate | None = None
+    done: bool = False
+    plan_goal_id: Id | None = None
+
+
+class ReportParticipantsValue(_Part):
+    person_ids: list[Id] = []
+    network_member_ids: list[Id] = []
+    others: LongText = ""
+
+
+class KitchenTableContentValue(_Part):
+    """`domain.kitchen_table.KitchenTableContent` as `to_plain` writes it."""
+
+    situation: LongText = ""
+    self_: LongText = ""
+    arrange: LongText = ""
+    help: LongText = ""
+    needs: LongText = ""
+    own_strength: LongText = ""
+    network: LongText = ""
+    carer_support: LongText = ""
+    general_provisions: LongText = ""
+    coordination: LongText = ""
+    contribution: LongText = ""
+    outcome: LongText = ""
+    resident_remarks: LongText = ""
+
+
+class AnswerValue(_Part):
+    question: Code
+    score: Annotated[int, Field(ge=1, le=5)] | None
 
 
 # --------------------------------------------------------------------------- records
@@ -433,6 +496,63 @@ class RegieEventFields(Record):
     reason: LongText
 
 
+class KitchenTableReportFields(Record):
+    household_id: Id
+    case_id: Id
+    number: Annotated[int, Field(ge=1)]
+    based_on_id: Id | None = None
+    held_on: IsoDate
+    location: Text200
+    participants: ReportParticipantsValue
+    content: KitchenTableContentValue
+    fingerprint: Sha256
+    created_at: IsoDateTime
+    created_by: Id
+    issued_on: IsoDate
+    issued_how: IssueMethodValue
+
+
+class CaseConferenceFields(Record):
+    household_id: Id
+    case_id: Id | None = None
+    held_on: IsoDate
+    kind: ConferenceKindValue
+    participants: list[PartyValue]
+    reason: LongText = ""
+    discussion: LongText = ""
+    agreements: list[ConferenceAgreementValue]
+    casemanager: PartyValue | None = None
+    recorded_by: Id
+
+
+class StuckFlagFields(Record):
+    household_id: Id
+    case_id: Id
+    flagged_by: Id
+    flagged_at: IsoDateTime
+    reason: LongText
+
+
+class StuckDecisionFields(Record):
+    household_id: Id
+    flag_id: Id
+    decided_by: Id
+    decided_at: IsoDateTime
+    decision: LongText
+    doorzettingsmacht: bool = False
+
+
+class ClientExperienceFields(Record):
+    household_id: Id
+    case_id: Id
+    questionnaire: Text32
+    moment: MomentValue
+    answered_on: IsoDate
+    recorded_by: Id
+    answers: list[AnswerValue]
+    comment: LongText = ""
+
+
 RECORDS: Mapping[str, type[Record]] = {
     "team": TeamFields,
     "worker": WorkerFields,
@@ -451,6 +571,11 @@ RECORDS: Mapping[str, type[Record]] = {
     "plan_signature": PlanSignatureFields,
     "plan_evaluation": PlanEvaluationFields,
     "regie_event": RegieEventFields,
+    "kitchen_table_report": KitchenTableReportFields,
+    "case_conference": CaseConferenceFields,
+    "stuck_flag": StuckFlagFields,
+    "stuck_decision": StuckDecisionFields,
+    "client_experience": ClientExperienceFields,
 }
 """Entity name (the protocol's ``EntityName``) -> its record schema."""
 

@@ -54,8 +54,10 @@ MAX_PAGE_SIZE = 2000
 MAX_CHANGESETS_PER_PUSH = 500
 MAX_CHANGES_PER_CHANGESET = 2000
 
-Role = Literal["wijkwerker", "gezinsbegeleider", "teamcoach", "toetser", "beheerder"]
-"""The roles the server knows (see the domain brief, section 2)."""
+Role = Literal["wijkwerker", "gezinsbegeleider", "teamcoach", "toetser", "beheerder",
+               "brandpuntfunctionaris"]
+"""The roles the server knows (see the domain brief, section 2; the brandpuntfunctionaris
+unblocks stuck cases, seed 003)."""
 
 EntityName = Literal[
     "household",
@@ -73,6 +75,11 @@ EntityName = Literal[
     "plan_signature",
     "plan_evaluation",
     "regie_event",
+    "kitchen_table_report",
+    "case_conference",
+    "stuck_flag",
+    "stuck_decision",
+    "client_experience",
     "team",
     "worker",
 ]
@@ -94,9 +101,20 @@ Household records (each carries ``household_id`` and travels within that househo
 - ``plan_signature``: who signed which version, where and when, with the SHA-256 of the PDF
   and the ids of the signed PDF and the scanned copy (attachments);
 - ``plan_evaluation``: the evaluation of one goal of a plan version;
-- ``regie_event``: an opschaling or afschaling of the regie (with both mandates).
+- ``regie_event``: an opschaling or afschaling of the regie (with both mandates);
+- ``kitchen_table_report``: one version of the verslag of the keukentafelgesprek as it was
+  given to the resident (the three questions, the Wmo art. 2.3.2 lid 4 topics); a correction
+  is a new version (``number`` + 1, ``based_on_id``);
+- ``case_conference``: a multidisciplinair overleg, zorgoverleg or eigen-kracht-conferentie:
+  date, kind, participants, agreements (who, what, by when), the appointed casemanager;
+- ``stuck_flag``: a worker reports a case as stuck (vastgelopen), with the reason;
+- ``stuck_decision``: the teamcoach's or brandpuntfunctionaris' decision that unblocks the
+  case of one ``stuck_flag`` (``flag_id``);
+- ``client_experience``: the resident's answers to the klantervaring questionnaire at an
+  evaluation or at closing (1-5 per question and a comment).
 
-Reviews, toetsen, signatures, evaluations, regie events and attachments are append-only
+Reviews, toetsen, signatures, evaluations, regie events, attachments, keukentafel reports,
+stuck flags and decisions and client-experience answers are append-only
 (`IMMUTABLE_ENTITIES`): written once, any later change becomes a conflict that keeps both.
 
 ``team`` and ``worker`` are owned by the server: they appear in the pull feed, but a pushed
@@ -107,7 +125,7 @@ SERVER_OWNED_ENTITIES: frozenset[str] = frozenset({"team", "worker"})
 
 IMMUTABLE_ENTITIES: frozenset[str] = frozenset({
     "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
-    "attachment",
+    "attachment", "kitchen_table_report", "stuck_flag", "stuck_decision", "client_experience",
 })
 """Append-only records: they never merge once written. Any update (or delete) after the
 insert becomes a conflict; the server keeps its record and holds the other side."""

@@ -24,13 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
+from wijkteam_app.domain.client_experience import Moment
 from wijkteam_app.domain.instruments import Assessment
+from wijkteam_app.domain.plans import PlanStatus
+from wijkteam_app.domain.workers import Role
+from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.intake import IntakeService
+from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
 from wijkteam_app.ui.controllers.sync_controller import SyncController
+from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
 from wijkteam_app.ui.dialogs.refusals_dialog import RefusalsDialog
@@ -39,11 +45,28 @@ from wijkteam_app.ui.forms.zrm_form import ZrmDialog
 from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
 from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
 from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+from wijkteam_app.ui.pages.casework_pages import (
+    CaseExtrasPanel,
+    ConferencesPanel,
+    KitchenTablePanel,
+    StuckCasesPage,
+)
 from wijkteam_app.ui.pages.household_page import HouseholdPage
 from wijkteam_app.ui.pages.plan_page import PlanPage
 from wijkteam_app.ui.pages.review_page import ReviewPage
 
 log = logging.getLogger(__name__)
+
+
+def _ask_experience(parent: QWidget) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, parent.tr("Klantervaring"), parent.tr(
+        "Het plan is geëvalueerd of afgesloten. Wilt u de inwoner nu de vragen over de "
+        "klantervaring stellen?"), parent=parent)
+    yes = box.addButton(parent.tr("&Ja"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(parent.tr("&Later"), QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes
 
 
 class MainWindow(QMainWindow):
@@ -73,11 +96,13 @@ class MainWindow(QMainWindow):
         self.household.tabs.addTab(self.plan, self.tr("Plan"))
         self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
         self.review = ReviewPage(workspace)
+        self._add_casework(workspace)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
         self.pages.addWidget(self.household)
         self.pages.addWidget(self.review)
+        self.pages.addWidget(self.stuck_cases)
 
         self.drafts_banner = self._build_drafts_banner()
         central = QWidget()
@@ -116,6 +141,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+7"), self).activated.connect(self.show_plan_tab)
         self.plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
         self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
+        self._connect_casework()
 
         self._apply_role()
         self.caseload.refresh()
@@ -150,6 +176,67 @@ class MainWindow(QMainWindow):
     def model(self) -> HouseholdTableModel:
         return self.caseload.model
 
+    # --- issue 13: keukentafel, overleg, vastgelopen, klantervaring, te doen -----------------
+
+    def _add_casework(self, workspace: Workspace) -> None:
+        settings = SettingsService(workspace).report_settings()
+        self.kitchen_table = KitchenTablePanel(workspace)
+        self.conferences = ConferencesPanel(workspace)
+        for panel, title, keys in ((self.kitchen_table, self.tr("Keukentafel"), "Ctrl+8"),
+                                   (self.conferences, self.tr("Overleg"), "Ctrl+9")):
+            panel.report_settings = settings
+            self.household.tabs.addTab(panel, title)
+            self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, keys)
+            QShortcut(QKeySequence(keys), self).activated.connect(
+                lambda panel=panel: self._show_household_tab(panel))
+        self.case_extras = CaseExtrasPanel(workspace)
+        self.household.case_extras.addWidget(self.case_extras)
+        self.stuck_cases = StuckCasesPage(workspace)
+        self.confirm_experience = _ask_experience
+
+    def _connect_casework(self) -> None:
+        self.stuck_cases.householdRequested.connect(self.open_household)
+        self.stuck_cases.decided.connect(lambda _household_id: self.caseload.refresh())
+        for panel in (self.kitchen_table, self.conferences, self.case_extras):
+            panel.changed.connect(lambda _household_id: self.caseload.refresh())
+        self.conferences.changed.connect(self._plan_may_have_changed)
+        self.plan.planChanged.connect(self._offer_experience)
+        self.caseload.todo.householdActivated.connect(self.open_household)
+        if self._workspace.worker.role is Role.BRANDPUNTFUNCTIONARIS:
+            self.show_stuck_cases()
+
+    def _show_household_tab(self, panel: QWidget) -> None:
+        if self.pages.currentWidget() is self.household:
+            self.household.tabs.setCurrentWidget(panel)
+
+    def _plan_may_have_changed(self, household_id: str) -> None:
+        if household_id == self.plan.household_id and not self.plan.has_unsaved_changes():
+            self.plan.reload()
+
+    def _offer_experience(self, household_id: str) -> None:
+        """After an evaluation or closing of the plan: ask the resident's experience."""
+        version = PlanService(self._workspace).current(household_id)
+        if version is None or version.status not in (PlanStatus.GEEVALUEERD,
+                                                     PlanStatus.AFGESLOTEN):
+            return
+        moment = (Moment.EVALUATIE if version.status is PlanStatus.GEEVALUEERD
+                  else Moment.AFSLUITING)
+        since = version.history[-1].at.date() if version.history else version.created_at.date()
+        answers = ClientExperienceService(self._workspace).for_household(household_id)
+        if any(a.moment is moment and a.answered_on >= since for a in answers):
+            return
+        if self.case_extras.household_id == household_id and self.confirm_experience(self):
+            self.case_extras.ask_experience(moment)
+
+    def show_stuck_cases(self) -> None:
+        self.stuck_cases.reload()
+        self.pages.setCurrentWidget(self.stuck_cases)
+        self.stuck_cases.table.setFocus()
+
+    def show_experience_summary(self) -> None:
+        summary = ClientExperienceService(self._workspace).summary()
+        ExperienceSummaryDialog(summary, self).exec()
+
     # --- building --------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -177,6 +264,13 @@ class MainWindow(QMainWindow):
         self.review_action.setShortcut(QKeySequence("Ctrl+B"))
         self.review_action.triggered.connect(self.show_review)
         view_menu.addAction(self.review_action)
+        self.stuck_action = QAction(self.tr("&Vastgelopen casussen"), self)
+        self.stuck_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.stuck_action.triggered.connect(self.show_stuck_cases)
+        view_menu.addAction(self.stuck_action)
+        self.experience_action = QAction(self.tr("&Klantervaring (anoniem overzicht)…"), self)
+        self.experience_action.triggered.connect(self.show_experience_summary)
+        view_menu.addAction(self.experience_action)
 
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
@@ -255,6 +349,8 @@ class MainWindow(QMainWindow):
         self.household.show_household(household_id)
         self.assessments.show_household(household_id)
         self.plan.show_household(household_id)
+        for panel in (self.kitchen_table, self.conferences, self.case_extras):
+            panel.show_household(household_id)
         self.pages.setCurrentWidget(self.household)
 
     def show_plan_tab(self) -> None:
@@ -400,6 +496,8 @@ class MainWindow(QMainWindow):
             ("<b>Enter</b>", self.tr("Geselecteerd huishouden openen")),
             ("<b>Ctrl+1 … Ctrl+7</b>", self.tr("Tabbladen van het huishouden (7 = plan)")),
             ("<b>Ctrl+B</b>", self.tr("Plannen beoordelen (teamcoach)")),
+            ("<b>Ctrl+8</b>, <b>Ctrl+9</b>", self.tr("Keukentafelgesprek, overleg")),
+            ("<b>Ctrl+Shift+B</b>", self.tr("Vastgelopen casussen")),
             ("<b>Ctrl+Shift+N</b>", self.tr("Persoon toevoegen")),
             ("<b>Ctrl+Shift+Z</b>", self.tr("ZRM voor de geselecteerde persoon")),
             ("<b>Ctrl+Shift+P</b>", self.tr("Participatieladder")),

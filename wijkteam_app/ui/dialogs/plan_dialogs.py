@@ -56,6 +56,7 @@ from wijkteam_app.domain.people import HouseholdDetail, Person
 from wijkteam_app.domain.plans import (
     ChangeKind,
     FieldChange,
+    Financing,
     GoalEvaluation,
     GoalResult,
     Horizon,
@@ -85,6 +86,7 @@ from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import NotAllowed, PlanService, code_lists
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.casework_labels import financing_label
 from wijkteam_app.ui.forms.common import definition_label
 from wijkteam_app.ui.i18n import error_text
 from wijkteam_app.ui.widgets import ErrorLabel, fit_height, heading_label, muted_label
@@ -190,6 +192,7 @@ _FIELD: dict[str, str] = {
     "voorzieningen": QT_TRANSLATE_NOOP("plan", "Voorliggende voorzieningen"),
     "professioneel": QT_TRANSLATE_NOOP("plan", "Professionele ondersteuning"),
     "for_person_ids": QT_TRANSLATE_NOOP("plan", "Voor wie"),
+    "afspraken": QT_TRANSLATE_NOOP("plan", "Afspraken met anderen"),
     "regisseur_id": QT_TRANSLATE_NOOP("plan", "Regisseur"),
     "evaluation_dates": QT_TRANSLATE_NOOP("plan", "Evaluatiedatum(s)"),
     "agreement": QT_TRANSLATE_NOOP("plan", "Akkoord"),
@@ -453,9 +456,16 @@ def value_text(ctx: PlanContext, field: str, value: object) -> str:
         for v in value:
             if isinstance(v, dict):
                 cost = v.get("cost_cents")
-                parts.append(f"{v.get('product_name')} ({v.get('provider')}), "
-                             f"{euro(cost if isinstance(cost, int) else 0)}")
+                text = (f"{v.get('product_name')} ({v.get('provider')}), "
+                        f"{euro(cost if isinstance(cost, int) else 0)}")
+                if v.get("financing"):
+                    text += ", " + _financing_text(v.get("financing"))
+                parts.append(text)
         return "; ".join(parts)
+    if field == "afspraken" and isinstance(value, list):
+        return "; ".join(f"{v.get('who')}: {v.get('what')}" + (
+            f" ({_iso_to_dutch(str(v.get('due')))})" if v.get("due") else "")
+            for v in value if isinstance(v, dict))
     if field == "consents" and isinstance(value, list):
         return "; ".join(f"{v.get('recipient')}: {v.get('purpose')}"
                          for v in value if isinstance(v, dict))
@@ -467,6 +477,13 @@ def value_text(ctx: PlanContext, field: str, value: object) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _financing_text(value: object) -> str:
+    try:
+        return financing_label(Financing(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _iso_to_dutch(text: str) -> str:

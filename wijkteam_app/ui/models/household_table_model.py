@@ -22,8 +22,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
+from wijkteam_app.domain.deadlines import Deadline, DeadlineKind
 from wijkteam_app.services.households import HouseholdSummary
-from wijkteam_app.ui import labels
+from wijkteam_app.ui import casework_labels, labels
 
 _CONTEXT = "HouseholdTableModel"
 _MUTED = QColor("#6b7785")
@@ -43,6 +44,7 @@ class Column(enum.IntEnum):
     NEXT_EVALUATION = 6
     MEMBERS = 7
     UNSYNCED = 8
+    DEADLINES = 9  # overdue deadlines and stuck flags (issue 13)
 
 
 def column_title(column: Column) -> str:
@@ -56,6 +58,7 @@ def column_title(column: Column) -> str:
         Column.NEXT_EVALUATION: QCoreApplication.translate(_CONTEXT, "Volgende evaluatie"),
         Column.MEMBERS: QCoreApplication.translate(_CONTEXT, "Leden"),
         Column.UNSYNCED: QCoreApplication.translate(_CONTEXT, "Niet verstuurd"),
+        Column.DEADLINES: QCoreApplication.translate(_CONTEXT, "Termijnen"),
     }
     return titles[column]
 
@@ -78,6 +81,20 @@ def urgency_text(codes: Sequence[str]) -> str:
         except ValueError:
             parts.append(code)
     return ", ".join(parts)
+
+
+def deadline_marks_text(marks: Sequence[Deadline]) -> str:
+    """Compact, for a narrow column: "⚠ vastgelopen", "⚠ verslag +1" (the tooltip lists all);
+    empty when there is nothing."""
+    if not marks:
+        return ""
+    stuck = [d for d in marks if d.kind is DeadlineKind.VASTGELOPEN]
+    late = list(dict.fromkeys(casework_labels.deadline_short_label(d.kind) for d in marks
+                              if d.kind is not DeadlineKind.VASTGELOPEN))
+    words = ([casework_labels.deadline_short_label(DeadlineKind.VASTGELOPEN)] if stuck
+             else []) + late
+    more = f" +{len(words) - 1}" if len(words) > 1 else ""
+    return f"⚠ {words[0]}{more}"
 
 
 def is_crisis(codes: Sequence[str]) -> bool:
@@ -116,6 +133,7 @@ _SORT_KEYS: dict[Column, Callable[[HouseholdSummary], Any]] = {
     Column.NEXT_EVALUATION: lambda r: (r.next_evaluation is None,
                                        r.next_evaluation or date.max),
     Column.UNSYNCED: lambda r: (r.unsynced,),
+    Column.DEADLINES: lambda r: (0,),  # by the marks, see HouseholdTableModel._sort_rows
 }
 
 
@@ -128,6 +146,7 @@ class HouseholdTableModel(QAbstractTableModel):
                  ) -> None:
         super().__init__(parent)
         self._rows: list[HouseholdSummary] = list(rows)
+        self._marks: dict[str, tuple[Deadline, ...]] = {}
         self._sort_column: int = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -140,6 +159,18 @@ class HouseholdTableModel(QAbstractTableModel):
         if self._sort_column >= 0:
             self._sort_rows(self._sort_column, self._sort_order)
         self.endResetModel()
+
+    def set_marks(self, marks: dict[str, tuple[Deadline, ...]]) -> None:
+        """Overdue deadlines and open stuck flags per household id (`DeadlineService.marks`)."""
+        self._marks = dict(marks)
+        if self._sort_column == Column.DEADLINES:
+            self.sort(self._sort_column, self._sort_order)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.DEADLINES),
+                                  self.index(len(self._rows) - 1, Column.DEADLINES))
+
+    def marks(self, household_id: str) -> tuple[Deadline, ...]:
+        return self._marks.get(household_id, ())
 
     def summary(self, row: int) -> HouseholdSummary:
         return self._rows[row]
@@ -179,6 +210,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = Column(index.column())
+        if column is Column.DEADLINES:
+            return self._deadline_data(row, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -210,7 +243,37 @@ class HouseholdTableModel(QAbstractTableModel):
 
     # --- helpers ---------------------------------------------------------------------------
 
+    def _deadline_data(self, row: HouseholdSummary, role: int) -> Any:
+        marks = self._marks.get(row.id, ())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return deadline_marks_text(marks)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return ", ".join(casework_labels.deadline_label(d.kind) for d in marks)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _CRISIS_COLOUR if marks else None
+        if role == Qt.ItemDataRole.ToolTipRole and marks:
+            late = QCoreApplication.translate(_CONTEXT, "te laat")
+            return "\n".join(
+                QCoreApplication.translate(_CONTEXT, "%1: %2 (uiterlijk %3)")
+                .replace("%1", casework_labels.deadline_label(d.kind))
+                .replace("%2", d.detail or late)
+                .replace("%3", d.due.strftime("%d-%m-%Y")) for d in marks)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(Column.DEADLINES)
+        if role == self.IdRole:
+            return row.id
+        return None
+
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        if Column(column) is Column.DEADLINES:
+            # Most marks first (stuck and late on top), then the earliest due date.
+            def marked(r: HouseholdSummary) -> tuple[Any, ...]:
+                found = self._marks.get(r.id, ())
+                return (-len(found), min((d.due for d in found), default=date.max),
+                        _text_key(r.name), r.postcode, r.id)
+
+            self._rows.sort(key=marked, reverse=order == Qt.SortOrder.DescendingOrder)
+            return
         key = _SORT_KEYS[Column(column)]
         # Ties fall back to name and postcode, so the order is stable across searches.
         self._rows.sort(key=lambda r: (key(r), _text_key(r.name), r.postcode, r.id),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
 from wijkteam_app.errors import WijkteamError
+from wijkteam_app.services.deadlines import DeadlineService
 from wijkteam_app.services.households import CaseloadFilter, HouseholdService, HouseholdSummary
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui import labels
@@ -36,6 +37,7 @@ from wijkteam_app.ui.models.household_table_model import (
     HouseholdTableModel,
     column_title,
 )
+from wijkteam_app.ui.pages.casework_pages import TodoPanel
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
 log = logging.getLogger(__name__)
@@ -44,14 +46,15 @@ SEARCH_DELAY_MS = 200
 LIST_LIMIT = 500
 
 _COLUMN_WIDTHS = {
-    Column.ADDRESS: 190,
+    Column.ADDRESS: 172,
     Column.POSTCODE: 84,
     Column.WIJK: 90,
     Column.STATUS: 150,
-    Column.URGENCY: 170,
+    Column.URGENCY: 150,
     Column.NEXT_EVALUATION: 140,
     Column.MEMBERS: 62,
     Column.UNSYNCED: 120,
+    Column.DEADLINES: 112,
 }
 
 
@@ -145,13 +148,16 @@ class CaseloadPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(10)
         layout.addLayout(header)
+        self.todo = TodoPanel(workspace)  # "Te doen": deadlines from the case file
+        self._deadlines = DeadlineService(workspace)
+        layout.addWidget(self.todo)
         layout.addLayout(filters)
         layout.addWidget(self.stack, 1)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer.timeout.connect(lambda: self.refresh(todo=False))
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._search_now)
         for combo in (self.scope, self.status, self.wijk, self.urgency):
@@ -245,17 +251,23 @@ class CaseloadPage(QWidget):
 
     def _search_now(self) -> None:
         self._search_timer.stop()
-        self.refresh()
+        self.refresh(todo=False)  # a search or filter does not change what is due
 
-    def refresh(self) -> None:
+    def refresh(self, todo: bool = True) -> None:
+        """Rows (and their deadline marks) for the filter; the "Te doen" list too unless
+        the refresh comes from the search field or a filter."""
         flt = self.current_filter()
         try:
             rows = self._service.caseload(flt)
+            marks = self._deadlines.marks([r.id for r in rows])
         except WijkteamError as exc:
             log.warning("caseload query failed: %s", exc.code)
             self.countChanged.emit(error_text(exc.code))
             return
         self.model.set_rows(rows)
+        self.model.set_marks(marks)
+        if todo:
+            self.todo.refresh()
         self._show_counts(rows, filtered=bool(flt.text.strip()) or any(
             (flt.status, flt.wijk, flt.urgency)))
 

@@ -368,6 +368,10 @@ class HouseholdPage(QWidget):
         case_layout.addLayout(head)
         case_layout.addWidget(self.no_case_label)
         case_layout.addLayout(self.case_form)
+        # The main window puts more about the case here (stuck case, client experience).
+        self.case_extras = QVBoxLayout()
+        self.case_extras.setContentsMargins(0, 0, 0, 0)
+        case_layout.addLayout(self.case_extras)
         case_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(case_box)

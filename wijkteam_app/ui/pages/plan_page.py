@@ -65,10 +65,13 @@ from wijkteam_app.domain.plans import (
     MAX_LEVEL,
     MIN_LEVEL,
     DomainSituation,
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     Mandate,
     NetworkAgreement,
+    OtherAgreement,
     Participants,
     PlanContent,
     PlanRuleViolation,
@@ -94,6 +97,7 @@ from wijkteam_app.services.authority import Action
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.plans import PlanService, RefusedVersion, SignedPdfMissing
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.casework_labels import eigen_bijdrage_label, financing_label
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
     EvaluationDialog,
@@ -169,6 +173,18 @@ def _date(text: object) -> date:
         return NO_DATE
 
 
+def _enum(kind: Any, value: object) -> Any:
+    try:
+        return kind(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _opt_date(value: object) -> date | None:
+    day = _date(value)
+    return None if day == NO_DATE else day
+
+
 def content_from_plain(data: dict[str, Any]) -> PlanContent:
     """The inverse of `to_plain` for plan content (drafts are stored as plain JSON)."""
     def strs(value: object) -> tuple[str, ...]:
@@ -204,9 +220,14 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
                 str(x.get("product_code") or ""), str(x.get("product_name") or ""),
                 str(x.get("provider") or ""), opt_int(x.get("volume")),
                 str(x.get("unit_code") or ""), str(x.get("frequency_code") or ""),
-                _date(x.get("start")), _date(x.get("end")), opt_int(x.get("cost_cents")))
+                _date(x.get("start")), _date(x.get("end")), opt_int(x.get("cost_cents")),
+                _enum(Financing, x.get("financing")), _enum(EigenBijdrage, x.get(
+                    "eigen_bijdrage")))
                 for x in dicts(g.get("professioneel"))),
             for_person_ids=strs(g.get("for_person_ids")),
+            afspraken=tuple(OtherAgreement(str(a.get("who") or ""), str(a.get("what") or ""),
+                                           _opt_date(a.get("due")))
+                            for a in dicts(g.get("afspraken"))),
         ))
     view = data.get("resident_view") or {}
     try:
@@ -470,6 +491,16 @@ class SupportRow(_Row):
         self.cost.setGroupSeparatorShown(True)
         self.cost.setLocale(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
         self.cost.setAccessibleName(self.tr("Kosten in euro"))
+        self.financing = _shrinkable(QComboBox(), 16)
+        self.financing.setAccessibleName(self.tr("Financiering"))
+        self.financing.addItem(self.tr("— kies —"), "")
+        for financing in Financing:
+            self.financing.addItem(financing_label(financing), financing.value)
+        self.eigen_bijdrage = _shrinkable(QComboBox(), 16)
+        self.eigen_bijdrage.setAccessibleName(self.tr("Eigen bijdrage"))
+        self.eigen_bijdrage.addItem(self.tr("— kies —"), "")
+        for contribution in EigenBijdrage:
+            self.eigen_bijdrage.addItem(eigen_bijdrage_label(contribution), contribution.value)
         self.mandate_warning = QLabel()
         self.mandate_warning.setObjectName("mandateWarning")
         self.mandate_warning.setWordWrap(True)
@@ -505,7 +536,19 @@ class SupportRow(_Row):
         self.start.setMinimumWidth(96)
         self.end.setMinimumWidth(96)
         g.addLayout(volume_row, 2, 0, 1, 4)
-        g.addWidget(self.mandate_warning, 3, 0, 1, 4)
+        paid_row = QHBoxLayout()
+        paid_row.setSpacing(6)
+        for label, field, suffix in ((self.tr("Financiering"), self.financing, "financing"),
+                                     (self.tr("Eigen bijdrage"), self.eigen_bijdrage,
+                                      "eigen_bijdrage")):
+            cell = QVBoxLayout()
+            cell.setSpacing(1)
+            cell.addWidget(caption(label))
+            cell.addWidget(self.fields.wrap(suffix, field))
+            paid_row.addLayout(cell, 1)
+        paid_row.addStretch(1)
+        g.addLayout(paid_row, 3, 0, 1, 4)
+        g.addWidget(self.mandate_warning, 4, 0, 1, 4)
         for column in range(4):
             g.setColumnStretch(column, 1)
         if value:
@@ -517,9 +560,17 @@ class SupportRow(_Row):
             self.start.set_value(None if value.start == NO_DATE else value.start)
             self.end.set_value(None if value.end == NO_DATE else value.end)
             self.cost.setValue(value.cost_cents / 100)
+            _set_combo(self.financing, value.financing.value if value.financing else "")
+            _set_combo(self.eigen_bijdrage,
+                       value.eigen_bijdrage.value if value.eigen_bijdrage else "")
+        self._contribution_chosen = bool(value and value.eigen_bijdrage)
+        self.eigen_bijdrage.activated.connect(self._contribution_picked)
         self.product.currentIndexChanged.connect(self._product_chosen)
         self.watch(self.product, self.provider, self.volume, self.unit, self.frequency,
-                   self.start, self.end, self.cost)
+                   self.start, self.end, self.cost, self.financing, self.eigen_bijdrage)
+
+    def _contribution_picked(self, _index: int) -> None:
+        self._contribution_chosen = True
 
     def _product_chosen(self, _index: int) -> None:
         code = str(self.product.currentData() or "")
@@ -531,6 +582,14 @@ class SupportRow(_Row):
             _set_combo(self.unit, product.default_unit)
         if product.default_frequency and not self.frequency.currentData():
             _set_combo(self.frequency, product.default_frequency)
+        if not self.financing.currentData():
+            # Zorg in natura unless decided otherwise: a PGB is the exception (seed 003).
+            _set_combo(self.financing, Financing.ZORG_IN_NATURA.value)
+        if not self._contribution_chosen:
+            # The Jeugdwet has no eigen bijdrage; Wmo maatwerk pays the abonnementstarief.
+            # Follows the product until the worker picks a value themselves.
+            _set_combo(self.eigen_bijdrage, (EigenBijdrage.GEEN if product.law is Law.JEUGDWET
+                                             else EigenBijdrage.ABONNEMENTSTARIEF).value)
         if not self.provider.text().strip():
             match = next((p for p in self._ctx.provisions if p.product_code == code), None)
             if match is not None:
@@ -565,14 +624,59 @@ class SupportRow(_Row):
             start=self.start.value() or NO_DATE,
             end=self.end.value() or NO_DATE,
             cost_cents=round(self.cost.value() * 100),
+            financing=_enum(Financing, self.financing.currentData()),
+            eigen_bijdrage=_enum(EigenBijdrage, self.eigen_bijdrage.currentData()),
         )
         return support, extra
 
-    def show_mandate(self, outside: bool) -> None:
-        self.mandate_warning.setText(self.tr(
-            "⚠ Buiten het mandaat van de regisseur: hiervoor is een gemeentelijke toets "
-            "nodig.") if outside else "")
-        self.mandate_warning.setVisible(outside)
+    def is_pgb(self) -> bool:
+        return bool(self.financing.currentData() == Financing.PGB.value)
+
+    def show_mandate(self, outside: bool, pgb: bool = False) -> None:
+        texts = []
+        if outside:
+            texts.append(self.tr("⚠ Buiten het mandaat van de regisseur: hiervoor is een "
+                                 "gemeentelijke toets nodig."))
+        if pgb:
+            texts.append(self.tr("⚠ Een persoonsgebonden budget vraagt altijd een "
+                                 "gemeentelijke toets."))
+        self.mandate_warning.setText("\n".join(texts))
+        self.mandate_warning.setVisible(bool(texts))
+
+
+class OtherAgreementRow(_Row):
+    """An agreement with someone else (school, huisarts, a colleague): who, what, by when."""
+
+    def __init__(self, ctx: PlanContext, value: OtherAgreement | None = None) -> None:
+        super().__init__(tr("Afspraak verwijderen"))
+        self.setObjectName("otherAgreementRow")
+        self.who = QLineEdit()
+        self.who.setMaxLength(200)
+        self.who.setAccessibleName(self.tr("Met wie"))
+        self.who.setPlaceholderText(self.tr("Met wie (bijvoorbeeld de huisarts)"))
+        self.what = QLineEdit()
+        self.what.setAccessibleName(self.tr("Wat is afgesproken"))
+        self.what.setPlaceholderText(self.tr("Wat is afgesproken"))
+        self.due = DateField()
+        self.due.setAccessibleName(self.tr("Uiterlijk op"))
+        self.due.setToolTip(self.tr("Uiterlijk op (mag leeg blijven)"))
+        self.due.setMaximumWidth(110)
+        self.grid.addWidget(self.fields.wrap("who", self.who), 0, 0)
+        self.grid.addWidget(self.fields.wrap("what", self.what), 0, 1)
+        self.grid.addWidget(self.fields.wrap("due", self.due, stretch=False), 0, 2)
+        self.grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignTop)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(1, 5)
+        if value is not None:
+            self.who.setText(value.who)
+            self.what.setText(value.what)
+            self.due.set_value(value.due)
+        self.watch(self.who, self.what, self.due)
+
+    def value(self) -> tuple[OtherAgreement, dict[str, str]]:
+        extra = {"due": malformed_date_message()} if self.due.is_malformed() else {}
+        return OtherAgreement(self.who.text().strip(), self.what.text().strip(),
+                              self.due.value()), extra
 
 
 class ConsentRow(_Row):
@@ -736,6 +840,9 @@ class GoalEditor(QFrame):
         self.professioneel = _RowList(lambda v: SupportRow(ctx, v if isinstance(
             v, ProfessionalSupport) else None), self.tr("+ Professionele ondersteuning"),
             self.tr("Geen professionele ondersteuning (maatwerk)."))
+        self.afspraken = _RowList(lambda v: OtherAgreementRow(ctx, v if isinstance(
+            v, OtherAgreement) else None), self.tr("+ Afspraak met anderen"),
+            self.tr("Geen afspraken met anderen (bijvoorbeeld uit een overleg)."))
 
         top = QGridLayout()
         top.setHorizontalSpacing(10)
@@ -774,6 +881,10 @@ class GoalEditor(QFrame):
         layout.addWidget(self.voorzieningen)
         layout.addWidget(_sub_heading(self.tr("4. Professionele ondersteuning (maatwerk)")))
         layout.addWidget(self.professioneel)
+        layout.addWidget(_sub_heading(self.tr(
+            "Afspraken met anderen — school, huisarts, collega's (bijvoorbeeld uit een "
+            "overleg)")))
+        layout.addWidget(self.afspraken)
 
         if goal is not None:
             _set_combo(self.domain, goal.domain_code)
@@ -790,6 +901,8 @@ class GoalEditor(QFrame):
                 self.voorzieningen.add(v)
             for s in goal.professioneel:
                 self.professioneel.add(s)
+            for a in goal.afspraken:
+                self.afspraken.add(a)
         else:
             _set_combo(self.horizon, Horizon.DRIE_MAANDEN.value)
         self.domain.currentIndexChanged.connect(self._domain_chosen)
@@ -797,7 +910,7 @@ class GoalEditor(QFrame):
         for widget in (self.domain, self.description, self.current, self.target, self.horizon,
                        self.zelf, *self.for_whom_checks.values()):
             _watch(widget, self.changed.emit)
-        for rows in (self.netwerk, self.voorzieningen, self.professioneel):
+        for rows in (self.netwerk, self.voorzieningen, self.professioneel, self.afspraken):
             rows.changed.connect(self.changed.emit)
         self._show_hint()
         self._loading = False
@@ -840,6 +953,8 @@ class GoalEditor(QFrame):
             # The domain reports "professional.<j>"; "professioneel" is the content's name.
             row.fields.register(errors, f"{prefix}.professional.{j}")
             row.fields.register(errors, f"{prefix}.professioneel.{j}")
+        for j, row in enumerate(self.afspraken.rows):
+            row.fields.register(errors, f"{prefix}.afspraken.{j}")
 
     def value(self) -> tuple[Goal, dict[str, str]]:
         extra: dict[str, str] = {}
@@ -849,6 +964,12 @@ class GoalEditor(QFrame):
             support, problems = row.value()
             supports.append(support)
             extra.update({f"professional.{j}.{k}": v for k, v in problems.items()})
+        others = []
+        for j, row in enumerate(self.afspraken.rows):
+            assert isinstance(row, OtherAgreementRow)
+            other, problems = row.value()
+            others.append(other)
+            extra.update({f"afspraken.{j}.{k}": v for k, v in problems.items()})
         goal = Goal(
             id=self.goal_id,
             domain_code=str(self.domain.currentData() or ""),
@@ -862,6 +983,7 @@ class GoalEditor(QFrame):
                                 if isinstance(r, ProvisionRow)),
             professioneel=tuple(supports),
             for_person_ids=_in_stored_order(self._stored_for, self.for_whom_checks),
+            afspraken=tuple(others),
         )
         return goal, extra
 
@@ -1321,18 +1443,24 @@ class PlanEditor(QWidget):
                                    .replace("%2", products))
         total = 0
         outside: list[str] = []
+        pgb: list[str] = []
         for goal in self.goals:
             for row in goal.support_rows():
                 code = str(row.product.currentData() or "")
                 is_outside = bool(code) and code not in mandate.product_codes
-                row.show_mandate(is_outside)
+                row.show_mandate(is_outside, row.is_pgb())
                 if is_outside and code not in outside:
                     outside.append(code)
+                if row.is_pgb() and code not in pgb:
+                    pgb.append(code or "?")
                 total += round(row.cost.value() * 100)
         reasons = []
         if outside:
             reasons.append(self.tr("%1 valt buiten het mandaat van de regisseur")
                            .replace("%1", ", ".join(outside)))
+        if pgb:
+            reasons.append(self.tr("%1 wordt betaald uit een persoonsgebonden budget")
+                           .replace("%1", ", ".join(pgb)))
         if total > mandate.max_amount_cents:
             reasons.append(self.tr("het totaal (%1) is hoger dan het mandaat (%2)")
                            .replace("%1", euro(total))

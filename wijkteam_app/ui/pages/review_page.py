@@ -43,6 +43,7 @@ from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.ui.casework_labels import eigen_bijdrage_label, financing_label
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
     PlanContext,
@@ -221,9 +222,17 @@ def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRo
             lines.append(f"<li>{escape(tr_('Voorziening'))}: "
                          f"{escape(ctx.provision_name(p.provision_id))}</li>")
         for s in g.professioneel:
+            paid = (f" · {escape(financing_label(s.financing))}" if s.financing else "") + (
+                f" · {escape(eigen_bijdrage_label(s.eigen_bijdrage))}" if s.eigen_bijdrage
+                else "")
             lines.append(f"<li>{escape(tr_('Professioneel'))}: {escape(s.product_name)} · "
                          f"{escape(s.provider)} · {escape(euro(s.cost_cents))} · "
-                         f"{format_dutch_date(s.start)} – {format_dutch_date(s.end)}</li>")
+                         f"{format_dutch_date(s.start)} – {format_dutch_date(s.end)}"
+                         f"{paid}</li>")
+        for o in g.afspraken:
+            due = f" · {format_dutch_date(o.due)}" if o.due else ""
+            lines.append(f"<li>{escape(tr_('Afspraak'))}: {escape(o.who)} — "
+                         f"{escape(o.what)}{due}</li>")
         lines.append("</ul>")
         goals.append("".join(lines))
     parts.append(section(PlanSection.DOELEN, "".join(goals) or para("")))
