@@ -59,6 +59,7 @@ def test_every_operation_is_documented(fuzz_server: Server) -> None:
         ("POST", "/api/v1/attachments/{attachment_id}/complete"),
         ("GET", "/api/v1/attachments/{attachment_id}"),
         ("GET", "/api/v1/attachments/{attachment_id}/content"),
+        ("GET", "/api/v1/reports/aggregates"),
     }
     assert operations == expected
     for path, item in document["paths"].items():
