@@ -189,8 +189,8 @@ class SteeringService:
         groups = compute(facts, flt.period.start, peil,
                          include=self._include(flt.wijk, flt.worker_id))
         with self._db.read() as session:
-            names = dict(session.execute(select(WorkerRecord.id, WorkerRecord.display_name))
-                         .tuples())
+            names = {i: n for i, n in session.execute(
+                select(WorkerRecord.id, WorkerRecord.display_name))}
         figures = groups.get("", {})
         in_view = {h for (i, _c), f in figures.items()
                    if i is Indicator.HOUSEHOLDS_IN_VIEW for h in f.households}
@@ -200,32 +200,31 @@ class SteeringService:
         return Dashboard(flt.period, peil, figures, self.team_scope, names, tuple(versions))
 
     def drill_rows(self, household_ids: Sequence[str]) -> list[DrillRow]:
-        """The households behind a figure, by name; only those this worker may see."""
+        """The households behind a figure, by name, with their most recent case; only those
+        this worker may see."""
         wanted = set(household_ids)
         if not wanted:
             return []
         with self._db.read() as session:
-            names = dict(session.execute(select(WorkerRecord.id, WorkerRecord.display_name))
-                         .tuples())
+            names = {i: n for i, n in session.execute(
+                select(WorkerRecord.id, WorkerRecord.display_name))}
             rows = session.execute(
                 select(HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.wijk,
                        CaseRecord.status, CaseRecord.regisseur_id, CaseRecord.team_id,
                        CaseRecord.case_team_ids, CaseRecord.referral_date, CaseRecord.id)
                 .join(CaseRecord, CaseRecord.household_id == HouseholdRecord.id)
-                .where(HouseholdRecord.id.in_(wanted)))
-            latest: dict[str, tuple[object, ...]] = {}
-            for row in rows:
-                key = (row.referral_date, row.id)
-                if row[0] not in latest or key > latest[row[0]][-1]:  # type: ignore[operator]
-                    latest[row[0]] = (*row[:7], key)
+                .where(HouseholdRecord.id.in_(wanted))).all()
+        latest = {}
+        for row in sorted(rows, key=lambda r: (r.referral_date, r[8])):
+            latest[row[0]] = row  # the most recent case wins
         me = self._ws.worker.id
         out = []
-        for hid, name, wijk, status, regisseur, team, members, _key in latest.values():
+        for row in latest.values():
+            hid, name, wijk, status, regisseur, team, members = row[:7]
             allowed = (team == self._ws.team.id) if self.team_scope else (
-                regisseur == me or me in (members or ()))  # type: ignore[operator]
+                regisseur == me or me in (members or ()))
             if allowed:
-                out.append(DrillRow(str(hid), str(name), str(wijk), str(status),
-                                    names.get(str(regisseur), "")))
+                out.append(DrillRow(hid, name, wijk, status, names.get(regisseur, "")))
         return sorted(out, key=lambda r: r.name.casefold())
 
     # --- reports -------------------------------------------------------------------------------
@@ -237,7 +236,7 @@ class SteeringService:
         peil = period.peildatum(self._ws.today())
         facts = self.facts(period)
         with self._db.read() as session:
-            teams = dict(session.execute(select(TeamRecord.id, TeamRecord.name)).tuples())
+            teams = {i: n for i, n in session.execute(select(TeamRecord.id, TeamRecord.name))}
 
         def group_of(view: HouseholdView) -> str:
             if per is Grouping.WIJK:
