@@ -12,7 +12,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -83,7 +85,9 @@ def _report_table(table: ReportTable, st: _Styles) -> list[Flowable]:
     weights = table.widths or (3.0, *([1.0] * (columns - 1)))
     unit = CONTENT_WIDTH / sum(weights)
     widths = [w * unit for w in weights]
-    rows: list[list[Any]] = [[Paragraph(text(c), st.cell_head) for c in table.columns]]
+    head_right = ParagraphStyle("cell_head_right", parent=st.cell_head, alignment=TA_RIGHT)
+    rows: list[list[Any]] = [[Paragraph(text(c), st.cell_head if n == 0 else head_right)
+                              for n, c in enumerate(table.columns)]]
     for row in table.rows:
         cells: list[Any] = [Paragraph(text(row[0]), st.cell)]
         cells += [Paragraph(text(value), st.cell_right) for value in row[1:]]

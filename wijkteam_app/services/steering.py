@@ -67,8 +67,14 @@ class Dashboard:
     instrument_versions: tuple[str, ...]
 
     def figure(self, indicator: Indicator, category: str = "") -> Figure:
-        return self.figures.get((indicator, category),
-                                Figure(indicator, category, None, 0, frozenset()))
+        """The figure, or an empty one (0 for a count, None for a derived figure) when no
+        household is in view."""
+        found = self.figures.get((indicator, category))
+        if found is not None:
+            return found
+        spec = agg.SPECS.get(indicator.value)
+        empty = 0 if spec is not None and spec.kind in (Kind.COUNT, Kind.TOTAL) else None
+        return Figure(indicator, category, empty, 0, frozenset())
 
     def categories(self, indicator: Indicator) -> list[Figure]:
         return [f for (i, _c), f in self.figures.items() if i is indicator]
@@ -293,7 +299,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 OVERVIEW = (("households_in_view", "Huishoudens"), ("referrals_new", "Nieuw"),
             ("escalation_share", "Escalatie"), ("relapse_share", "Terugval"),
-            ("ladder_rise_or_stable_share", "Ladder ↑ of ="))
+            ("ladder_rise_or_stable_share", "Ladder gelijk of hoger"))
+HOURS = frozenset({"time_total_minutes", "time_per_worker_mean"})
 UNIT_SUFFIX = {agg.Unit.PROCENT: " %", agg.Unit.DAGEN: " dagen", agg.Unit.MINUTEN: " min"}
 
 
@@ -304,14 +311,17 @@ def shown(row: Row | None) -> str:
     value = agg.public_value(row)
     text = agg.dutch_number(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if row.indicator == "time_total_minutes":
+        if row.indicator in HOURS:
             return agg.dutch_number(round(value / 60, 1)) + " uur"
+        if row.indicator == "zrm_mean_change" and value > 0:
+            text = "+" + text
         text += UNIT_SUFFIX.get(row.spec.unit, "")
     return text
 
 
 def shown_basis(row: Row | None) -> str:
-    if row is None:
+    """The basis of a derived figure (a count is its own basis: left empty)."""
+    if row is None or row.spec.kind is Kind.COUNT:
         return ""
     return agg.dutch_number(agg.public_basis(row))
 
@@ -328,7 +338,7 @@ def build_report(rows: Sequence[Row], versions: Sequence[str], period: Period, p
                       *(title for _k, title in OVERVIEW)),
         tuple((name, *(shown(by_group[name].get((key, ""))) for key, _t in OVERVIEW))
               for name in names),
-        (2.6, 1, 1, 1, 1, 1.2))
+        (2.2, 1.3, 1, 1.1, 1.1, 1.6))
     groups = tuple(GroupSection(name, _group_tables(by_group[name])) for name in names)
     half = "Jaarrapportage" if period.code.isdigit() else "Halfjaarrapportage"
     grouping = {Grouping.WIJK: "per wijk", Grouping.TEAM: "per team"}[per]
@@ -353,12 +363,14 @@ def _group_tables(figures: dict[tuple[str, str], Row]) -> tuple[ReportTable, ...
         lines = tuple((agg.SPECS[k].label, shown(figures.get((k, ""))),
                        shown_basis(figures.get((k, "")))) for k in keys)
         tables.append(ReportTable(title, head, lines, (4.2, 1.3, 1)))
-    for indicator, title in (("client_profile", "Cliëntprofielen"),
-                             ("urgency", "Urgentiecriteria")):
-        cats = [r for (i, _c), r in figures.items() if i == indicator]
+    for indicator, title, order in (
+            ("client_profile", "Cliëntprofielen", agg.PROFILE_CATEGORIES),
+            ("urgency", "Urgentiecriteria", agg.URGENCY_CATEGORIES)):
+        found = {c: r for (i, c), r in figures.items() if i == indicator}
+        present = [k for k in order if k in found] + sorted(set(found) - set(order))
         tables.append(ReportTable(
             title, ("Categorie", "Huishoudens"),
-            tuple((agg.category_label(indicator, r.category), shown(r)) for r in cats),
+            tuple((agg.category_label(indicator, k), shown(found[k])) for k in present),
             (4.2, 1.3)))
     ladder = [figures.get(("ladder_movement", c)) for c in agg.LADDER_CATEGORIES]
     share_row = figures.get(("ladder_rise_or_stable_share", ""))
