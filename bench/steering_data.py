@@ -255,3 +255,82 @@ def fill(ws: Workspace, households: int, seed: int = 2026, workers: int | None =
                             to_mandate={"max_amount_cents": 0, "product_codes": []},
                             actor_id=regisseur.id, at=at, reason="Meervoudige problematiek."))
     return team
+
+
+def server_facts(households: int, today: date, seed: int = 2026,
+                 teams: tuple[str, ...] = ("team-a", "team-b", "team-c", "team-d")) -> object:
+    """The same kind of casework as `fill`, as `domain.indicators.Facts` for a server's
+    records (made directly: a municipal server holds what laptops pushed)."""
+    from wijkteam_app.domain.indicators import (
+        AssessmentFact,
+        CaseFact,
+        ContactFact,
+        Facts,
+        HouseholdFact,
+        PlanVersionFact,
+        RegieFact,
+        SignatureFact,
+    )
+    from wijkteam_app.domain.plans import EscalationDirection
+
+    rng = random.Random(seed)
+    zrm_codes = [item.code for item in latest(load_definitions(), ZRM_2017_ID).items]
+    workers = [f"w{n}" for n in range(max(4, households // 40))]
+    hh, cases, contacts, assessments, versions, signatures, regie = [], [], [], [], [], [], []
+    statuses = [PlanStatus.CONCEPT, PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD,
+                PlanStatus.TER_ONDERTEKENING, PlanStatus.ONDERTEKEND,
+                PlanStatus.IN_UITVOERING]
+    for n in range(households):
+        h = f"h{n}"
+        hh.append(HouseholdFact(h, rng.choice(WIJKEN)))
+        referral = today - timedelta(days=rng.randint(1, 720))
+        closed = (min(referral + timedelta(days=rng.randint(30, 300)), today)
+                  if rng.random() < 0.3 else None)
+        regisseur = rng.choice(workers)
+        case = CaseFact(f"c{n}", h, rng.choice(teams), regisseur, referral, closed, (),
+                        rng.choice([1, 2, 3, 4, 5, None]),
+                        tuple(rng.sample([u.value for u in UrgencyCriterion],
+                                         rng.choice([0, 0, 1]))),
+                        None if closed else referral + timedelta(days=rng.randint(60, 400)))
+        cases.append(case)
+        if closed is not None and closed < today and rng.random() < 0.35:
+            again = min(closed + timedelta(days=rng.randint(20, 500)), today)
+            cases.append(CaseFact(f"c{n}b", h, case.team_id, regisseur, again))
+        end = closed or today
+        first = referral + timedelta(days=rng.randint(1, 21))
+        span = max((end - first).days, 0)
+        for k in range(rng.randint(2, 9)):
+            on = first + timedelta(days=span * k // 9)
+            if on <= today:
+                contacts.append(ContactFact(case.id, h, on, rng.choice([15, 30, 45, 60, 90]),
+                                            regisseur))
+        scores = {code: rng.randint(1, 4) for code in zrm_codes}
+        rung = rng.randint(1, 4)
+        for k in range(rng.randint(1, 3)):
+            on = referral + timedelta(days=14 + k * rng.randint(90, 200))
+            if on > today:
+                break
+            scores = {c: max(1, min(5, v + rng.choice([-1, 0, 1]))) for c, v in scores.items()}
+            rung = max(1, min(6, rung + rng.choice([-1, 0, 1, 1])))
+            assessments.append(AssessmentFact(f"z{n}-{k}", h, f"p{n}", ZRM_2017_ID, "2017", on,
+                                              tuple(scores.items())))
+            assessments.append(AssessmentFact(f"l{n}-{k}", h, f"p{n}", PARTICIPATIELADDER_ID,
+                                              "2008", on, ((LADDER_ITEM_CODE, rung),)))
+        if closed is None and rng.random() < 0.6:
+            created = _moment(min(referral + timedelta(days=rng.randint(10, 40)), today), rng)
+            stage = rng.randint(0, len(statuses) - 1)
+            history = tuple((s, created + timedelta(days=3 * i))
+                            for i, s in enumerate(statuses[:stage + 1]))
+            support = (ProfessionalSupport(
+                rng.choice(["L06SB1", "L07DB1"]), "Product", "Aanbieder", 1, "04", "2",
+                created.date(), created.date() + timedelta(days=rng.randint(60, 360)),
+                rng.randint(20_000, 250_000)),) if rng.random() < 0.55 else ()
+            versions.append(PlanVersionFact(f"v{n}", h, 1, created, history, regisseur,
+                                            support))
+            if stage >= 4:
+                signatures.append(SignatureFact(f"v{n}", h, history[4][1].date()))
+        if closed is None and rng.random() < 0.06:
+            regie.append(RegieFact(f"e{n}", h, EscalationDirection.OPSCHALEN,
+                                   _moment(referral + timedelta(days=rng.randint(20, 200)),
+                                           rng)))
+    return Facts(hh, cases, contacts, assessments, versions, signatures, (), regie, {})

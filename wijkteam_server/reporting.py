@@ -36,6 +36,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    Text,
     and_,
     case,
     cast,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    update,
 )
 from sqlalchemy.sql.selectable import TableValuedAlias
 
@@ -129,6 +131,15 @@ class _Sql:
         table = func.json_each(*args).table_valued("value", name=name, joins_implicitly=True)
         return table, table.c.value
 
+    def json_text(self, expr: Any) -> Any:
+        """A text column holding JSON, as JSON (PostgreSQL needs the cast)."""
+        return cast(expr, JSON) if self.pg else expr
+
+    def binary(self, expr: Any) -> Any:
+        """Text compared byte by byte (SQLite's default; "C" on PostgreSQL), as Python
+        compares the app's ids."""
+        return expr.collate("C") if self.pg else expr
+
     def days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
         """Whole days between two ISO dates (text)."""
         if self.pg:
@@ -157,21 +168,59 @@ class _Computation:
         self.next_day = agg.day_after(self.peil_day)
         self.rows: list[Row] = []
         metadata = MetaData()
-        self.view = Table(
-            "report_view", metadata,
-            Column("household_id", String(36), primary_key=True),
+
+        def temp(name: str, *columns: Column[Any], index: tuple[str, ...] = ()) -> Table:
+            table = Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+            for column_name in index:
+                Index(f"ix_{name}_{column_name}", table.c[column_name])
+            return table
+
+        # Every JSON field is read once, into these narrow, indexed tables; the indicators
+        # are plain SQL over them.
+        self.all_cases = temp(
+            "report_all_cases", Column("case_id", String(36), primary_key=True),
+            Column("household_id", String(36)), Column("team_id", String(36)),
+            Column("regisseur_id", String(36)), Column("referral_date", String(10)),
+            Column("closed_on", String(10)), Column("next_evaluation", String(10)),
+            Column("wijk", String(200)), index=("household_id",))
+        self.view = temp(
+            "report_view", Column("household_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("case_id", String(36)),
             Column("regisseur_id", String(36)), Column("closed_on", String(10)),
-            Column("next_evaluation", String(10)),
-            Index("ix_report_view_grp", "grp"), prefixes=["TEMPORARY"],
-        )
-        self.cases = Table(
-            "report_cases", metadata,
-            Column("case_id", String(36), primary_key=True),
+            Column("next_evaluation", String(10)), index=("grp",))
+        self.cases = temp(
+            "report_cases", Column("case_id", String(36), primary_key=True),
             Column("household_id", String(36)), Column("grp", String(200)),
             Column("referral_date", String(10)), Column("closed_on", String(10)),
-            Index("ix_report_cases_household", "household_id"), prefixes=["TEMPORARY"],
-        )
+            index=("household_id",))
+        self.contacts = temp(
+            "report_contacts", Column("case_id", String(36)),
+            Column("household_id", String(36)), Column("grp", String(200)),
+            Column("on", String(10)), Column("minutes", Integer),
+            Column("worker_id", String(36)), index=("case_id",))
+        self.signatures = temp(
+            "report_signatures", Column("household_id", String(36)),
+            Column("version_id", String(36)), Column("signed_on", String(10)),
+            index=("household_id",))
+        self.versions = temp(
+            "report_versions", Column("version_id", String(36), primary_key=True),
+            Column("grp", String(200)), Column("regisseur_id", String(36)),
+            Column("history", Text), Column("goals", Text), Column("status", String(32)))
+        self.assessments = temp(
+            "report_assessments", Column("id", String(36), primary_key=True),
+            Column("grp", String(200)), Column("subject", String(60)),
+            Column("def_id", String(64)), Column("ver", String(32)),
+            Column("on", String(10)))
+        self.pairs = temp(
+            "report_pairs", Column("pair_no", Integer, primary_key=True, autoincrement=True),
+            Column("grp", String(200)), Column("def_id", String(64)),
+            Column("ver", String(32)), Column("first_id", String(36)),
+            Column("last_id", String(36)))
+        self.scores = temp(
+            "report_scores", Column("pair_no", Integer), Column("side", Integer),
+            Column("code", String(64)), Column("score", Integer))
+        Index("ix_report_scores_pair", self.scores.c.pair_no, self.scores.c.side,
+              self.scores.c.code)
         self.metadata = metadata
 
     # ------------------------------------------------------------------ population
@@ -202,24 +251,22 @@ class _Computation:
         s = self.sql
         c, h = ENTITIES.alias("c"), ENTITIES.alias("h")
         referral = s.text(c.c.data, "referral_date")
-        closed = s.text(c.c.data, "closed_on")
-        ranked = (
-            select(
-                c.c.entity_id.label("case_id"), c.c.household_id,
-                s.text(c.c.data, "team_id").label("team_id"),
-                s.text(c.c.data, "regisseur_id").label("regisseur_id"),
-                closed.label("closed_on"),
-                s.text(c.c.data, "next_evaluation").label("next_evaluation"),
-                s.text(h.c.data, "wijk").label("wijk"),
-                func.row_number().over(partition_by=c.c.household_id,
-                                       order_by=(referral.desc(), c.c.entity_id.desc()),
-                                       ).label("rn"),
-            )
+        self.conn.execute(self.all_cases.insert().from_select(
+            ["case_id", "household_id", "team_id", "regisseur_id", "referral_date", "closed_on",
+             "next_evaluation", "wijk"],
+            select(c.c.entity_id, c.c.household_id, s.text(c.c.data, "team_id"),
+                   s.text(c.c.data, "regisseur_id"), referral, s.text(c.c.data, "closed_on"),
+                   s.text(c.c.data, "next_evaluation"), s.text(h.c.data, "wijk"))
             .join(h, and_(_live(h, "household"), h.c.entity_id == c.c.household_id))
-            .where(_live(c, "case"), referral <= self.peil,
-                   or_(closed.is_(None), closed >= self.start))
-            .subquery("ranked")
-        )
+            .where(_live(c, "case"), referral <= self.peil)))
+        ac = self.all_cases
+        ranked = (
+            select(ac, func.row_number().over(
+                partition_by=ac.c.household_id,
+                order_by=(ac.c.referral_date.desc(), s.binary(ac.c.case_id).desc()),
+            ).label("rn"))
+            .where(or_(ac.c.closed_on.is_(None), ac.c.closed_on >= self.start))
+            .subquery("ranked"))
         team = Team.__table__
         per = self.request.per
         if per is Grouping.WIJK:
@@ -233,23 +280,34 @@ class _Computation:
             select(ranked.c.household_id, group.label("grp"), ranked.c.case_id,
                    ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation)
             .select_from(ranked.outerjoin(team, team.c.id == ranked.c.team_id))
-            .where(ranked.c.rn == 1)
-        )
+            .where(ranked.c.rn == 1))
         if self.request.teams:
             population = population.where(team.c.name.in_(self.request.teams))
         if self.request.gemeenten:
             population = population.where(team.c.municipality.in_(self.request.gemeenten))
-        self.conn.execute(self.view.insert().from_select(
+        rv = self.view
+        self.conn.execute(rv.insert().from_select(
             ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation"],
             population))
-        all_cases = (
-            select(c.c.entity_id, c.c.household_id, self.view.c.grp,
-                   s.text(c.c.data, "referral_date"), s.text(c.c.data, "closed_on"))
-            .join(self.view, self.view.c.household_id == c.c.household_id)
-            .where(_live(c, "case"))
-        )
         self.conn.execute(self.cases.insert().from_select(
-            ["case_id", "household_id", "grp", "referral_date", "closed_on"], all_cases))
+            ["case_id", "household_id", "grp", "referral_date", "closed_on"],
+            select(ac.c.case_id, ac.c.household_id, rv.c.grp, ac.c.referral_date,
+                   ac.c.closed_on).join(rv, rv.c.household_id == ac.c.household_id)))
+        k = ENTITIES.alias("k")
+        on = s.text(k.c.data, "on")
+        self.conn.execute(self.contacts.insert().from_select(
+            ["case_id", "household_id", "grp", "on", "minutes", "worker_id"],
+            select(s.text(k.c.data, "case_id"), k.c.household_id, rv.c.grp, on,
+                   s.int(k.c.data, "duration_minutes"), s.text(k.c.data, "worker_id"))
+            .join(rv, rv.c.household_id == k.c.household_id)
+            .where(_live(k, "contact_moment"), on >= self.start, on <= self.peil)))
+        sg = ENTITIES.alias("sg")
+        signed_on = s.text(sg.c.data, "signed_on")
+        self.conn.execute(self.signatures.insert().from_select(
+            ["household_id", "version_id", "signed_on"],
+            select(sg.c.household_id, s.text(sg.c.data, "version_id"), signed_on)
+            .join(rv, rv.c.household_id == sg.c.household_id)
+            .where(_live(sg, "plan_signature"), signed_on <= self.peil)))
 
     # ------------------------------------------------------------------ helpers
 
@@ -304,13 +362,11 @@ class _Computation:
                    func.sum(case((running, 1), else_=0)),
                    func.count(func.distinct(case((new, rc.c.household_id)))))
             .group_by(rc.c.grp))
-        other = ENTITIES.alias("o")
-        o_closed = self.sql.text(other.c.data, "closed_on")
+        other = self.cases.alias("other")
         relapsed = exists().where(
-            _live(other, "case"), other.c.household_id == rc.c.household_id,
-            other.c.entity_id != rc.c.case_id, o_closed.is_not(None),
-            o_closed <= rc.c.referral_date,
-            self.sql.days(rc.c.referral_date, o_closed) <= agg.RELAPSE_DAYS)
+            other.c.household_id == rc.c.household_id, other.c.case_id != rc.c.case_id,
+            other.c.closed_on.is_not(None), other.c.closed_on <= rc.c.referral_date,
+            self.sql.days(rc.c.referral_date, other.c.closed_on) <= agg.RELAPSE_DAYS)
         relapse = self._by_group(
             select(rc.c.grp, func.count(func.distinct(rc.c.household_id)))
             .where(new, relapsed).group_by(rc.c.grp))
@@ -355,60 +411,72 @@ class _Computation:
     def _plans(self, groups: list[str]) -> None:
         s, rv = self.sql, self.view
         v = ENTITIES.alias("v")
-        latest = (
-            select(v.c.entity_id.label("version_id"), v.c.data, rv.c.grp,
+        # The latest version per household made by the peildatum, with the parts of its JSON
+        # the rest needs (history and goals as JSON text: the content is read once).
+        ranked = (
+            select(v.c.entity_id.label("version_id"), rv.c.grp,
+                   s.text(v.c.data, "content", "regisseur_id").label("regisseur_id"),
+                   s.text(v.c.data, "history").label("history"),
+                   s.text(v.c.data, "content", "goals").label("goals"),
                    func.row_number().over(
                        partition_by=v.c.household_id,
-                       order_by=(s.int(v.c.data, "number").desc(), v.c.entity_id.desc()),
+                       order_by=(s.int(v.c.data, "number").desc(),
+                                 s.binary(v.c.entity_id).desc()),
                    ).label("rn"))
             .join(rv, rv.c.household_id == v.c.household_id)
             .where(_live(v, "plan_version"), s.text(v.c.data, "created_at") < self.next_day)
-            .subquery("latest_version"))
-        hist, entry, position = s.elements(latest.c.data, ("history",), "hist")
+            .subquery("ranked_versions"))
+        lv = self.versions
+        self.conn.execute(lv.insert().from_select(
+            ["version_id", "grp", "regisseur_id", "history", "goals"],
+            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id, ranked.c.history,
+                   ranked.c.goals).where(ranked.c.rn == 1)))
+        # Its status on the peildatum: the last change by then (a later entry wins a tie).
+        hist, entry, position = s.elements(s.json_text(lv.c.history), (), "hist")
         at = s.text(entry, "at")
-        status = (
-            select(latest.c.version_id, latest.c.grp, latest.c.data,
-                   s.text(entry, "to_status").label("status"),
-                   func.row_number().over(partition_by=latest.c.version_id,
+        changes = (
+            select(lv.c.version_id, s.text(entry, "to_status").label("status"),
+                   func.row_number().over(partition_by=lv.c.version_id,
                                           order_by=(at.desc(), position.desc())).label("hn"))
-            .select_from(latest).join(hist, literal(True))
-            .where(latest.c.rn == 1, at < self.next_day)
-            .subquery("status_on_peil"))
-        current = select(status).where(status.c.hn == 1).subquery("current_status")
+            .select_from(lv).join(hist, literal(True))
+            .where(at < self.next_day)
+            .subquery("changes"))
+        self.conn.execute(update(lv).values(status=select(changes.c.status).where(
+            changes.c.version_id == lv.c.version_id, changes.c.hn == 1).scalar_subquery()))
         review = self._by_group(
-            select(current.c.grp, func.count())
-            .where(current.c.status == agg.REVIEW_STATUS).group_by(current.c.grp))
+            select(lv.c.grp, func.count())
+            .where(lv.c.status == agg.REVIEW_STATUS).group_by(lv.c.grp))
         # Does the version need a toets? Maatwerk outside the regisseur's mandate, or a total
         # above its maximum; without a known mandate every use of maatwerk does.
-        goals, goal, _gp = s.elements(current.c.data, ("content", "goals"), "goals")
+        goals, goal, _gp = s.elements(s.json_text(lv.c.goals), (), "goals")
         items, item, _ip = s.elements(goal, ("professioneel",), "items")
         mandate = Mandate.__table__
-        regisseur = s.text(current.c.data, "content", "regisseur_id")
         codes, code = s.text_elements(mandate.c.provisions, (), "codes")
         in_mandate = exists(
             select(literal(1)).select_from(mandate).join(codes, literal(True))
-            .where(mandate.c.user_id == regisseur, code == s.text(item, "product_code")))
+            .where(mandate.c.user_id == lv.c.regisseur_id,
+                   code == s.text(item, "product_code")))
         support = (
-            select(current.c.version_id,
+            select(lv.c.version_id,
                    func.sum(case((in_mandate, 0), else_=1)).label("n_outside"),
                    func.sum(s.int(item, "cost_cents")).label("total"))
-            .select_from(current).join(goals, literal(True)).join(items, literal(True))
-            .group_by(current.c.version_id)
+            .select_from(lv).join(goals, literal(True)).join(items, literal(True))
+            .where(lv.c.status.in_(agg.TOETS_STATUSES))
+            .group_by(lv.c.version_id)
             .subquery("support"))
         max_amount = (select(mandate.c.max_amount_cents)
-                      .where(mandate.c.user_id == regisseur).scalar_subquery())
-        toets = ENTITIES.alias("t")
-        no_toets = ~exists().where(
-            _live(toets, "plan_toets"),
-            s.text(toets.c.data, "version_id") == current.c.version_id,
-            s.text(toets.c.data, "decided_at") < self.next_day)
+                      .where(mandate.c.user_id == lv.c.regisseur_id).scalar_subquery())
+        t = ENTITIES.alias("t")
+        toetsen = (select(s.text(t.c.data, "version_id").label("version_id"))
+                   .where(_live(t, "plan_toets"), s.text(t.c.data, "decided_at") < self.next_day)
+                   .subquery("toetsen"))
         waiting_toets = self._by_group(
-            select(current.c.grp, func.count())
-            .select_from(current.join(support, support.c.version_id == current.c.version_id))
-            .where(current.c.status.in_(agg.TOETS_STATUSES), no_toets,
+            select(lv.c.grp, func.count())
+            .select_from(lv.join(support, support.c.version_id == lv.c.version_id))
+            .where(lv.c.version_id.not_in(select(toetsen.c.version_id)),
                    or_(support.c.n_outside > 0,
                        support.c.total > func.coalesce(max_amount, 0)))
-            .group_by(current.c.grp))
+            .group_by(lv.c.grp))
         for g in groups:
             n_review = int(review.get(g, (0,))[0])
             n_toets = int(waiting_toets.get(g, (0,))[0])
@@ -416,21 +484,14 @@ class _Computation:
             self._row(g, "plans_waiting_toets", n_toets, n_toets)
 
     def _lead_times(self, groups: list[str]) -> None:
-        s, rc = self.sql, self.cases
-        ct, sg = ENTITIES.alias("ct"), ENTITIES.alias("sg")
-        on = s.text(ct.c.data, "on")
-        first_contact = (
-            select(func.min(on))
-            .where(_live(ct, "contact_moment"), ct.c.household_id == rc.c.household_id,
-                   s.text(ct.c.data, "case_id") == rc.c.case_id,
-                   on >= rc.c.referral_date, on <= self.peil)
-            .scalar_subquery())
-        signed_on = s.text(sg.c.data, "signed_on")
-        first_signed = (
-            select(func.min(signed_on))
-            .where(_live(sg, "plan_signature"), sg.c.household_id == rc.c.household_id,
-                   signed_on >= rc.c.referral_date, signed_on <= self.peil)
-            .scalar_subquery())
+        s, rc, k, sg = self.sql, self.cases, self.contacts, self.signatures
+        first_contact = (select(func.min(k.c.on))
+                         .where(k.c.case_id == rc.c.case_id, k.c.on >= rc.c.referral_date)
+                         .scalar_subquery())
+        first_signed = (select(func.min(sg.c.signed_on))
+                        .where(sg.c.household_id == rc.c.household_id,
+                               sg.c.signed_on >= rc.c.referral_date)
+                        .scalar_subquery())
         new = (select(rc.c.grp, rc.c.referral_date, first_contact.label("fc"),
                       first_signed.label("fs"))
                .where(self._new_cases()).subquery("new_cases"))
@@ -485,60 +546,64 @@ class _Computation:
                     agg.URGENCY_CATEGORIES))):
                 self._row(g, "urgency", found.get(key, 0), found.get(key, 0), key)
 
-    def _pairs(self) -> tuple[Any, Any]:
-        """(first, latest) assessment per group, client and instrument version, when there
-        are at least two by the peildatum and the latest lies in the period."""
-        s, rv = self.sql, self.view
+    def _fill_pairs(self) -> None:
+        """The first and the latest assessment per group, client and instrument version,
+        when there are two or more by the peildatum and the latest lies in the period. An
+        ISO date followed by the id sorts as (date, id), so min and max of that text name
+        them (byte order; "C" collation on PostgreSQL)."""
+        s, rv, ra = self.sql, self.view, self.assessments
         a = ENTITIES.alias("a")
         definition = s.text(a.c.data, "definition_id")
-        version = s.text(a.c.data, "definition_version")
         on = s.text(a.c.data, "assessed_on")
         person = s.text(a.c.data, "person_id")
-        subject = func.coalesce(person, literal("huishouden:") + a.c.household_id)
-        series = (rv.c.grp, subject, definition, version)
-        base = (
-            select(a.c.entity_id.label("aid"), a.c.household_id, a.c.data, rv.c.grp,
-                   definition.label("def_id"), version.label("ver"), on.label("on"),
-                   subject.label("subject"), person.label("person"),
-                   func.row_number().over(partition_by=series,
-                                          order_by=(on, a.c.entity_id)).label("rn_first"),
-                   func.row_number().over(partition_by=series,
-                                          order_by=(on.desc(), a.c.entity_id.desc()),
-                                          ).label("rn_last"),
-                   func.count().over(partition_by=series).label("cnt"))
+        self.conn.execute(ra.insert().from_select(
+            ["id", "grp", "subject", "def_id", "ver", "on"],
+            select(a.c.entity_id, rv.c.grp,
+                   func.coalesce(person, literal("huishouden:") + a.c.household_id),
+                   definition, s.text(a.c.data, "definition_version"), on)
             .join(rv, rv.c.household_id == a.c.household_id)
             .where(_live(a, "assessment"), on <= self.peil,
                    or_(func.substr(definition, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX,
-                       and_(definition == agg.LADDER_ID, person.is_not(None))))
-            .subquery("series"))
-        first = select(base).where(base.c.rn_first == 1, base.c.cnt >= 2).subquery("first")
-        last = (select(base).where(base.c.rn_last == 1, base.c.cnt >= 2,
-                                   base.c.on >= self.start).subquery("last"))
-        return first, last
+                       and_(definition == agg.LADDER_ID, person.is_not(None))))))
+        key = s.binary(ra.c.on + ra.c.id)
+        self.conn.execute(self.pairs.insert().from_select(
+            ["grp", "def_id", "ver", "first_id", "last_id"],
+            select(ra.c.grp, ra.c.def_id, ra.c.ver, func.substr(func.min(key), 11),
+                   func.substr(func.max(key), 11))
+            .group_by(ra.c.grp, ra.c.subject, ra.c.def_id, ra.c.ver)
+            .having(and_(func.count() >= 2, func.max(ra.c.on) >= self.start))))
 
     def _measurements(self, groups: list[str]) -> None:
-        s = self.sql
-        first, last = self._pairs()
-        before_items, before, _bp = s.elements(first.c.data, ("items",), "before_items")
-        after_items, after, _ap = s.elements(last.c.data, ("items",), "after_items")
-        code = s.text(after, "code")
-        delta = s.int(after, "score") - s.int(before, "score")
+        s, p = self.sql, self.pairs
+        self._fill_pairs()
+        # The scores of both sides, once, then joined per pair and item code.
+        for side, assessment_id in ((0, p.c.first_id), (1, p.c.last_id)):
+            a = ENTITIES.alias(f"side{side}")
+            items, item, _position = s.elements(a.c.data, ("items",), f"items{side}")
+            self.conn.execute(self.scores.insert().from_select(
+                ["pair_no", "side", "code", "score"],
+                select(p.c.pair_no, literal(side), s.text(item, "code"), s.int(item, "score"))
+                .select_from(p.join(a, and_(a.c.entity == "assessment",
+                                            a.c.entity_id == assessment_id))
+                             .join(items, literal(True)))
+                .where(s.text(item, "score").is_not(None))))
+        before, after = self.scores.alias("before"), self.scores.alias("after")
+        code = after.c.code
+        delta = after.c.score - before.c.score
         pairs = (
-            last.join(first, and_(first.c.grp == last.c.grp, first.c.subject == last.c.subject,
-                                  first.c.def_id == last.c.def_id,
-                                  first.c.ver == last.c.ver))
-            .join(before_items, literal(True)).join(after_items, literal(True)))
-        scored = and_(s.text(before, "code") == code, s.text(before, "score").is_not(None),
-                      s.text(after, "score").is_not(None))
+            p.join(before, and_(before.c.pair_no == p.c.pair_no, before.c.side == 0))
+            .join(after, and_(after.c.pair_no == p.c.pair_no, after.c.side == 1,
+                              after.c.code == before.c.code)))
+        scored = literal(True)
         zrm = self.conn.execute(
-            select(last.c.grp, last.c.def_id, last.c.ver, code,
+            select(p.c.grp, p.c.def_id, p.c.ver, code,
                    func.sum(case((delta > 0, 1), else_=0)),
                    func.sum(case((delta == 0, 1), else_=0)),
                    func.sum(case((delta < 0, 1), else_=0)),
                    func.avg(cast(delta, Float)), func.count())
             .select_from(pairs)
-            .where(scored, func.substr(last.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
-            .group_by(last.c.grp, last.c.def_id, last.c.ver, code))
+            .where(scored, func.substr(p.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
+            .group_by(p.c.grp, p.c.def_id, p.c.ver, code))
         for g, definition, version, item, rose, stable, fell, avg, n in zrm:
             category = agg.zrm_category(definition, version, item)
             for indicator, count in (("zrm_rose", rose), ("zrm_stable", stable),
@@ -546,12 +611,12 @@ class _Computation:
                 self._row(g, indicator, int(count), int(count), category)
             self._row(g, "zrm_mean_change", avg, int(n), category)
         ladder = self._by_group(
-            select(last.c.grp, func.sum(case((delta > 0, 1), else_=0)),
+            select(p.c.grp, func.sum(case((delta > 0, 1), else_=0)),
                    func.sum(case((delta == 0, 1), else_=0)),
                    func.sum(case((delta < 0, 1), else_=0)))
             .select_from(pairs)
-            .where(scored, code == agg.LADDER_ITEM, last.c.def_id == agg.LADDER_ID)
-            .group_by(last.c.grp))
+            .where(scored, code == agg.LADDER_ITEM, p.c.def_id == agg.LADDER_ID)
+            .group_by(p.c.grp))
         for g in groups:
             rose, stable, fell = (int(v or 0) for v in ladder.get(g, (0, 0, 0)))
             for category, count in ((agg.LADDER_ROSE, rose), (agg.LADDER_STABLE, stable),
@@ -607,15 +672,10 @@ class _Computation:
                       self.in_view[g])
 
     def _time(self, groups: list[str]) -> None:
-        s, rv = self.sql, self.view
-        ct = ENTITIES.alias("tm")
-        on = s.text(ct.c.data, "on")
+        k = self.contacts
         totals = self._by_group(
-            select(rv.c.grp, func.sum(s.int(ct.c.data, "duration_minutes")),
-                   func.count(func.distinct(s.text(ct.c.data, "worker_id"))))
-            .join(rv, rv.c.household_id == ct.c.household_id)
-            .where(_live(ct, "contact_moment"), on >= self.start, on <= self.peil)
-            .group_by(rv.c.grp))
+            select(k.c.grp, func.sum(k.c.minutes), func.count(func.distinct(k.c.worker_id)))
+            .group_by(k.c.grp))
         for g in groups:
             total, workers = (int(v or 0) for v in totals.get(g, (0, 0)))
             running = self.running.get(g, 0)
@@ -630,14 +690,9 @@ class _Computation:
             self._row(g, "usage_share", self._share(self.in_view[g], total), self.in_view[g])
 
     def _instrument_versions(self) -> list[str]:
-        s, rv = self.sql, self.view
-        a = ENTITIES.alias("iv")
-        definition = s.text(a.c.data, "definition_id")
-        version = s.text(a.c.data, "definition_version")
-        rows = self.conn.execute(
-            select(definition, version).distinct()
-            .join(rv, rv.c.household_id == a.c.household_id)
-            .where(_live(a, "assessment"), s.text(a.c.data, "assessed_on") <= self.peil))
+        """The instrument versions of the compared measurements."""
+        p = self.pairs
+        rows = self.conn.execute(select(p.c.def_id, p.c.ver).distinct())
         return sorted(f"{d} {v}" for d, v in rows)
 
 

@@ -48,15 +48,20 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def _entity(entity: str, entity_id: str, household_id: str | None, data: dict[str, Any],
-            team_id: str | None = None) -> EntityRow:
-    return EntityRow(entity=entity, entity_id=entity_id, household_id=household_id,
-                     team_id=team_id, created_by=None, version=1, data=data,
-                     field_versions=dict.fromkeys(data, 1), field_origins={},
-                     deleted=False, updated_at=utcnow())
+            team_id: str | None = None) -> dict[str, Any]:
+    return {"entity": entity, "entity_id": entity_id, "household_id": household_id,
+            "team_id": team_id, "created_by": None, "version": 1, "data": data,
+            "field_versions": dict.fromkeys(data, 1), "field_origins": {},
+            "deleted": False, "updated_at": utcnow()}
 
 
 def server_records(facts: Facts) -> list[EntityRow]:
-    rows: list[EntityRow] = []
+    return [EntityRow(**values) for values in server_dicts(facts)]
+
+
+def server_dicts(facts: Facts) -> list[dict[str, Any]]:
+    """The ``entities`` rows of `facts` as plain dicts (for a bulk insert)."""
+    rows: list[dict[str, Any]] = []
     for h in facts.households:
         rows.append(_entity("household", h.id, h.id, {
             "name": SECRET_NAME, "street": SECRET_STREET, "house_number": 7,

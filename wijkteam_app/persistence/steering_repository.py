@@ -1,21 +1,28 @@
 """Reading the facts the steering indicators need (`domain.indicators.Facts`).
 
-Only the few columns the indicators use are selected (no names, no notes), with Core
-queries rather than ORM objects, and the plan content is not decoded as a whole: the
-regisseur and the professional support of each version are read with SQLite's JSON
-functions. Contacts are read for the period only (every use of a contact in the indicators
-lies in it); everything else up to the peildatum.
+The dashboard must stay quick on a case file with thousands of households, so this reads
+only what the indicators use, as plain SQL rows (no ORM objects, no names or notes):
+
+- contacts of the period only (every use of a contact in the indicators lies in it);
+- of the ZRM and ladder assessments only the first and the latest of each client and
+  instrument version, and only for series with two or more measurements whose latest lies
+  in the period (the indicators compare exactly those two);
+- of each plan version its number, dates, status history, regisseur and professional
+  support, read with SQLite's JSON functions rather than decoding the whole content.
+
+Dates are stored as ISO text (SQLAlchemy's SQLite format) and parsed with `fromisoformat`.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.indicators import (
+    ZRM_PREFIX,
     AssessmentFact,
     CaseFact,
     ContactFact,
@@ -26,101 +33,124 @@ from wijkteam_app.domain.indicators import (
     SignatureFact,
     ToetsFact,
 )
+from wijkteam_app.domain.instruments import PARTICIPATIELADDER_ID
 from wijkteam_app.domain.plans import (
     EscalationDirection,
     Mandate,
     PlanStatus,
     ProfessionalSupport,
 )
-from wijkteam_app.persistence.schema import (
-    AssessmentRecord,
-    CaseRecord,
-    ContactMomentRecord,
-    HouseholdRecord,
-    MandateRecord,
-    PlanSignatureRecord,
-    PlanToetsRecord,
-    PlanVersionRecord,
-    RegieEventRecord,
-)
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value[:10])
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    if not value or value == "[]":
+        return ()
+    return tuple(json.loads(value))
 
 
 def load_facts(session: Session, start: date, peil: date) -> Facts:
-    households = [HouseholdFact(i, w) for i, w in session.execute(
-        select(HouseholdRecord.id, HouseholdRecord.wijk))]
+    params = {"start": start.isoformat(), "peil": peil.isoformat(), "zrm": ZRM_PREFIX,
+              "ladder": PARTICIPATIELADDER_ID}
+
+    # The driver's own cursor: SQLAlchemy's per-row result handling costs more than these
+    # queries do (measured in bench/dashboard.py).
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def rows(sql: str) -> list[Any]:
+        cursor.execute(sql, params)  # named parameters (:start, :peil), SQLite style
+        result: list[Any] = cursor.fetchall()
+        return result
+
+    households = [HouseholdFact(i, w) for i, w in rows("SELECT id, wijk FROM households")]
     cases = [
-        CaseFact(r.id, r.household_id, r.team_id, r.regisseur_id, r.referral_date, r.closed_on,
-                 tuple(r.case_team_ids or ()), r.client_profile, tuple(r.urgency or ()),
-                 r.next_evaluation)
-        for r in session.execute(select(
-            CaseRecord.id, CaseRecord.household_id, CaseRecord.team_id, CaseRecord.regisseur_id,
-            CaseRecord.referral_date, CaseRecord.closed_on, CaseRecord.case_team_ids,
-            CaseRecord.client_profile, CaseRecord.urgency, CaseRecord.next_evaluation,
-        ).where(CaseRecord.referral_date <= peil))
+        CaseFact(i, h, team, regisseur, date.fromisoformat(referral), _day(closed),
+                 _list(members), profile, _list(urgency), _day(evaluation))
+        for i, h, team, regisseur, referral, closed, members, profile, urgency, evaluation
+        in rows("SELECT id, household_id, team_id, regisseur_id, referral_date, closed_on, "
+                "case_team_ids, client_profile, urgency, next_evaluation FROM cases "
+                "WHERE referral_date <= :peil")
     ]
-    contacts = [ContactFact(*row) for row in session.execute(
-        select(ContactMomentRecord.case_id, ContactMomentRecord.household_id,
-               ContactMomentRecord.on, ContactMomentRecord.duration_minutes,
-               ContactMomentRecord.worker_id)
-        .where(ContactMomentRecord.on.between(start, peil)))]
-    assessments = [
-        AssessmentFact(r.id, r.household_id, r.person_id, r.definition_id,
-                       r.definition_version, r.assessed_on,
-                       tuple((i["code"], i.get("score")) for i in r.items))
-        for r in session.execute(select(
-            AssessmentRecord.id, AssessmentRecord.household_id, AssessmentRecord.person_id,
-            AssessmentRecord.definition_id, AssessmentRecord.definition_version,
-            AssessmentRecord.assessed_on, AssessmentRecord.items,
-        ).where(AssessmentRecord.assessed_on <= peil))
+    contacts = [
+        ContactFact(c, h, date.fromisoformat(on), minutes, worker)
+        for c, h, on, minutes, worker in rows(
+            'SELECT case_id, household_id, "on", duration_minutes, worker_id '
+            'FROM contact_moments WHERE "on" BETWEEN :start AND :peil')
     ]
     return Facts(
         households=households,
         cases=cases,
         contacts=contacts,
-        assessments=assessments,
-        plan_versions=_plan_versions(session),
-        signatures=[SignatureFact(*row) for row in session.execute(
-            select(PlanSignatureRecord.version_id, PlanSignatureRecord.household_id,
-                   PlanSignatureRecord.signed_on))],
-        toetsen=[ToetsFact(*row) for row in session.execute(
-            select(PlanToetsRecord.version_id, PlanToetsRecord.decided_at))],
-        regie_events=[RegieFact(i, h, EscalationDirection(d), at) for i, h, d, at in
-                      session.execute(select(RegieEventRecord.id, RegieEventRecord.household_id,
-                                             RegieEventRecord.direction, RegieEventRecord.at))],
-        mandates={w: Mandate(m, frozenset(codes)) for w, m, codes in session.execute(
-            select(MandateRecord.worker_id, MandateRecord.max_amount_cents,
-                   MandateRecord.product_codes))},
+        assessments=_assessments(rows),
+        plan_versions=_plan_versions(rows),
+        signatures=[SignatureFact(v, h, date.fromisoformat(on)) for v, h, on in rows(
+            "SELECT version_id, household_id, signed_on FROM plan_signatures "
+            "WHERE signed_on <= :peil")],
+        toetsen=[ToetsFact(v, _moment(at)) for v, at in rows(
+            "SELECT version_id, decided_at FROM plan_toetsen")],
+        regie_events=[RegieFact(i, h, EscalationDirection(d), _moment(at)) for i, h, d, at in
+                      rows("SELECT id, household_id, direction, at FROM regie_events")],
+        mandates={w: Mandate(m, frozenset(_list(codes))) for w, m, codes in rows(
+            "SELECT worker_id, max_amount_cents, product_codes FROM mandates")},
     )
 
 
-def _plan_versions(session: Session) -> list[PlanVersionFact]:
+# The first and the latest assessment of each series (client, instrument, version) that has
+# two or more by the peildatum and whose latest lies in the period. ISO date + id sorts as
+# (date, id), so min/max of their concatenation names the first and the latest; their items
+# are then read for those assessments only.
+_PAIRS = """
+WITH pairs AS (
+    SELECT substr(min(assessed_on || id), 11) AS first_id,
+           substr(max(assessed_on || id), 11) AS last_id
+    FROM assessments
+    WHERE assessed_on <= :peil
+      AND (substr(definition_id, 1, length(:zrm)) = :zrm
+           OR (definition_id = :ladder AND person_id IS NOT NULL))
+    GROUP BY coalesce(person_id, 'huishouden:' || household_id), definition_id,
+             definition_version
+    HAVING count(*) >= 2 AND max(assessed_on) >= :start
+), chosen AS (
+    SELECT first_id AS id FROM pairs UNION SELECT last_id FROM pairs
+)
+SELECT a.id, a.household_id, a.person_id, a.definition_id, a.definition_version,
+       a.assessed_on, a.items
+FROM chosen JOIN assessments AS a ON a.id = chosen.id
+"""
+
+
+def _assessments(rows: Any) -> list[AssessmentFact]:
+    return [
+        AssessmentFact(i, h, person, definition, version, date.fromisoformat(on),
+                       tuple((item["code"], item.get("score")) for item in json.loads(items)))
+        for i, h, person, definition, version, on, items in rows(_PAIRS)
+    ]
+
+
+def _plan_versions(rows: Any) -> list[PlanVersionFact]:
     support: dict[str, list[ProfessionalSupport]] = {}
-    goals = func.json_each(PlanVersionRecord.content, "$.goals").table_valued(
-        "value", name="goal", joins_implicitly=True)
-    items = func.json_each(goals.c.value, "$.professioneel").table_valued(
-        "value", name="item", joins_implicitly=True)
-
-    def field(name: str) -> Any:
-        return func.json_extract(items.c.value, f"$.{name}")
-
-    query = select(PlanVersionRecord.id, field("product_code"), field("cost_cents"),
-                   field("start"), field("end")).select_from(PlanVersionRecord).join(
-        goals, literal_column("1") == 1).join(items, literal_column("1") == 1)
-    for version_id, code, cents, begin, end in session.execute(query):
+    for version_id, code, cents, begin, end in rows(
+            "SELECT v.id, json_extract(p.value, '$.product_code'), "
+            "json_extract(p.value, '$.cost_cents'), json_extract(p.value, '$.start'), "
+            "json_extract(p.value, '$.end') FROM plan_versions AS v, "
+            "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p"):
         support.setdefault(version_id, []).append(ProfessionalSupport(
-            str(code), "", "", 1, "", "", _day(begin), _day(end), int(cents)))
+            str(code), "", "", 1, "", "", date.fromisoformat(begin), date.fromisoformat(end),
+            int(cents)))
     versions = []
-    for vid, household, number, created, history, regisseur in session.execute(select(
-            PlanVersionRecord.id, PlanVersionRecord.household_id, PlanVersionRecord.number,
-            PlanVersionRecord.created_at, PlanVersionRecord.history,
-            func.json_extract(PlanVersionRecord.content, "$.regisseur_id"))):
+    for vid, household, number, created, history, regisseur in rows(
+            "SELECT id, household_id, number, created_at, history, "
+            "json_extract(content, '$.regisseur_id') FROM plan_versions "
+            "WHERE created_at < date(:peil, '+1 day')"):
         versions.append(PlanVersionFact(
-            vid, household, number, created,
-            tuple((PlanStatus(h["to_status"]), datetime.fromisoformat(h["at"]))
-                  for h in history),
+            vid, household, number, _moment(created),
+            tuple((PlanStatus(h["to_status"]), _moment(h["at"])) for h in json.loads(history)),
             str(regisseur or ""), tuple(support.get(vid, ()))))
     return versions

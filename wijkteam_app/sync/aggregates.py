@@ -397,8 +397,8 @@ def method_paragraphs(period: Period, peildatum: date,
         f"‘{SUPPRESSED}’; een gemiddelde, mediaan of percentage dat op minder dan {THRESHOLD} "
         f"huishoudens, casussen of personen rust staat als ‘{NOT_SHOWN}’. Namen, BSN, "
         "adressen en geboortedata komen niet in deze rapportage.",
-        f"Instrumentversies in de metingen: {versions}. ZRM-scores worden alleen binnen "
-        "dezelfde versie vergeleken.",
+        f"Instrumentversies van de vergeleken metingen: {versions}. ZRM-scores worden alleen "
+        "binnen dezelfde versie vergeleken.",
         "Klantervaring wordt in deze versie van Wijkteam nog niet vastgelegd en ontbreekt "
         "daarom in deze rapportage.",
     ]
