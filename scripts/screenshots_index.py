@@ -16,6 +16,8 @@ GROUPS = [
     ("plan-pagina", "Geprint ondersteuningsplan (PDF, pagina's)"),
     ("plan", "Ondersteuningsplan in de app"),
     ("sync", "Synchronisatie"),
+    ("team", "Team: sturen op resultaat"),
+    ("rapportage-pagina", "Halfjaarrapportage (PDF, pagina's)"),
 ]
 
 

@@ -1,6 +1,7 @@
 """Screenshots of the team dashboard and the report into docs/screenshots/: the coach's
-dashboard (top and scrolled), a drill-down list, the worker's own view and the report dialog;
-plus the report PDF's pages as PNG (via pdftoppm).
+dashboard (top and scrolled), a drill-down list, a filtered view and the report dialog; plus
+pages of the report PDF (per wijk) as PNG (via pdftoppm): the overview, the first wijk and
+the method section.
 
 Uses a throw-away profile with an in-memory keyring, filled with invented households
 (`bench/steering_data.py`). Nothing touches the real profile or keyring.
@@ -95,8 +96,14 @@ def run(workspace: object, out: Path, tmp: Path) -> None:
         return
     for old in out.glob("rapportage-pagina-*.png"):
         old.unlink()
-    subprocess.run([tool, "-png", "-r", "80", str(pdf_path), str(out / "rapportage-pagina")],
-                   check=True)
+    info = subprocess.run([tool.replace("pdftoppm", "pdfinfo"), str(pdf_path)],
+                          capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines()
+                     if line.startswith("Pages:")))
+    # The overview and the first wijk, then the method section at the end.
+    for first, last in ((1, min(3, pages)), (max(pages - 1, 4), pages)):
+        subprocess.run([tool, "-png", "-r", "80", "-f", str(first), "-l", str(last),
+                        str(pdf_path), str(out / "rapportage-pagina")], check=True)
     for page_png in sorted(out.glob("rapportage-pagina-*.png")):
         print(page_png)
 

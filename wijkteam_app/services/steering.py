@@ -130,6 +130,7 @@ class SteeringService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
+        self._facts: tuple[tuple[str, date], Facts] | None = None
 
     # --- scope -----------------------------------------------------------------------------
 
@@ -184,14 +185,23 @@ class SteeringService:
 
     # --- computing -----------------------------------------------------------------------------
 
-    def facts(self, period: Period) -> Facts:
+    def facts(self, period: Period, *, fresh: bool = True) -> Facts:
+        """What the indicators need, read from the case file; with ``fresh=False`` the last
+        read of the same period is reused (a filter change needs no new read)."""
         peil = period.peildatum(self._ws.today())
+        key = (period.code, peil)
+        if not fresh and self._facts is not None and self._facts[0] == key:
+            return self._facts[1]
         with self._db.read() as session:
-            return load_facts(session, period.start, peil)
+            facts = load_facts(session, period.start, peil)
+        self._facts = (key, facts)
+        return facts
 
-    def dashboard(self, flt: DashboardFilter) -> Dashboard:
+    def dashboard(self, flt: DashboardFilter, *, fresh: bool = True) -> Dashboard:
+        """The figures for the filter. ``fresh=False``: reuse the last read of the case file
+        for the same period (the page does so when only the wijk or worker changes)."""
         peil = flt.period.peildatum(self._ws.today())
-        facts = self.facts(flt.period)
+        facts = self.facts(flt.period, fresh=fresh)
         groups = compute(facts, flt.period.start, peil,
                          include=self._include(flt.wijk, flt.worker_id))
         with self._db.read() as session:

@@ -292,11 +292,12 @@ class Panel(QFrame):
         self.layout_.setSpacing(6)
         self.title = heading_label(title, 2.0)
         self.layout_.addWidget(self.title)
+        self.layout_.addStretch(0)  # takes the slack, so the content stays at the top
         self.note = muted_label("")
         self.note.setVisible(False)
 
     def add(self, widget: QWidget, stretch: int = 0) -> None:
-        self.layout_.addWidget(widget, stretch)
+        self.layout_.insertWidget(self.layout_.count() - 1, widget, stretch)
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
@@ -545,8 +546,9 @@ class TeamPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.scroller, 1)
 
-        for combo in (self.period, self.wijk, self.worker):
-            combo.currentIndexChanged.connect(self.refresh)
+        self.period.currentIndexChanged.connect(lambda _index: self.refresh())
+        for combo in (self.wijk, self.worker):  # same period: no new read of the case file
+            combo.currentIndexChanged.connect(lambda _index: self.refresh(fresh=False))
         self.zrm_version.currentIndexChanged.connect(self._show_zrm)
         for view in (self.caseload_view, self.profile_view, self.ladder_view, self.zrm_view,
                      self.lead_view, self.urgency_view, self.results_view):
@@ -574,8 +576,9 @@ class TeamPage(QWidget):
         return DashboardFilter(agg.parse_period(code), self.wijk.currentData(),
                                self.worker.currentData() if self.service.team_scope else None)
 
-    def refresh(self) -> None:
-        self.dashboard = self.service.dashboard(self.current_filter())
+    def refresh(self, fresh: bool = True) -> None:
+        """Recompute and show; ``fresh=False`` reuses the last read of the case file."""
+        self.dashboard = self.service.dashboard(self.current_filter(), fresh=fresh)
         d = self.dashboard
         scope = (self.tr("Huishoudens van {team}").format(team=self._workspace.team.name)
                  if d.team_scope else self.tr("Uw eigen caseload"))
