@@ -182,12 +182,17 @@ class _Computation:
             Column("household_id", String(36)), Column("team_id", String(36)),
             Column("regisseur_id", String(36)), Column("referral_date", String(10)),
             Column("closed_on", String(10)), Column("next_evaluation", String(10)),
-            Column("wijk", String(200)), index=("household_id",))
+            Column("wijk", String(200)), Column("client_profile", String(10)),
+            Column("urgency", Text), index=("household_id",))
         self.view = temp(
             "report_view", Column("household_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("case_id", String(36)),
             Column("regisseur_id", String(36)), Column("closed_on", String(10)),
-            Column("next_evaluation", String(10)), index=("grp",))
+            Column("next_evaluation", String(10)), Column("client_profile", String(10)),
+            Column("urgency", Text), index=("grp",))
+        self.flags = temp(
+            "report_flags", Column("household_id", String(36)), Column("kind", String(16)),
+            index=("household_id",))
         self.cases = temp(
             "report_cases", Column("case_id", String(36), primary_key=True),
             Column("household_id", String(36)), Column("grp", String(200)),
@@ -206,6 +211,9 @@ class _Computation:
             "report_versions", Column("version_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("regisseur_id", String(36)),
             Column("history", Text), Column("goals", Text), Column("status", String(32)))
+        self.statuses = temp(
+            "report_statuses", Column("version_id", String(36), primary_key=True),
+            Column("status", String(32)))
         self.assessments = temp(
             "report_assessments", Column("id", String(36), primary_key=True),
             Column("grp", String(200)), Column("subject", String(60)),
@@ -253,10 +261,12 @@ class _Computation:
         referral = s.text(c.c.data, "referral_date")
         self.conn.execute(self.all_cases.insert().from_select(
             ["case_id", "household_id", "team_id", "regisseur_id", "referral_date", "closed_on",
-             "next_evaluation", "wijk"],
+             "next_evaluation", "wijk", "client_profile", "urgency"],
             select(c.c.entity_id, c.c.household_id, s.text(c.c.data, "team_id"),
                    s.text(c.c.data, "regisseur_id"), referral, s.text(c.c.data, "closed_on"),
-                   s.text(c.c.data, "next_evaluation"), s.text(h.c.data, "wijk"))
+                   s.text(c.c.data, "next_evaluation"), s.text(h.c.data, "wijk"),
+                   cast(s.text(c.c.data, "client_profile"), String),
+                   s.text(c.c.data, "urgency"))
             .join(h, and_(_live(h, "household"), h.c.entity_id == c.c.household_id))
             .where(_live(c, "case"), referral <= self.peil)))
         ac = self.all_cases
@@ -278,7 +288,8 @@ class _Computation:
             group = func.coalesce(team.c.municipality, agg.UNKNOWN_GROUP)
         population = (
             select(ranked.c.household_id, group.label("grp"), ranked.c.case_id,
-                   ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation)
+                   ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation,
+                   ranked.c.client_profile, ranked.c.urgency)
             .select_from(ranked.outerjoin(team, team.c.id == ranked.c.team_id))
             .where(ranked.c.rn == 1))
         if self.request.teams:
@@ -287,7 +298,8 @@ class _Computation:
             population = population.where(team.c.municipality.in_(self.request.gemeenten))
         rv = self.view
         self.conn.execute(rv.insert().from_select(
-            ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation"],
+            ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation",
+             "client_profile", "urgency"],
             population))
         self.conn.execute(self.cases.insert().from_select(
             ["case_id", "household_id", "grp", "referral_date", "closed_on"],
@@ -441,8 +453,12 @@ class _Computation:
             .select_from(lv).join(hist, literal(True))
             .where(at < self.next_day)
             .subquery("changes"))
-        self.conn.execute(update(lv).values(status=select(changes.c.status).where(
-            changes.c.version_id == lv.c.version_id, changes.c.hn == 1).scalar_subquery()))
+        status = self.statuses
+        self.conn.execute(status.insert().from_select(
+            ["version_id", "status"],
+            select(changes.c.version_id, changes.c.status).where(changes.c.hn == 1)))
+        self.conn.execute(update(lv).values(status=select(status.c.status).where(
+            status.c.version_id == lv.c.version_id).scalar_subquery()))
         review = self._by_group(
             select(lv.c.grp, func.count())
             .where(lv.c.status == agg.REVIEW_STATUS).group_by(lv.c.grp))
@@ -515,25 +531,21 @@ class _Computation:
 
     def _profiles(self, groups: list[str]) -> None:
         s, rv = self.sql, self.view
-        cs = ENTITIES.alias("cs")
-        ref_case = and_(cs.c.entity == "case", cs.c.entity_id == rv.c.case_id)
-        profile = func.coalesce(cast(s.text(cs.c.data, "client_profile"), String),
-                                agg.NO_PROFILE)
+        profile = func.coalesce(rv.c.client_profile, agg.NO_PROFILE)
         profiles: dict[str, dict[str, int]] = defaultdict(dict)
         for g, key, n in self.conn.execute(
-                select(rv.c.grp, profile, func.count()).join(cs, ref_case)
-                .group_by(rv.c.grp, profile)):
+                select(rv.c.grp, profile, func.count()).group_by(rv.c.grp, profile)):
             profiles[g][str(key)] = int(n)
-        urgent, criterion = s.text_elements(cs.c.data, ("urgency",), "urgent")
+        urgent, criterion = s.text_elements(s.json_text(rv.c.urgency), (), "urgent")
         urgency: dict[str, dict[str, int]] = defaultdict(dict)
         for g, key, n in self.conn.execute(
                 select(rv.c.grp, criterion, func.count(func.distinct(rv.c.household_id)))
-                .select_from(rv.join(cs, ref_case).join(urgent, literal(True)))
+                .select_from(rv.join(urgent, literal(True)))
                 .group_by(rv.c.grp, criterion)):
             urgency[g][str(key)] = int(n)
         with_any = self._by_group(
             select(rv.c.grp, func.count(func.distinct(rv.c.household_id)))
-            .select_from(rv.join(cs, ref_case).join(urgent, literal(True)))
+            .select_from(rv.join(urgent, literal(True)))
             .group_by(rv.c.grp))
         for g in groups:
             found = profiles.get(g, {})
@@ -627,41 +639,44 @@ class _Computation:
                       measured)
 
     def _escalation(self, groups: list[str]) -> None:
-        s, rv = self.sql, self.view
-        sg, pv = ENTITIES.alias("sg"), ENTITIES.alias("pv")
+        s, rv, flags = self.sql, self.view, self.flags
+        # Individual: a signed plan with maatwerk whose period touches ours.
+        pv = ENTITIES.alias("pv")
+        sg = self.signatures
         goals, goal, _gp = s.elements(pv.c.data, ("content", "goals"), "esc_goals")
         items, item, _ip = s.elements(goal, ("professioneel",), "esc_items")
-        individual = (
-            select(sg.c.household_id).distinct()
+        self.conn.execute(flags.insert().from_select(
+            ["household_id", "kind"],
+            select(sg.c.household_id, literal("individueel")).distinct()
             .select_from(sg.join(pv, and_(_live(pv, "plan_version"),
-                                          pv.c.entity_id == s.text(sg.c.data, "version_id")))
+                                          pv.c.entity_id == sg.c.version_id))
                          .join(goals, literal(True)).join(items, literal(True)))
-            .where(_live(sg, "plan_signature"),
-                   sg.c.household_id.in_(select(rv.c.household_id)),
-                   s.text(sg.c.data, "signed_on") <= self.peil,
-                   s.text(item, "start") <= self.peil, s.text(item, "end") >= self.start)
-            .subquery("individual"))
+            .where(s.text(item, "start") <= self.peil, s.text(item, "end") >= self.start)))
+        # Heavy: the last regie move by the peildatum was an opschaling.
         ev = ENTITIES.alias("ev")
         at = s.text(ev.c.data, "at")
         moves = (
             select(ev.c.household_id, s.text(ev.c.data, "direction").label("direction"),
-                   func.row_number().over(partition_by=ev.c.household_id,
-                                          order_by=(at.desc(), ev.c.entity_id.desc()),
-                                          ).label("rn"))
-            .where(_live(ev, "regie_event"), at < self.next_day,
-                   ev.c.household_id.in_(select(rv.c.household_id)))
+                   func.row_number().over(
+                       partition_by=ev.c.household_id,
+                       order_by=(at.desc(), s.binary(ev.c.entity_id).desc())).label("rn"))
+            .join(rv, rv.c.household_id == ev.c.household_id)
+            .where(_live(ev, "regie_event"), at < self.next_day)
             .subquery("moves"))
-        heavy = (select(moves.c.household_id)
-                 .where(moves.c.rn == 1, moves.c.direction == agg.ESCALATION_UP)
-                 .subquery("heavy"))
-        is_individual = individual.c.household_id.is_not(None)
-        is_heavy = heavy.c.household_id.is_not(None)
+        self.conn.execute(flags.insert().from_select(
+            ["household_id", "kind"],
+            select(moves.c.household_id, literal("zwaar"))
+            .where(moves.c.rn == 1, moves.c.direction == agg.ESCALATION_UP)))
+        per_household = (
+            select(flags.c.household_id,
+                   func.max(case((flags.c.kind == "individueel", 1), else_=0)).label("ind"),
+                   func.max(case((flags.c.kind == "zwaar", 1), else_=0)).label("heavy"))
+            .group_by(flags.c.household_id).subquery("per_household"))
         counts = self._by_group(
-            select(rv.c.grp, func.sum(case((is_individual, 1), else_=0)),
-                   func.sum(case((is_heavy, 1), else_=0)),
-                   func.sum(case((or_(is_individual, is_heavy), 1), else_=0)))
-            .select_from(rv.outerjoin(individual, individual.c.household_id == rv.c.household_id)
-                         .outerjoin(heavy, heavy.c.household_id == rv.c.household_id))
+            select(rv.c.grp, func.sum(per_household.c.ind), func.sum(per_household.c.heavy),
+                   func.count(per_household.c.household_id))
+            .select_from(rv.join(per_household,
+                                 per_household.c.household_id == rv.c.household_id))
             .group_by(rv.c.grp))
         for g in groups:
             n_individual, n_heavy, n_either = (int(v or 0) for v in counts.get(g, (0, 0, 0)))
