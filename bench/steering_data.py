@@ -33,6 +33,7 @@ from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person
 from wijkteam_app.domain.plans import (
     Goal,
     Horizon,
+    Mandate,
     Participants,
     PlanContent,
     PlanStatus,
@@ -59,7 +60,6 @@ SURNAMES = ["Proefmans", "Voorbeeld", "Demodijk", "Oefenhuis", "Testerveld", "Fi
 FIRST = ["Anouk", "Bram", "Dewi", "Esra", "Fenna", "Gijs", "Hatice", "Iwan", "Karim", "Lotte"]
 COLLEAGUES = ["Sanne Wijkwerker", "Mo Generalist", "Priya Makelaar", "Otto Buurtcoach",
               "Nadia Wijkwerker", "Ruud Generalist", "Joke Makelaar", "Cor Buurtcoach"]
-NO_MANDATE_FREE = frozenset({"L06SB1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,7 @@ def _plan(rng: random.Random, ws: Workspace, household: str, person: str, regiss
         records.append(decision)
     if stage in ("signed", "running"):
         version = transition(version, PlanStatus.TER_ONDERTEKENING, regisseur, later(2),
-                             mandate=_mandate(version))
+                             mandate=BENCH_MANDATE)
         signature = make_signature(version, b"%PDF plan", (Signer("Inwoner", "inwoner"),),
                                    day + timedelta(days=0), "Voorbeeldstad")
         version = transition(version, PlanStatus.ONDERTEKEND, regisseur, later(1),
@@ -135,11 +135,7 @@ def _plan(rng: random.Random, ws: Workspace, household: str, person: str, regiss
     yield from records
 
 
-def _mandate(version: object) -> object:
-    from wijkteam_app.domain.plans import Mandate
-
-    del version
-    return Mandate(10_000_000, frozenset({"L06SB1", "L07DB1"}))
+BENCH_MANDATE = Mandate(10_000_000, frozenset({"L06SB1", "L07DB1"}))  # no toets on the way
 
 
 def fill(ws: Workspace, households: int, seed: int = 2026, workers: int | None = None,

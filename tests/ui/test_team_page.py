@@ -259,3 +259,38 @@ def test_the_report_is_saved_as_pdf_and_as_csv(qtbot: QtBot, window: MainWindow,
     assert text.startswith("periode;peildatum;groepering;groep;indicator")
     assert ";Wijkteam Noord;households_in_view;" in text
     assert "Appel" not in text and "Proefstraat" not in text
+
+
+def test_the_main_window_does_not_load_the_dashboard_until_asked() -> None:
+    """Start-up stays quick: QtCharts, the dashboard and the steering service are loaded only
+    when the Team menu is used."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "import wijkteam_app.ui.main_window\n"
+             "loaded = [m for m in ('PySide6.QtCharts', 'wijkteam_app.ui.pages.team_page',\n"
+             "                      'wijkteam_app.services.steering',\n"
+             "                      'wijkteam_app.domain.indicators') if m in sys.modules]\n"
+             "print(loaded)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_change_made_after_opening_shows_when_the_dashboard_is_opened_again(
+        qtbot: QtBot, window: MainWindow, coach: tuple[Workspace, dict[str, str]]) -> None:
+    page = open_team(qtbot, window)
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+    ws = coach[0]
+    household = Household(new_id(), "Huishouden Gember",
+                          Address("Proefstraat", 2, "", "1234 AB", "Voorbeeldstad"), "Noord")
+    service = HouseholdService(ws)
+    service.create(household, [Person(new_id(), household.id, "Proef", "Gember",
+                                      HouseholdRole.HOOFDBEWONER)])
+    service.save_case(Case(new_id(), household.id, ws.team.id, ws.worker.id,
+                           CaseStatus.AANGEMELD, ReferralSource.INWONER, date(2026, 12, 1)))
+    window.show_caseload()
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.isVisible())
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "7"

@@ -514,8 +514,11 @@ def _measurements(index: _Index, g: _Group, views: list[HouseholdView], start: d
     deltas: dict[str, list[int]] = defaultdict(list)
     for first, latest in _pairs(zrm, start, peil):
         subject = (latest.person_id or "", latest.household_id)
+        later: dict[str, int | None] = {}
+        for code, value in latest.scores:
+            later.setdefault(code, value)  # the first entry of a code, as `score` reads it
         for code, before in first.scores:
-            after = latest.score(code)
+            after = later.get(code)
             if before is None or after is None:
                 continue
             category = zrm_category(latest.definition_id, latest.definition_version, code)

@@ -41,6 +41,9 @@ from wijkteam_app.domain.plans import (
     ProfessionalSupport,
 )
 
+_STATUS = {s.value: s for s in PlanStatus}
+_DIRECTION = {d.value: d for d in EscalationDirection}
+
 
 def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value[:10])
@@ -54,6 +57,15 @@ def _list(value: str | None) -> tuple[str, ...]:
     if not value or value == "[]":
         return ()
     return tuple(json.loads(value))
+
+
+def change_marker(session: Session) -> int:
+    """Grows with every change to the case file: each save and each applied sync page
+    writes one audit entry (see `CaseFile.save` and the sync engine)."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute("SELECT coalesce(max(id), 0) FROM audit_log")
+    marker: int = cursor.fetchone()[0]
+    return marker
 
 
 def load_facts(session: Session, start: date, peil: date) -> Facts:
@@ -95,7 +107,7 @@ def load_facts(session: Session, start: date, peil: date) -> Facts:
             "WHERE signed_on <= :peil")],
         toetsen=[ToetsFact(v, _moment(at)) for v, at in rows(
             "SELECT version_id, decided_at FROM plan_toetsen")],
-        regie_events=[RegieFact(i, h, EscalationDirection(d), _moment(at)) for i, h, d, at in
+        regie_events=[RegieFact(i, h, _DIRECTION[d], _moment(at)) for i, h, d, at in
                       rows("SELECT id, household_id, direction, at FROM regie_events")],
         mandates={w: Mandate(m, frozenset(_list(codes))) for w, m, codes in rows(
             "SELECT worker_id, max_amount_cents, product_codes FROM mandates")},
@@ -151,6 +163,6 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
             "WHERE created_at < date(:peil, '+1 day')"):
         versions.append(PlanVersionFact(
             vid, household, number, _moment(created),
-            tuple((PlanStatus(h["to_status"]), _moment(h["at"])) for h in json.loads(history)),
+            tuple((_STATUS[h["to_status"]], _moment(h["at"])) for h in json.loads(history)),
             str(regisseur or ""), tuple(support.get(vid, ()))))
     return versions

@@ -37,7 +37,7 @@ from wijkteam_app.persistence.schema import (
     TeamRecord,
     WorkerRecord,
 )
-from wijkteam_app.persistence.steering_repository import load_facts
+from wijkteam_app.persistence.steering_repository import change_marker, load_facts
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.reports.steering_document import GroupSection, ReportTable, SteeringReport
 from wijkteam_app.services.assessments import installed_definitions
@@ -130,7 +130,7 @@ class SteeringService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
-        self._facts: tuple[tuple[str, date], Facts] | None = None
+        self._facts: tuple[tuple[str, date, int], Facts] | None = None
 
     # --- scope -----------------------------------------------------------------------------
 
@@ -186,15 +186,20 @@ class SteeringService:
     # --- computing -----------------------------------------------------------------------------
 
     def facts(self, period: Period, *, fresh: bool = True) -> Facts:
-        """What the indicators need, read from the case file; with ``fresh=False`` the last
-        read of the same period is reused (a filter change needs no new read)."""
+        """What the indicators need, read from the case file. The last read of the same
+        period is reused when the case file has not changed since (``fresh``: check that;
+        without it, reuse it regardless, as a filter change does)."""
         peil = period.peildatum(self._ws.today())
-        key = (period.code, peil)
-        if not fresh and self._facts is not None and self._facts[0] == key:
-            return self._facts[1]
         with self._db.read() as session:
+            marker = change_marker(session) if fresh or self._facts is None else None
+            key = (period.code, peil)
+            if self._facts is not None and self._facts[0][:2] == key and (
+                    marker is None or self._facts[0][2] == marker):
+                return self._facts[1]
+            if marker is None:
+                marker = change_marker(session)
             facts = load_facts(session, period.start, peil)
-        self._facts = (key, facts)
+        self._facts = ((period.code, peil, marker), facts)
         return facts
 
     def dashboard(self, flt: DashboardFilter, *, fresh: bool = True) -> Dashboard:
