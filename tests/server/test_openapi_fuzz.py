@@ -90,5 +90,5 @@ def test_openapi_contract(fuzz_server: Server, fuzz_auth: dict[str, str]) -> Non
             run()
         except Exception as exc:  # collect all operations' failures, then report
             failures.append(f"{operation.label}: {exc}")
-    assert count == 18
+    assert count == 19
     assert not failures, "\n\n".join(failures)

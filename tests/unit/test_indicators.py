@@ -85,7 +85,8 @@ def test_periods() -> None:
                                                        date(2026, 12, 31))
     assert period.peildatum(date(2026, 9, 1)) == date(2026, 9, 1)
     assert aggregates.parse_period("2026").end == date(2026, 12, 31)
-    with pytest.raises(aggregates.PeriodError):
-        aggregates.parse_period("2026H3")
+    for wrong in ("2026H3", "0000", "26H1", "2026 H1", "morgen"):
+        with pytest.raises(aggregates.PeriodError):
+            aggregates.parse_period(wrong)
     codes = [p.code for p in aggregates.recent_periods(date(2026, 3, 1), 4)]
     assert codes == ["2026H1", "2026", "2025H2", "2025H1"]

@@ -509,11 +509,12 @@ def _measurements(index: _Index, g: _Group, views: list[HouseholdView], start: d
     zrm = [a for a in assessments if a.definition_id.startswith(ZRM_PREFIX)]
     ladder = [a for a in assessments
               if a.definition_id == PARTICIPATIELADDER_ID and a.person_id is not None]
-    moves: dict[str, dict[Movement, set[tuple[str, str]]]] = defaultdict(
-        lambda: {m: set() for m in Movement})
+    # Per category and movement: the household of each client that moved so.
+    moves: dict[str, dict[Movement, list[str]]] = defaultdict(
+        lambda: {m: [] for m in Movement})
     deltas: dict[str, list[int]] = defaultdict(list)
     for first, latest in _pairs(zrm, start, peil):
-        subject = (latest.person_id or "", latest.household_id)
+        household = latest.household_id
         later: dict[str, int | None] = {}
         for code, value in latest.scores:
             later.setdefault(code, value)  # the first entry of a code, as `score` reads it
@@ -522,16 +523,16 @@ def _measurements(index: _Index, g: _Group, views: list[HouseholdView], start: d
             if before is None or after is None:
                 continue
             category = zrm_category(latest.definition_id, latest.definition_version, code)
-            moves[category][movement(before, after)].add(subject)
+            moves[category][movement(before, after)].append(household)
             deltas[category].append(after - before)
     for category, by_move in moves.items():
         for move, indicator in ((Movement.ROSE, Indicator.ZRM_ROSE),
                                 (Movement.STABLE, Indicator.ZRM_STABLE),
                                 (Movement.FELL, Indicator.ZRM_FELL)):
-            subjects = by_move[move]
-            g.put(indicator, len(subjects), len(subjects), (h for _p, h in subjects), category)
+            clients = by_move[move]
+            g.put(indicator, len(clients), len(clients), clients, category)
         values = deltas[category]
-        households = {h for subjects in by_move.values() for _p, h in subjects}
+        households = {h for clients in by_move.values() for h in clients}
         g.put(Indicator.ZRM_MEAN_CHANGE, mean(sum(values), len(values)), len(values),
               households, category)
     # Per person and ladder version (in practice one version).

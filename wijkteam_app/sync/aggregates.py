@@ -330,7 +330,7 @@ class Period:
 def parse_period(code: str) -> Period:
     """``2026`` (the year), ``2026H1`` (January-June) or ``2026H2`` (July-December)."""
     match = _PERIOD.match(code.strip().upper())
-    if match is None:
+    if match is None or not 1900 <= int(match.group(1)) <= 2999:
         raise PeriodError(f"Onbekende periode ‘{code}’. Gebruik bijvoorbeeld 2026H2 of 2026.")
     year = int(match.group(1))
     half = match.group(2)
