@@ -19,6 +19,8 @@ GROUPS = [
     ("werkwijze", "Werkwijze: te doen, keukentafel, overleg, vastgelopen casus, klantervaring"),
     ("rollen", "Rollen: wat iemand mag"),
     ("referentie", "Gegevens van de gemeente na synchronisatie (mandaat, naam en logo)"),
+    ("team", "Team: sturen op resultaat"),
+    ("rapportage-pagina", "Halfjaarrapportage (PDF, pagina's)"),
 ]
 
 

@@ -76,18 +76,28 @@ def _mirror(session: Session, entity: str, entity_id: str, data: dict[str, Any])
                version=row.version, fields=changed)
 
 
-def add_team(engine: Engine, name: str) -> str:
+def add_team(engine: Engine, name: str, municipality: str | None = None) -> str:
     name = name.strip()
     if not name:
         raise AdminError("Geef een teamnaam op.")
     with write_session(engine) as session:
         if session.scalar(select(Team).where(Team.name == name)) is not None:
             raise AdminError(f"Team '{name}' bestaat al.")
-        team = Team(id=str(uuid.uuid4()), name=name, created_at=utcnow())
+        team = Team(id=str(uuid.uuid4()), name=name, created_at=utcnow(),
+                    municipality=(municipality or "").strip() or None)
         session.add(team)
         session.flush()
         _mirror(session, "team", team.id, {"name": name, "wijken": []})
         return team.id
+
+
+def set_team_municipality(engine: Engine, name: str, municipality: str) -> None:
+    """The municipality a team works for (reports group usage by it)."""
+    with write_session(engine) as session:
+        team = session.scalar(select(Team).where(Team.name == name))
+        if team is None:
+            raise AdminError(f"Team '{name}' bestaat niet.")
+        team.municipality = municipality.strip() or None
 
 
 def add_user(engine: Engine, username: str, team_name: str, role: str, password: str,

@@ -86,8 +86,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_team_add(args: argparse.Namespace) -> int:
     engine = _engine(args.data_dir)
-    team_id = admin.add_team(engine, args.name)
+    team_id = admin.add_team(engine, args.name, args.gemeente)
     print(f"Team '{args.name}' toegevoegd (id {team_id}).")
+    return 0
+
+
+def cmd_team_gemeente(args: argparse.Namespace) -> int:
+    engine = _engine(args.data_dir)
+    admin.set_team_municipality(engine, args.name, args.gemeente)
+    print(f"Team '{args.name}' werkt voor gemeente '{args.gemeente}'.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wijkteam_app.sync.aggregates import Grouping, PeriodError, parse_period
+    from wijkteam_server.reporting import ReportRequest, compute, public_csv, public_json
+
+    try:
+        period = parse_period(args.period)
+    except PeriodError as exc:
+        raise admin.AdminError(str(exc)) from None
+    today = date.today()
+    if not period.started(today):
+        raise admin.AdminError("Deze periode is nog niet begonnen.")
+    engine = _engine(args.data_dir)
+    report = compute(engine, ReportRequest(period, Grouping(args.per), today,
+                                           tuple(args.team or ()), tuple(args.gemeente or ())))
+    if args.format == "csv":
+        output = public_csv(report)
+    else:
+        import json
+
+        output = json.dumps(public_json(report), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(output, encoding="utf-8")
+        print(f"Rapportage {period.code} ({args.per}) geschreven naar {args.output}.",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(output)
     return 0
 
 
@@ -243,7 +281,22 @@ def build_parser() -> argparse.ArgumentParser:
     team = sub.add_parser("team", help="teams").add_subparsers(dest="action", required=True)
     p = team.add_parser("add", parents=[common], help="team toevoegen")
     p.add_argument("name")
+    p.add_argument("--gemeente", help="de gemeente waarvoor het team werkt")
     p.set_defaults(func=cmd_team_add)
+    p = team.add_parser("gemeente", parents=[common], help="gemeente van een team vastleggen")
+    p.add_argument("name")
+    p.add_argument("gemeente")
+    p.set_defaults(func=cmd_team_gemeente)
+
+    p = sub.add_parser("report", parents=[common],
+                       help="geaggregeerde cijfers per wijk, team of gemeente")
+    p.add_argument("--period", required=True, help="2026H2, 2026H1 of 2026 (jaar)")
+    p.add_argument("--per", choices=("wijk", "team", "gemeente"), default="wijk")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--team", action="append", help="alleen dit team (herhaalbaar)")
+    p.add_argument("--gemeente", action="append", help="alleen deze gemeente (herhaalbaar)")
+    p.add_argument("--output", type=Path, help="bestand (standaard: het scherm)")
+    p.set_defaults(func=cmd_report)
 
     user = sub.add_parser("user", help="gebruikers").add_subparsers(dest="action", required=True)
     p = user.add_parser("add", parents=[common], help="gebruiker toevoegen")

@@ -40,6 +40,8 @@ MESSAGES: dict[str, str] = {
     "upload_incomplete": "Het bestand is nog niet volledig ontvangen.",
     "checksum_mismatch": "Het ontvangen bestand komt niet overeen met de controlewaarde.",
     "invalid_chunk": "Dit deel van het bestand is ongeldig.",
+    "invalid_period": "Onbekende periode. Gebruik bijvoorbeeld 2026H2 (halfjaar) of 2026 (jaar).",
+    "period_not_started": "Deze periode is nog niet begonnen.",
 }
 
 

@@ -50,6 +50,9 @@ class Team(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime]
+    # The municipality the team works for (a regional server serves several); reports
+    # group usage by it. None: not set (reported as "onbekend").
+    municipality: Mapped[str | None] = mapped_column(String(200))
 
 
 class User(Base):

@@ -6,6 +6,7 @@ Menus, shortcuts and the status bar live here; each page owns its own behaviour.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -55,6 +56,9 @@ from wijkteam_app.ui.pages.household_page import HouseholdPage
 from wijkteam_app.ui.pages.plan_page import PlanPage
 from wijkteam_app.ui.pages.review_page import ReviewPage
 
+if TYPE_CHECKING:
+    from wijkteam_app.ui.pages.team_page import TeamPage
+
 log = logging.getLogger(__name__)
 
 
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
         self.review = ReviewPage(workspace)
         self._add_casework(workspace)
+        self.team: TeamPage | None = None  # made when the Team menu is first used
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
@@ -272,6 +277,15 @@ class MainWindow(QMainWindow):
         self.experience_action.triggered.connect(self.show_experience_summary)
         view_menu.addAction(self.experience_action)
 
+        team_menu = self.menuBar().addMenu(self.tr("Tea&m"))
+        self.team_action = QAction(self.tr("&Dashboard"), self)
+        self.team_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.team_action.triggered.connect(self.show_team)
+        team_menu.addAction(self.team_action)
+        self.report_action = QAction(self.tr("&Rapportage maken…"), self)
+        self.report_action.triggered.connect(self.make_report)
+        team_menu.addAction(self.report_action)
+
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
         self.sync_action.setShortcut(QKeySequence("F5"))
@@ -360,6 +374,31 @@ class MainWindow(QMainWindow):
     def show_review(self) -> None:
         self.review.reload()
         self.pages.setCurrentWidget(self.review)
+
+    def show_team(self) -> None:
+        """The team dashboard; its module (QtCharts) is loaded on first use only."""
+        if self.team is None:
+            from wijkteam_app.ui.pages.team_page import TeamPage
+
+            self.team = TeamPage(self._workspace)
+            self.team.householdActivated.connect(self.open_household)
+            self.team.reportRequested.connect(self.make_report)
+            self.pages.addWidget(self.team)
+        else:
+            self.team.refresh()
+        self.pages.setCurrentWidget(self.team)
+        self.team.period.setFocus()
+
+    def make_report(self) -> None:
+        from wijkteam_app.services.steering import SteeringService
+        from wijkteam_app.ui.dialogs.report_dialog import ReportDialog
+
+        period = self.team.period.currentData() if self.team is not None else None
+        dialog = ReportDialog(SteeringService(self._workspace), self.plan.report_settings,
+                              self, period)
+        if dialog.exec() == ReportDialog.DialogCode.Accepted.value and dialog.saved_to:
+            self.statusBar().showMessage(self.tr("Rapportage opgeslagen: {path}").format(
+                path=dialog.saved_to), 8000)
 
     def new_intake(self) -> None:
         if not self.new_intake_action.isEnabled():  # the role does not do intakes
@@ -496,6 +535,7 @@ class MainWindow(QMainWindow):
             ("<b>Enter</b>", self.tr("Geselecteerd huishouden openen")),
             ("<b>Ctrl+1 … Ctrl+7</b>", self.tr("Tabbladen van het huishouden (7 = plan)")),
             ("<b>Ctrl+B</b>", self.tr("Plannen beoordelen (teamcoach)")),
+            ("<b>Ctrl+T</b>", self.tr("Team: cijfers en rapportage")),
             ("<b>Ctrl+8</b>, <b>Ctrl+9</b>", self.tr("Keukentafelgesprek, overleg")),
             ("<b>Ctrl+Shift+B</b>", self.tr("Vastgelopen casussen")),
             ("<b>Ctrl+Shift+N</b>", self.tr("Persoon toevoegen")),

@@ -1,0 +1,173 @@
+"""Reading the facts the steering indicators need (`domain.indicators.Facts`).
+
+The dashboard must stay quick on a case file with thousands of households, so this reads
+only what the indicators use, as plain SQL rows (no ORM objects, no names or notes):
+
+- contacts of the period only (every use of a contact in the indicators lies in it);
+- of the ZRM and ladder assessments only the first and the latest of each client and
+  instrument version, and only for series with two or more measurements whose latest lies
+  in the period (the indicators compare exactly those two);
+- of each plan version its number, dates, status history, regisseur and professional
+  support, read with SQLite's JSON functions rather than decoding the whole content.
+
+Dates are stored as ISO text (SQLAlchemy's SQLite format) and parsed with `fromisoformat`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wijkteam_app.domain.indicators import (
+    ZRM_PREFIX,
+    AssessmentFact,
+    CaseFact,
+    ContactFact,
+    Facts,
+    HouseholdFact,
+    PlanVersionFact,
+    RegieFact,
+    SignatureFact,
+    ToetsFact,
+)
+from wijkteam_app.domain.instruments import PARTICIPATIELADDER_ID
+from wijkteam_app.domain.plans import (
+    EscalationDirection,
+    Mandate,
+    PlanStatus,
+    ProfessionalSupport,
+)
+
+_STATUS = {s.value: s for s in PlanStatus}
+_DIRECTION = {d.value: d for d in EscalationDirection}
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value[:10])
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    if not value or value == "[]":
+        return ()
+    return tuple(json.loads(value))
+
+
+def change_marker(session: Session) -> int:
+    """Grows with every change to the case file: each save and each applied sync page
+    writes one audit entry (see `CaseFile.save` and the sync engine)."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute("SELECT coalesce(max(id), 0) FROM audit_log")
+    marker: int = cursor.fetchone()[0]
+    return marker
+
+
+def load_facts(session: Session, start: date, peil: date) -> Facts:
+    params = {"start": start.isoformat(), "peil": peil.isoformat(), "zrm": ZRM_PREFIX,
+              "ladder": PARTICIPATIELADDER_ID}
+
+    # The driver's own cursor: SQLAlchemy's per-row result handling costs more than these
+    # queries do (measured in bench/dashboard.py).
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def rows(sql: str) -> list[Any]:
+        cursor.execute(sql, params)  # named parameters (:start, :peil), SQLite style
+        result: list[Any] = cursor.fetchall()
+        return result
+
+    households = [HouseholdFact(i, w) for i, w in rows("SELECT id, wijk FROM households")]
+    cases = [
+        CaseFact(i, h, team, regisseur, date.fromisoformat(referral), _day(closed),
+                 _list(members), profile, _list(urgency), _day(evaluation))
+        for i, h, team, regisseur, referral, closed, members, profile, urgency, evaluation
+        in rows("SELECT id, household_id, team_id, regisseur_id, referral_date, closed_on, "
+                "case_team_ids, client_profile, urgency, next_evaluation FROM cases "
+                "WHERE referral_date <= :peil")
+    ]
+    contacts = [
+        ContactFact(c, h, date.fromisoformat(on), minutes, worker)
+        for c, h, on, minutes, worker in rows(
+            'SELECT case_id, household_id, "on", duration_minutes, worker_id '
+            'FROM contact_moments WHERE "on" BETWEEN :start AND :peil')
+    ]
+    return Facts(
+        households=households,
+        cases=cases,
+        contacts=contacts,
+        assessments=_assessments(rows),
+        plan_versions=_plan_versions(rows),
+        signatures=[SignatureFact(v, h, date.fromisoformat(on)) for v, h, on in rows(
+            "SELECT version_id, household_id, signed_on FROM plan_signatures "
+            "WHERE signed_on <= :peil")],
+        toetsen=[ToetsFact(v, _moment(at)) for v, at in rows(
+            "SELECT version_id, decided_at FROM plan_toetsen")],
+        regie_events=[RegieFact(i, h, _DIRECTION[d], _moment(at)) for i, h, d, at in
+                      rows("SELECT id, household_id, direction, at FROM regie_events")],
+        mandates={w: Mandate(m, frozenset(_list(codes))) for w, m, codes in rows(
+            # A profile of the municipal server uses the municipality's (synced) mandates,
+            # like the plan and the toets rule do; a local-only profile its own.
+            "SELECT worker_id, max_amount_cents, product_codes FROM reference_mandates "
+            "WHERE EXISTS (SELECT 1 FROM sync_state) UNION ALL "
+            "SELECT worker_id, max_amount_cents, product_codes FROM mandates "
+            "WHERE NOT EXISTS (SELECT 1 FROM sync_state)")},
+    )
+
+
+# The first and the latest assessment of each series (client, instrument, version) that has
+# two or more by the peildatum and whose latest lies in the period. ISO date + id sorts as
+# (date, id), so min/max of their concatenation names the first and the latest; their items
+# are then read for those assessments only.
+_PAIRS = """
+WITH pairs AS (
+    SELECT substr(min(assessed_on || id), 11) AS first_id,
+           substr(max(assessed_on || id), 11) AS last_id
+    FROM assessments
+    WHERE assessed_on <= :peil
+      AND (substr(definition_id, 1, length(:zrm)) = :zrm
+           OR (definition_id = :ladder AND person_id IS NOT NULL))
+    GROUP BY coalesce(person_id, 'huishouden:' || household_id), definition_id,
+             definition_version
+    HAVING count(*) >= 2 AND max(assessed_on) >= :start
+), chosen AS (
+    SELECT first_id AS id FROM pairs UNION SELECT last_id FROM pairs
+)
+SELECT a.id, a.household_id, a.person_id, a.definition_id, a.definition_version,
+       a.assessed_on, a.items
+FROM chosen JOIN assessments AS a ON a.id = chosen.id
+"""
+
+
+def _assessments(rows: Any) -> list[AssessmentFact]:
+    return [
+        AssessmentFact(i, h, person, definition, version, date.fromisoformat(on),
+                       tuple((item["code"], item.get("score")) for item in json.loads(items)))
+        for i, h, person, definition, version, on, items in rows(_PAIRS)
+    ]
+
+
+def _plan_versions(rows: Any) -> list[PlanVersionFact]:
+    support: dict[str, list[ProfessionalSupport]] = {}
+    for version_id, code, cents, begin, end in rows(
+            "SELECT v.id, json_extract(p.value, '$.product_code'), "
+            "json_extract(p.value, '$.cost_cents'), json_extract(p.value, '$.start'), "
+            "json_extract(p.value, '$.end') FROM plan_versions AS v, "
+            "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p"):
+        support.setdefault(version_id, []).append(ProfessionalSupport(
+            str(code), "", "", 1, "", "", date.fromisoformat(begin), date.fromisoformat(end),
+            int(cents)))
+    versions = []
+    for vid, household, number, created, history, regisseur in rows(
+            "SELECT id, household_id, number, created_at, history, "
+            "json_extract(content, '$.regisseur_id') FROM plan_versions "
+            "WHERE created_at < date(:peil, '+1 day')"):
+        versions.append(PlanVersionFact(
+            vid, household, number, _moment(created),
+            tuple((_STATUS[h["to_status"]], _moment(h["at"])) for h in json.loads(history)),
+            str(regisseur or ""), tuple(support.get(vid, ()))))
+    return versions

@@ -1,0 +1,741 @@
+"""Aggregate figures for the municipality, computed in SQL over the server's records.
+
+The server keeps every case-file record generically (``entities``: entity name, id,
+household, and the fields as JSON). The indicators of `wijkteam_app.sync.aggregates` are
+computed here in SQL on SQLite and PostgreSQL alike: fields are read with each database's
+JSON functions (`_Sql` hides the few differences: ``json_extract``/``json_each`` against
+``->>``/``json_array_elements``, and day arithmetic), medians with window functions. The
+definitions are the app's (`wijkteam_app.domain.indicators`, which the server cannot
+import); ``tests/server/test_report_agreement.py`` shows both give the same figures on the
+same synced data.
+
+The households in view and all their cases are first put in two temporary tables (per
+connection, dropped at the end), so each indicator joins a small, indexed set instead of
+re-deriving it. Only aggregates leave this module: no name, address, BSN or birth date is
+ever selected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Connection,
+    Date,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.selectable import TableValuedAlias
+
+from wijkteam_app.sync import aggregates as agg
+from wijkteam_app.sync.aggregates import Grouping, Period, Row
+from wijkteam_server.models import EntityRow, Mandate, Team
+
+ENTITIES = EntityRow.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    period: Period
+    per: Grouping
+    today: date
+    teams: tuple[str, ...] = ()  # only these teams (by name); empty: all
+    gemeenten: tuple[str, ...] = ()  # only teams of these municipalities; empty: all
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    peildatum: date
+    per: Grouping
+    rows: list[Row]
+    instrument_versions: list[str] = field(default_factory=list)
+
+
+class _Sql:
+    """The JSON and date expressions that differ between SQLite and PostgreSQL.
+
+    Paths are tuples of object keys (``("content", "goals")``); keys are our own field
+    names (lowercase identifiers), never user input.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        self.pg = dialect == "postgresql"
+
+    def _pg_path(self, obj: Any, path: tuple[str, ...]) -> Any:
+        for key in path:
+            obj = obj.op("->", return_type=JSON)(literal(key))
+        return obj
+
+    def text(self, obj: Any, *path: str) -> ColumnElement[Any]:
+        """The value at `path` in a JSON object, as SQL text or number (JSON null: NULL)."""
+        if self.pg:
+            parent = self._pg_path(obj, path[:-1])
+            return parent.op("->>", return_type=String)(literal(path[-1]))  # type: ignore[no-any-return]
+        return func.json_extract(obj, "$." + ".".join(path))
+
+    def int(self, obj: Any, *path: str) -> ColumnElement[Any]:
+        return cast(self.text(obj, *path), Integer)
+
+    def _pg_array(self, obj: Any, path: tuple[str, ...]) -> Any:
+        array = self._pg_path(obj, path)
+        return case((func.json_typeof(array) == "array", array),
+                    else_=literal_column("'[]'::json"))
+
+    def elements(self, obj: Any, path: tuple[str, ...], name: str,
+                 ) -> tuple[TableValuedAlias, ColumnElement[Any], ColumnElement[Any]]:
+        """The elements of the JSON array at `path` (empty: `obj` itself) as a lateral
+        table: (table, element column, position column)."""
+        if self.pg:
+            table = func.json_array_elements(self._pg_array(obj, path)).table_valued(
+                column("value", JSON), with_ordinality="pos", joins_implicitly=True,
+            ).render_derived(name=name)
+            return table, table.c.value, table.c.pos
+        args = (obj, "$." + ".".join(path)) if path else (obj,)
+        table = func.json_each(*args).table_valued("value", "key", name=name,
+                                                   joins_implicitly=True)
+        return table, table.c.value, table.c.key
+
+    def text_elements(self, obj: Any, path: tuple[str, ...], name: str,
+                      ) -> tuple[TableValuedAlias, ColumnElement[Any]]:
+        """The elements of a JSON array of strings, as text."""
+        if self.pg:
+            table = func.json_array_elements_text(self._pg_array(obj, path)).table_valued(
+                "value", name=name, joins_implicitly=True)
+            return table, table.c.value
+        args = (obj, "$." + ".".join(path)) if path else (obj,)
+        table = func.json_each(*args).table_valued("value", name=name, joins_implicitly=True)
+        return table, table.c.value
+
+    def json_text(self, expr: Any) -> Any:
+        """A text column holding JSON, as JSON (PostgreSQL needs the cast)."""
+        return cast(expr, JSON) if self.pg else expr
+
+    def binary(self, expr: Any) -> Any:
+        """Text compared byte by byte (SQLite's default; "C" on PostgreSQL), as Python
+        compares the app's ids."""
+        return expr.collate("C") if self.pg else expr
+
+    def days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
+        """Whole days between two ISO dates (text)."""
+        if self.pg:
+            return cast(later, Date) - cast(earlier, Date)
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def _live(alias: Any, entity: str) -> ColumnElement[bool]:
+    return and_(alias.c.entity == entity, alias.c.deleted.is_(False))
+
+
+def compute(engine: Engine, request: ReportRequest) -> Report:
+    """Every indicator per group, unsuppressed (apply `aggregates.public_value` to show)."""
+    with engine.connect() as conn, conn.begin():
+        return _Computation(conn, request).run()
+
+
+class _Computation:
+    def __init__(self, conn: Connection, request: ReportRequest) -> None:
+        self.conn = conn
+        self.request = request
+        self.sql = _Sql(conn.dialect.name)
+        self.start = request.period.start.isoformat()
+        self.peil_day = request.period.peildatum(request.today)
+        self.peil = self.peil_day.isoformat()
+        self.next_day = agg.day_after(self.peil_day)
+        self.rows: list[Row] = []
+        metadata = MetaData()
+
+        def temp(name: str, *columns: Column[Any], index: tuple[str, ...] = ()) -> Table:
+            table = Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+            for column_name in index:
+                Index(f"ix_{name}_{column_name}", table.c[column_name])
+            return table
+
+        # Every JSON field is read once, into these narrow, indexed tables; the indicators
+        # are plain SQL over them.
+        self.all_cases = temp(
+            "report_all_cases", Column("case_id", String(36), primary_key=True),
+            Column("household_id", String(36)), Column("team_id", String(36)),
+            Column("regisseur_id", String(36)), Column("referral_date", String(10)),
+            Column("closed_on", String(10)), Column("next_evaluation", String(10)),
+            Column("wijk", String(200)), Column("client_profile", String(10)),
+            Column("urgency", Text), index=("household_id",))
+        self.view = temp(
+            "report_view", Column("household_id", String(36), primary_key=True),
+            Column("grp", String(200)), Column("case_id", String(36)),
+            Column("regisseur_id", String(36)), Column("closed_on", String(10)),
+            Column("next_evaluation", String(10)), Column("client_profile", String(10)),
+            Column("urgency", Text), index=("grp",))
+        self.flags = temp(
+            "report_flags", Column("household_id", String(36)), Column("kind", String(16)),
+            index=("household_id",))
+        self.cases = temp(
+            "report_cases", Column("case_id", String(36), primary_key=True),
+            Column("household_id", String(36)), Column("grp", String(200)),
+            Column("referral_date", String(10)), Column("closed_on", String(10)),
+            index=("household_id",))
+        self.contacts = temp(
+            "report_contacts", Column("case_id", String(36)),
+            Column("household_id", String(36)), Column("grp", String(200)),
+            Column("on", String(10)), Column("minutes", Integer),
+            Column("worker_id", String(36)), index=("case_id",))
+        self.signatures = temp(
+            "report_signatures", Column("household_id", String(36)),
+            Column("version_id", String(36)), Column("signed_on", String(10)),
+            index=("household_id",))
+        self.versions = temp(
+            "report_versions", Column("version_id", String(36), primary_key=True),
+            Column("grp", String(200)), Column("regisseur_id", String(36)),
+            Column("history", Text), Column("goals", Text), Column("status", String(32)))
+        self.statuses = temp(
+            "report_statuses", Column("version_id", String(36), primary_key=True),
+            Column("status", String(32)))
+        self.assessments = temp(
+            "report_assessments", Column("id", String(36), primary_key=True),
+            Column("grp", String(200)), Column("subject", String(60)),
+            Column("def_id", String(64)), Column("ver", String(32)),
+            Column("on", String(10)))
+        self.pairs = temp(
+            "report_pairs", Column("pair_no", Integer, primary_key=True, autoincrement=True),
+            Column("grp", String(200)), Column("def_id", String(64)),
+            Column("ver", String(32)), Column("first_id", String(36)),
+            Column("last_id", String(36)))
+        self.scores = temp(
+            "report_scores", Column("pair_no", Integer), Column("side", Integer),
+            Column("code", String(64)), Column("score", Integer))
+        Index("ix_report_scores_pair", self.scores.c.pair_no, self.scores.c.side,
+              self.scores.c.code)
+        self.metadata = metadata
+
+    # ------------------------------------------------------------------ population
+
+    def run(self) -> Report:
+        self.metadata.create_all(self.conn)
+        try:
+            self._fill()
+            groups = list(self.conn.scalars(
+                select(self.view.c.grp).distinct().order_by(self.view.c.grp)))
+            self._counts(groups)
+            self._caseload(groups)
+            self._plans(groups)
+            self._lead_times(groups)
+            self._profiles(groups)
+            self._measurements(groups)
+            self._escalation(groups)
+            self._time(groups)
+            if self.request.per is Grouping.GEMEENTE:
+                self._usage(groups)
+            versions = self._instrument_versions()
+        finally:
+            self.metadata.drop_all(self.conn)
+        rows = sorted(self.rows, key=Row.sort_key)
+        return Report(self.request.period, self.peil_day, self.request.per, rows, versions)
+
+    def _fill(self) -> None:
+        s = self.sql
+        c, h = ENTITIES.alias("c"), ENTITIES.alias("h")
+        referral = s.text(c.c.data, "referral_date")
+        self.conn.execute(self.all_cases.insert().from_select(
+            ["case_id", "household_id", "team_id", "regisseur_id", "referral_date", "closed_on",
+             "next_evaluation", "wijk", "client_profile", "urgency"],
+            select(c.c.entity_id, c.c.household_id, s.text(c.c.data, "team_id"),
+                   s.text(c.c.data, "regisseur_id"), referral, s.text(c.c.data, "closed_on"),
+                   s.text(c.c.data, "next_evaluation"), s.text(h.c.data, "wijk"),
+                   cast(s.text(c.c.data, "client_profile"), String),
+                   s.text(c.c.data, "urgency"))
+            .join(h, and_(_live(h, "household"), h.c.entity_id == c.c.household_id))
+            .where(_live(c, "case"), referral <= self.peil)))
+        ac = self.all_cases
+        ranked = (
+            select(ac, func.row_number().over(
+                partition_by=ac.c.household_id,
+                order_by=(ac.c.referral_date.desc(), s.binary(ac.c.case_id).desc()),
+            ).label("rn"))
+            .where(or_(ac.c.closed_on.is_(None), ac.c.closed_on >= self.start))
+            .subquery("ranked"))
+        team = Team.__table__
+        per = self.request.per
+        if per is Grouping.WIJK:
+            group: ColumnElement[Any] = func.coalesce(func.nullif(ranked.c.wijk, ""),
+                                                      agg.UNKNOWN_GROUP)
+        elif per is Grouping.TEAM:
+            group = func.coalesce(team.c.name, agg.UNKNOWN_GROUP)
+        else:
+            group = func.coalesce(team.c.municipality, agg.UNKNOWN_GROUP)
+        population = (
+            select(ranked.c.household_id, group.label("grp"), ranked.c.case_id,
+                   ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation,
+                   ranked.c.client_profile, ranked.c.urgency)
+            .select_from(ranked.outerjoin(team, team.c.id == ranked.c.team_id))
+            .where(ranked.c.rn == 1))
+        if self.request.teams:
+            population = population.where(team.c.name.in_(self.request.teams))
+        if self.request.gemeenten:
+            population = population.where(team.c.municipality.in_(self.request.gemeenten))
+        rv = self.view
+        self.conn.execute(rv.insert().from_select(
+            ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation",
+             "client_profile", "urgency"],
+            population))
+        self.conn.execute(self.cases.insert().from_select(
+            ["case_id", "household_id", "grp", "referral_date", "closed_on"],
+            select(ac.c.case_id, ac.c.household_id, rv.c.grp, ac.c.referral_date,
+                   ac.c.closed_on).join(rv, rv.c.household_id == ac.c.household_id)))
+        k = ENTITIES.alias("k")
+        on = s.text(k.c.data, "on")
+        self.conn.execute(self.contacts.insert().from_select(
+            ["case_id", "household_id", "grp", "on", "minutes", "worker_id"],
+            select(s.text(k.c.data, "case_id"), k.c.household_id, rv.c.grp, on,
+                   s.int(k.c.data, "duration_minutes"), s.text(k.c.data, "worker_id"))
+            .join(rv, rv.c.household_id == k.c.household_id)
+            .where(_live(k, "contact_moment"), on >= self.start, on <= self.peil)))
+        sg = ENTITIES.alias("sg")
+        signed_on = s.text(sg.c.data, "signed_on")
+        self.conn.execute(self.signatures.insert().from_select(
+            ["household_id", "version_id", "signed_on"],
+            select(sg.c.household_id, s.text(sg.c.data, "version_id"), signed_on)
+            .join(rv, rv.c.household_id == sg.c.household_id)
+            .where(_live(sg, "plan_signature"), signed_on <= self.peil)))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _row(self, group: str, indicator: str, value: int | float | None, basis: int,
+             category: str = "") -> None:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            value = float(value) if agg.SPECS[indicator].kind in (
+                agg.Kind.MEAN, agg.Kind.MEDIAN, agg.Kind.SHARE) else int(value)
+        self.rows.append(Row(group, indicator, category, value, basis))
+
+    def _by_group(self, query: Select[Any]) -> dict[str, tuple[Any, ...]]:
+        return {row[0]: tuple(row[1:]) for row in self.conn.execute(query)}
+
+    @staticmethod
+    def _share(part: int, whole: int) -> float | None:
+        return 100.0 * part / whole if whole else None
+
+    def _median_mean(self, values: Any) -> dict[str, tuple[float | None, float | None, int]]:
+        """Per group: (median, mean, n) of `values` (a subquery with columns grp, v)."""
+        ranked = select(
+            values.c.grp, values.c.v,
+            func.row_number().over(partition_by=values.c.grp, order_by=values.c.v).label("rn"),
+            func.count().over(partition_by=values.c.grp).label("cnt"),
+        ).subquery("ranked_values")
+        medians = self._by_group(
+            select(ranked.c.grp, func.avg(cast(ranked.c.v, Float)))
+            .where(or_(ranked.c.rn == (ranked.c.cnt + 1) // 2,
+                       ranked.c.rn == (ranked.c.cnt + 2) // 2))
+            .group_by(ranked.c.grp))
+        means = self._by_group(
+            select(values.c.grp, func.avg(cast(values.c.v, Float)), func.count())
+            .group_by(values.c.grp))
+        return {g: (medians[g][0], m[0], m[1]) for g, m in means.items()}
+
+    def _new_cases(self) -> Any:
+        rc = self.cases
+        return rc.c.referral_date.between(self.start, self.peil)
+
+    # ------------------------------------------------------------------ indicators
+
+    def _counts(self, groups: list[str]) -> None:
+        rv, rc = self.view, self.cases
+        in_view = self._by_group(select(rv.c.grp, func.count()).group_by(rv.c.grp))
+        new = self._new_cases()
+        closed = rc.c.closed_on.between(self.start, self.peil)
+        running = and_(rc.c.referral_date <= self.peil,
+                       or_(rc.c.closed_on.is_(None), rc.c.closed_on >= self.start))
+        counts = self._by_group(
+            select(rc.c.grp,
+                   func.sum(case((new, 1), else_=0)),
+                   func.sum(case((closed, 1), else_=0)),
+                   func.sum(case((running, 1), else_=0)),
+                   func.count(func.distinct(case((new, rc.c.household_id)))))
+            .group_by(rc.c.grp))
+        other = self.cases.alias("other")
+        relapsed = exists().where(
+            other.c.household_id == rc.c.household_id, other.c.case_id != rc.c.case_id,
+            other.c.closed_on.is_not(None), other.c.closed_on <= rc.c.referral_date,
+            self.sql.days(rc.c.referral_date, other.c.closed_on) <= agg.RELAPSE_DAYS)
+        relapse = self._by_group(
+            select(rc.c.grp, func.count(func.distinct(rc.c.household_id)))
+            .where(new, relapsed).group_by(rc.c.grp))
+        self.running: dict[str, int] = {}
+        for g in groups:
+            n_new, n_closed, n_running, with_new = (int(v or 0) for v in counts.get(
+                g, (0, 0, 0, 0)))
+            self.running[g] = n_running
+            self._row(g, "households_in_view", in_view[g][0], in_view[g][0])
+            self._row(g, "referrals_new", n_new, n_new)
+            self._row(g, "cases_closed", n_closed, n_closed)
+            n_relapse = int(relapse.get(g, (0,))[0])
+            self._row(g, "relapse", n_relapse, n_relapse)
+            self._row(g, "relapse_share", self._share(n_relapse, with_new), with_new)
+        self.in_view = {g: int(v[0]) for g, v in in_view.items()}
+
+    def _caseload(self, groups: list[str]) -> None:
+        rv = self.view
+        is_open = or_(rv.c.closed_on.is_(None), rv.c.closed_on > self.peil)
+        per_worker = (
+            select(rv.c.grp, rv.c.regisseur_id, func.count().label("n"))
+            .where(is_open).group_by(rv.c.grp, rv.c.regisseur_id).subquery("per_worker"))
+        load = self._by_group(
+            select(per_worker.c.grp, func.count(), func.sum(per_worker.c.n),
+                   func.max(per_worker.c.n))
+            .group_by(per_worker.c.grp))
+        overdue = self._by_group(
+            select(rv.c.grp, func.count())
+            .where(is_open, rv.c.next_evaluation.is_not(None),
+                   rv.c.next_evaluation < self.peil)
+            .group_by(rv.c.grp))
+        for g in groups:
+            workers, n_open, highest = load.get(g, (0, 0, None))
+            workers, n_open = int(workers or 0), int(n_open or 0)
+            self._row(g, "open_on_peildatum", n_open, n_open)
+            self._row(g, "regisseurs", workers, workers)
+            self._row(g, "caseload_mean", n_open / workers if workers else None, n_open)
+            self._row(g, "caseload_max", highest, int(highest or 0))
+            n_overdue = int(overdue.get(g, (0,))[0])
+            self._row(g, "evaluations_overdue", n_overdue, n_overdue)
+
+    def _plans(self, groups: list[str]) -> None:
+        s, rv = self.sql, self.view
+        v = ENTITIES.alias("v")
+        # The latest version per household made by the peildatum, with the parts of its JSON
+        # the rest needs (history and goals as JSON text: the content is read once).
+        ranked = (
+            select(v.c.entity_id.label("version_id"), rv.c.grp,
+                   s.text(v.c.data, "content", "regisseur_id").label("regisseur_id"),
+                   s.text(v.c.data, "history").label("history"),
+                   s.text(v.c.data, "content", "goals").label("goals"),
+                   func.row_number().over(
+                       partition_by=v.c.household_id,
+                       order_by=(s.int(v.c.data, "number").desc(),
+                                 s.binary(v.c.entity_id).desc()),
+                   ).label("rn"))
+            .join(rv, rv.c.household_id == v.c.household_id)
+            .where(_live(v, "plan_version"), s.text(v.c.data, "created_at") < self.next_day)
+            .subquery("ranked_versions"))
+        lv = self.versions
+        self.conn.execute(lv.insert().from_select(
+            ["version_id", "grp", "regisseur_id", "history", "goals"],
+            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id, ranked.c.history,
+                   ranked.c.goals).where(ranked.c.rn == 1)))
+        # Its status on the peildatum: the last change by then (a later entry wins a tie).
+        hist, entry, position = s.elements(s.json_text(lv.c.history), (), "hist")
+        at = s.text(entry, "at")
+        changes = (
+            select(lv.c.version_id, s.text(entry, "to_status").label("status"),
+                   func.row_number().over(partition_by=lv.c.version_id,
+                                          order_by=(at.desc(), position.desc())).label("hn"))
+            .select_from(lv).join(hist, literal(True))
+            .where(at < self.next_day)
+            .subquery("changes"))
+        status = self.statuses
+        self.conn.execute(status.insert().from_select(
+            ["version_id", "status"],
+            select(changes.c.version_id, changes.c.status).where(changes.c.hn == 1)))
+        self.conn.execute(update(lv).values(status=select(status.c.status).where(
+            status.c.version_id == lv.c.version_id).scalar_subquery()))
+        review = self._by_group(
+            select(lv.c.grp, func.count())
+            .where(lv.c.status == agg.REVIEW_STATUS).group_by(lv.c.grp))
+        # Does the version need a toets? Maatwerk outside the regisseur's mandate, or a total
+        # above its maximum; without a known mandate every use of maatwerk does.
+        goals, goal, _gp = s.elements(s.json_text(lv.c.goals), (), "goals")
+        items, item, _ip = s.elements(goal, ("professioneel",), "items")
+        mandate = Mandate.__table__
+        codes, code = s.text_elements(mandate.c.provisions, (), "codes")
+        in_mandate = exists(
+            select(literal(1)).select_from(mandate).join(codes, literal(True))
+            .where(mandate.c.user_id == lv.c.regisseur_id,
+                   code == s.text(item, "product_code")))
+        support = (
+            select(lv.c.version_id,
+                   func.sum(case((in_mandate, 0), else_=1)).label("n_outside"),
+                   func.sum(s.int(item, "cost_cents")).label("total"))
+            .select_from(lv).join(goals, literal(True)).join(items, literal(True))
+            .where(lv.c.status.in_(agg.TOETS_STATUSES))
+            .group_by(lv.c.version_id)
+            .subquery("support"))
+        max_amount = (select(mandate.c.max_amount_cents)
+                      .where(mandate.c.user_id == lv.c.regisseur_id).scalar_subquery())
+        t = ENTITIES.alias("t")
+        toetsen = (select(s.text(t.c.data, "version_id").label("version_id"))
+                   .where(_live(t, "plan_toets"), s.text(t.c.data, "decided_at") < self.next_day)
+                   .subquery("toetsen"))
+        waiting_toets = self._by_group(
+            select(lv.c.grp, func.count())
+            .select_from(lv.join(support, support.c.version_id == lv.c.version_id))
+            .where(lv.c.version_id.not_in(select(toetsen.c.version_id)),
+                   or_(support.c.n_outside > 0,
+                       support.c.total > func.coalesce(max_amount, 0)))
+            .group_by(lv.c.grp))
+        for g in groups:
+            n_review = int(review.get(g, (0,))[0])
+            n_toets = int(waiting_toets.get(g, (0,))[0])
+            self._row(g, "plans_waiting_review", n_review, n_review)
+            self._row(g, "plans_waiting_toets", n_toets, n_toets)
+
+    def _lead_times(self, groups: list[str]) -> None:
+        s, rc, k, sg = self.sql, self.cases, self.contacts, self.signatures
+        first_contact = (select(func.min(k.c.on))
+                         .where(k.c.case_id == rc.c.case_id, k.c.on >= rc.c.referral_date)
+                         .scalar_subquery())
+        first_signed = (select(func.min(sg.c.signed_on))
+                        .where(sg.c.household_id == rc.c.household_id,
+                               sg.c.signed_on >= rc.c.referral_date)
+                        .scalar_subquery())
+        new = (select(rc.c.grp, rc.c.referral_date, first_contact.label("fc"),
+                      first_signed.label("fs"))
+               .where(self._new_cases()).subquery("new_cases"))
+        contact_days = (select(new.c.grp, s.days(new.c.fc, new.c.referral_date).label("v"))
+                        .where(new.c.fc.is_not(None)).subquery("contact_days"))
+        plan_days = (select(new.c.grp, s.days(new.c.fs, new.c.referral_date).label("v"))
+                     .where(new.c.fs.is_not(None)).subquery("plan_days"))
+        contact = self._median_mean(contact_days)
+        plan = self._median_mean(plan_days)
+        waiting = self._by_group(select(new.c.grp, func.count())
+                                 .where(new.c.fc.is_(None)).group_by(new.c.grp))
+        for g in groups:
+            med, avg, n = contact.get(g, (None, None, 0))
+            self._row(g, "first_contact_days_median", med, n)
+            self._row(g, "first_contact_days_mean", avg, n)
+            n_waiting = int(waiting.get(g, (0,))[0])
+            self._row(g, "first_contact_waiting", n_waiting, n_waiting)
+            med, avg, n = plan.get(g, (None, None, 0))
+            self._row(g, "signed_plan_days_median", med, n)
+            self._row(g, "signed_plan_days_mean", avg, n)
+
+    def _profiles(self, groups: list[str]) -> None:
+        s, rv = self.sql, self.view
+        profile = func.coalesce(rv.c.client_profile, agg.NO_PROFILE)
+        profiles: dict[str, dict[str, int]] = defaultdict(dict)
+        for g, key, n in self.conn.execute(
+                select(rv.c.grp, profile, func.count()).group_by(rv.c.grp, profile)):
+            profiles[g][str(key)] = int(n)
+        urgent, criterion = s.text_elements(s.json_text(rv.c.urgency), (), "urgent")
+        urgency: dict[str, dict[str, int]] = defaultdict(dict)
+        for g, key, n in self.conn.execute(
+                select(rv.c.grp, criterion, func.count(func.distinct(rv.c.household_id)))
+                .select_from(rv.join(urgent, literal(True)))
+                .group_by(rv.c.grp, criterion)):
+            urgency[g][str(key)] = int(n)
+        with_any = self._by_group(
+            select(rv.c.grp, func.count(func.distinct(rv.c.household_id)))
+            .select_from(rv.join(urgent, literal(True)))
+            .group_by(rv.c.grp))
+        for g in groups:
+            found = profiles.get(g, {})
+            for key in (*agg.PROFILE_CATEGORIES, *sorted(set(found) - set(
+                    agg.PROFILE_CATEGORIES))):
+                self._row(g, "client_profile", found.get(key, 0), found.get(key, 0), key)
+            found = urgency.get(g, {})
+            found[agg.NO_URGENCY] = self.in_view[g] - int(with_any.get(g, (0,))[0])
+            for key in (*agg.URGENCY_CATEGORIES, *sorted(set(found) - set(
+                    agg.URGENCY_CATEGORIES))):
+                self._row(g, "urgency", found.get(key, 0), found.get(key, 0), key)
+
+    def _fill_pairs(self) -> None:
+        """The first and the latest assessment per group, client and instrument version,
+        when there are two or more by the peildatum and the latest lies in the period. An
+        ISO date followed by the id sorts as (date, id), so min and max of that text name
+        them (byte order; "C" collation on PostgreSQL)."""
+        s, rv, ra = self.sql, self.view, self.assessments
+        a = ENTITIES.alias("a")
+        definition = s.text(a.c.data, "definition_id")
+        on = s.text(a.c.data, "assessed_on")
+        person = s.text(a.c.data, "person_id")
+        self.conn.execute(ra.insert().from_select(
+            ["id", "grp", "subject", "def_id", "ver", "on"],
+            select(a.c.entity_id, rv.c.grp,
+                   func.coalesce(person, literal("huishouden:") + a.c.household_id),
+                   definition, s.text(a.c.data, "definition_version"), on)
+            .join(rv, rv.c.household_id == a.c.household_id)
+            .where(_live(a, "assessment"), on <= self.peil,
+                   or_(func.substr(definition, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX,
+                       and_(definition == agg.LADDER_ID, person.is_not(None))))))
+        key = s.binary(ra.c.on + ra.c.id)
+        self.conn.execute(self.pairs.insert().from_select(
+            ["grp", "def_id", "ver", "first_id", "last_id"],
+            select(ra.c.grp, ra.c.def_id, ra.c.ver, func.substr(func.min(key), 11),
+                   func.substr(func.max(key), 11))
+            .group_by(ra.c.grp, ra.c.subject, ra.c.def_id, ra.c.ver)
+            .having(and_(func.count() >= 2, func.max(ra.c.on) >= self.start))))
+
+    def _measurements(self, groups: list[str]) -> None:
+        s, p = self.sql, self.pairs
+        self._fill_pairs()
+        # The scores of both sides, once, then joined per pair and item code.
+        for side, assessment_id in ((0, p.c.first_id), (1, p.c.last_id)):
+            a = ENTITIES.alias(f"side{side}")
+            items, item, _position = s.elements(a.c.data, ("items",), f"items{side}")
+            self.conn.execute(self.scores.insert().from_select(
+                ["pair_no", "side", "code", "score"],
+                select(p.c.pair_no, literal(side), s.text(item, "code"), s.int(item, "score"))
+                .select_from(p.join(a, and_(a.c.entity == "assessment",
+                                            a.c.entity_id == assessment_id))
+                             .join(items, literal(True)))
+                .where(s.text(item, "score").is_not(None))))
+        before, after = self.scores.alias("before"), self.scores.alias("after")
+        code = after.c.code
+        delta = after.c.score - before.c.score
+        pairs = (
+            p.join(before, and_(before.c.pair_no == p.c.pair_no, before.c.side == 0))
+            .join(after, and_(after.c.pair_no == p.c.pair_no, after.c.side == 1,
+                              after.c.code == before.c.code)))
+        scored = literal(True)
+        zrm = self.conn.execute(
+            select(p.c.grp, p.c.def_id, p.c.ver, code,
+                   func.sum(case((delta > 0, 1), else_=0)),
+                   func.sum(case((delta == 0, 1), else_=0)),
+                   func.sum(case((delta < 0, 1), else_=0)),
+                   func.avg(cast(delta, Float)), func.count())
+            .select_from(pairs)
+            .where(scored, func.substr(p.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
+            .group_by(p.c.grp, p.c.def_id, p.c.ver, code))
+        for g, definition, version, item, rose, stable, fell, avg, n in zrm:
+            category = agg.zrm_category(definition, version, item)
+            for indicator, count in (("zrm_rose", rose), ("zrm_stable", stable),
+                                     ("zrm_fell", fell)):
+                self._row(g, indicator, int(count), int(count), category)
+            self._row(g, "zrm_mean_change", avg, int(n), category)
+        ladder = self._by_group(
+            select(p.c.grp, func.sum(case((delta > 0, 1), else_=0)),
+                   func.sum(case((delta == 0, 1), else_=0)),
+                   func.sum(case((delta < 0, 1), else_=0)))
+            .select_from(pairs)
+            .where(scored, code == agg.LADDER_ITEM, p.c.def_id == agg.LADDER_ID)
+            .group_by(p.c.grp))
+        for g in groups:
+            rose, stable, fell = (int(v or 0) for v in ladder.get(g, (0, 0, 0)))
+            for category, count in ((agg.LADDER_ROSE, rose), (agg.LADDER_STABLE, stable),
+                                    (agg.LADDER_FELL, fell)):
+                self._row(g, "ladder_movement", count, count, category)
+            measured = rose + stable + fell
+            self._row(g, "ladder_rise_or_stable_share", self._share(rose + stable, measured),
+                      measured)
+
+    def _escalation(self, groups: list[str]) -> None:
+        s, rv, flags = self.sql, self.view, self.flags
+        # Individual: a signed plan with maatwerk whose period touches ours.
+        pv = ENTITIES.alias("pv")
+        sg = self.signatures
+        goals, goal, _gp = s.elements(pv.c.data, ("content", "goals"), "esc_goals")
+        items, item, _ip = s.elements(goal, ("professioneel",), "esc_items")
+        self.conn.execute(flags.insert().from_select(
+            ["household_id", "kind"],
+            select(sg.c.household_id, literal("individueel")).distinct()
+            .select_from(sg.join(pv, and_(_live(pv, "plan_version"),
+                                          pv.c.entity_id == sg.c.version_id))
+                         .join(goals, literal(True)).join(items, literal(True)))
+            .where(s.text(item, "start") <= self.peil, s.text(item, "end") >= self.start)))
+        # Heavy: the last regie move by the peildatum was an opschaling.
+        ev = ENTITIES.alias("ev")
+        at = s.text(ev.c.data, "at")
+        moves = (
+            select(ev.c.household_id, s.text(ev.c.data, "direction").label("direction"),
+                   func.row_number().over(
+                       partition_by=ev.c.household_id,
+                       order_by=(at.desc(), s.binary(ev.c.entity_id).desc())).label("rn"))
+            .join(rv, rv.c.household_id == ev.c.household_id)
+            .where(_live(ev, "regie_event"), at < self.next_day)
+            .subquery("moves"))
+        self.conn.execute(flags.insert().from_select(
+            ["household_id", "kind"],
+            select(moves.c.household_id, literal("zwaar"))
+            .where(moves.c.rn == 1, moves.c.direction == agg.ESCALATION_UP)))
+        per_household = (
+            select(flags.c.household_id,
+                   func.max(case((flags.c.kind == "individueel", 1), else_=0)).label("ind"),
+                   func.max(case((flags.c.kind == "zwaar", 1), else_=0)).label("heavy"))
+            .group_by(flags.c.household_id).subquery("per_household"))
+        counts = self._by_group(
+            select(rv.c.grp, func.sum(per_household.c.ind), func.sum(per_household.c.heavy),
+                   func.count(per_household.c.household_id))
+            .select_from(rv.join(per_household,
+                                 per_household.c.household_id == rv.c.household_id))
+            .group_by(rv.c.grp))
+        for g in groups:
+            n_individual, n_heavy, n_either = (int(v or 0) for v in counts.get(g, (0, 0, 0)))
+            self._row(g, "escalation_individual", n_individual, n_individual)
+            self._row(g, "escalation_heavy", n_heavy, n_heavy)
+            self._row(g, "escalation", n_either, n_either)
+            self._row(g, "escalation_share", self._share(n_either, self.in_view[g]),
+                      self.in_view[g])
+
+    def _time(self, groups: list[str]) -> None:
+        k = self.contacts
+        totals = self._by_group(
+            select(k.c.grp, func.sum(k.c.minutes), func.count(func.distinct(k.c.worker_id)))
+            .group_by(k.c.grp))
+        for g in groups:
+            total, workers = (int(v or 0) for v in totals.get(g, (0, 0)))
+            running = self.running.get(g, 0)
+            self._row(g, "time_total_minutes", total, running)
+            self._row(g, "time_per_case_mean", total / running if running else None, running)
+            self._row(g, "time_workers", workers, workers)
+            self._row(g, "time_per_worker_mean", total / workers if workers else None, workers)
+
+    def _usage(self, groups: list[str]) -> None:
+        total = sum(self.in_view.values())
+        for g in groups:
+            self._row(g, "usage_share", self._share(self.in_view[g], total), self.in_view[g])
+
+    def _instrument_versions(self) -> list[str]:
+        """The instrument versions of the compared measurements."""
+        p = self.pairs
+        rows = self.conn.execute(select(p.c.def_id, p.c.ver).distinct())
+        return sorted(f"{d} {v}" for d, v in rows)
+
+
+def public_json(report: Report) -> dict[str, Any]:
+    """The report as the endpoint and ``--format json`` give it: suppression applied."""
+    return {
+        "period": report.period.code,
+        "start": report.period.start.isoformat(),
+        "end": report.period.end.isoformat(),
+        "peildatum": report.peildatum.isoformat(),
+        "per": report.per.value,
+        "threshold": agg.THRESHOLD,
+        "instrument_versions": report.instrument_versions,
+        "method": agg.method_paragraphs(report.period, report.peildatum,
+                                       report.instrument_versions),
+        "rows": [
+            {"group": r.group, "indicator": r.indicator, "label": r.spec.label,
+             "category": r.category, "value": agg.public_value(r),
+             "basis": agg.public_basis(r), "unit": r.spec.unit.value}
+            for r in report.rows
+        ],
+    }
+
+
+def public_csv(report: Report) -> str:
+    return agg.csv_text(report.rows, report.period, report.peildatum, report.per.value)
+
+
+__all__ = ["Report", "ReportRequest", "compute", "public_csv", "public_json"]
+
+
