@@ -61,9 +61,14 @@ def fill(ws: Workspace) -> dict[str, str]:
         service.create(household, [person])
         case = Case(new_id(), household.id, ws.team.id, regisseur, CaseStatus.UITVOERING,
                     ReferralSource.HUISARTS, date(2026, 8, 3), client_profile=profile)
-        service.save_case(case)
-        service.save_contact(ContactMoment(new_id(), case.id, date(2026, 8, 5), 60,
-                                           ContactKind.HUISBEZOEK, regisseur))
+        contact = ContactMoment(new_id(), case.id, date(2026, 8, 5), 60,
+                                ContactKind.HUISBEZOEK, regisseur)
+        # Stored as the case's regisseur would (a colleague's case is not this worker's to
+        # write once it exists).
+        with ws.casefile.save(regisseur, "test.casus", "casus") as ctx:
+            repo.save_case(ctx.session, case)
+            ctx.session.flush()
+            repo.save_contact(ctx.session, contact, household.id)
         if first is not None and last is not None:
             with ws.casefile.save(ws.actor_id, "test.ladder", "meting") as ctx:
                 for day, rung in ((date(2026, 8, 10), first), (date(2026, 11, 10), last)):
