@@ -67,3 +67,21 @@ class StaleVersion(WijkteamError):
     """The record changed since the form was opened."""
 
     code = "stale_version"
+
+
+class RecoveryKeyInvalid(WijkteamError):
+    """A recovery key (public or private) that cannot be read or used."""
+
+    code = "recovery_key_invalid"
+
+
+class RecoveryKeyMismatch(WijkteamError):
+    """The private key is not the one this profile's data key was wrapped to."""
+
+    code = "recovery_key_mismatch"
+
+
+class RecoveryNotSet(WijkteamError):
+    """The profile's data key has no recovery wrap."""
+
+    code = "recovery_not_set"

@@ -53,6 +53,13 @@ ERROR_MESSAGES: dict[str, str] = {
     "mee met de synchronisatie. Open het op het apparaat waarop het is vastgelegd.",
     "stale_version": "Iemand anders heeft dit gegeven intussen gewijzigd. Open het opnieuw; "
     "er is niets overschreven.",
+    "recovery_key_invalid": "De herstelsleutel kan niet worden gelezen: geen geldige sleutel, "
+    "een verkeerd wachtwoord voor de sleutel, of een te korte RSA-sleutel (minimaal 3072 "
+    "bits). Er is niets gewijzigd.",
+    "recovery_key_mismatch": "Deze herstelsleutel hoort niet bij dit dossier. Er is niets "
+    "gewijzigd; gebruik de sleutel van de gemeente waarmee dit dossier is beveiligd.",
+    "recovery_not_set": "Dit dossier heeft geen herstelsleutel van de gemeente. Zonder het "
+    "wachtwoord kan het niet worden geopend.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
 }
 

@@ -17,7 +17,7 @@ from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.database import create_casefile, open_casefile
 from wijkteam_app.persistence.schema import TeamRecord, WorkerRecord
-from wijkteam_app.security import keys, secret_store
+from wijkteam_app.security import keys, recovery, secret_store
 from wijkteam_app.services.clock import Clock, system_today
 
 log = logging.getLogger(__name__)
@@ -45,17 +45,23 @@ def init_profile(
     passphrase: str,
     identity: LocalIdentity | None = None,
     kdf: KdfParams | None = None,
+    recovery_public_key: bytes | None = None,
 ) -> None:
-    """Create key, keyring secret and an empty case file; all or nothing."""
+    """Create key, keyring secret and an empty case file; all or nothing. With the
+    municipality's recovery public key (PEM) the data key is also wrapped to it."""
     if profile_exists(paths):
         raise CaseFileExists()
     keys.check_passphrase_strength(passphrase)
+    recovery_key = recovery.load_public_key(recovery_public_key) if recovery_public_key \
+        else None
     secret_store.ensure_available()
     identity = identity or LocalIdentity()
     paths.ensure()
     profile_id = new_id()
     try:
         data_key = keys.create_data_key(paths.keyfile, passphrase, profile_id, kdf)
+        if recovery_key is not None:
+            recovery.add_to_keyfile(paths.keyfile, data_key, recovery_key)
         create_casefile(paths.casefile, data_key, device_id=new_id(), profile_id=profile_id)
         opened = open_casefile(paths.casefile, data_key, paths.backups)
         casefile = opened.casefile
@@ -120,6 +126,9 @@ def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today) ->
         workspace.backup_path = opened.backup_path
         log.info("case file migrated from schema %s", opened.migrated_from)
     workspace.casefile.audit(workspace.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
+    from wijkteam_app.services.recovery import apply_municipal_key
+
+    apply_municipal_key(workspace, data_key)
     return workspace
 
 

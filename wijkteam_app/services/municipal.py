@@ -1,0 +1,61 @@
+"""Municipal settings on this laptop: what the municipality sets for every worker.
+
+The server publishes them in its reference data (the bundle's ``settings`` map, see
+docs/sync-protocol.md); the laptop keeps the last map it received in the case file under the
+local-state key `MUNICIPAL_SETTINGS_KEY` (JSON). Until a server delivered one, or for a name
+the map lacks, the defaults below apply. This module is the only reader, so where the map is
+stored can change in one place.
+
+Names used here:
+- ``idle_lock_minutes``: minutes without input after which the app locks (default 5);
+- ``recovery_public_key``: the municipality's recovery public key (PEM); the data key is
+  wrapped to it at the next unlock (docs/security.md, "Recovery");
+- ``laptop_retention_days``: days a closed and fully synced case stays on the laptop.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
+
+MUNICIPAL_SETTINGS_KEY = "municipal_settings"
+
+DEFAULTS: dict[str, Any] = {
+    "idle_lock_minutes": 5,
+    "recovery_public_key": None,
+    "laptop_retention_days": 30,
+}
+
+
+def all_settings(casefile: CaseFile) -> dict[str, Any]:
+    with casefile.read() as session:
+        raw = get_state(session, MUNICIPAL_SETTINGS_KEY)
+    stored: dict[str, Any] = {}
+    if raw:
+        try:
+            loaded = json.loads(raw)
+        except ValueError:
+            loaded = {}
+        if isinstance(loaded, dict):
+            stored = loaded
+    return {**DEFAULTS, **stored}
+
+
+def setting(casefile: CaseFile, name: str) -> Any:
+    return all_settings(casefile).get(name, DEFAULTS.get(name))
+
+
+def int_setting(casefile: CaseFile, name: str, low: int, high: int) -> int:
+    """A whole-number setting clamped to [low, high]; the default when unusable."""
+    value = setting(casefile, name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        value = DEFAULTS[name]
+    return max(low, min(high, int(value)))
+
+
+def store_settings(casefile: CaseFile, settings: dict[str, Any]) -> None:
+    """Keep the map the server sent (replacing the previous one). Local state, not synced."""
+    with casefile.read() as session:
+        set_state(session, MUNICIPAL_SETTINGS_KEY, json.dumps(settings, sort_keys=True))
