@@ -85,3 +85,9 @@ class RecoveryNotSet(WijkteamError):
     """The profile's data key has no recovery wrap."""
 
     code = "recovery_not_set"
+
+
+class CaseFileLocked(WijkteamError):
+    """The app is locked (idle or on request): the case file is closed, the key dropped."""
+
+    code = "casefile_locked"

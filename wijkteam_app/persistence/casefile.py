@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.changes import EntityChange
 from wijkteam_app.domain.ids import new_id
+from wijkteam_app.errors import CaseFileCorrupt, CaseFileLocked
 from wijkteam_app.persistence.schema import AuditRecord, LocalState, OutboxRecord
 from wijkteam_app.persistence.tracking import ChangeTracker
 
@@ -84,7 +85,7 @@ class CaseFile:
     """One open, keyed database. Thread-safe: one session at a time (one writer)."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self._engine: Engine | None = engine
         self._lock = threading.RLock()
         with self.read() as session:
             device = get_state(session, "device_id")
@@ -92,9 +93,39 @@ class CaseFile:
             raise RuntimeError("case file has no device id")
         self.device_id = device
 
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        if engine is None:
+            raise CaseFileLocked()
+        return engine
+
+    @property
+    def locked(self) -> bool:
+        return self._engine is None
+
     def close(self) -> None:
         with self._lock:
-            self.engine.dispose()
+            if self._engine is not None:
+                self._engine.dispose()
+
+    def lock(self) -> None:
+        """Close the connection and drop the engine (and with it the only reference to the
+        data key): every read or save raises CaseFileLocked until `reopen`."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def reopen(self, engine: Engine) -> None:
+        """Continue on a freshly keyed engine of the same file (after the lock screen)."""
+        with self._lock:
+            with Session(engine) as session:
+                device = get_state(session, "device_id")
+            if device != self.device_id:
+                engine.dispose()
+                raise CaseFileCorrupt("another case file")
+            self._engine = engine
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -16,6 +16,7 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.database import create_casefile, open_casefile
+from wijkteam_app.persistence.engine import make_engine
 from wijkteam_app.persistence.schema import TeamRecord, WorkerRecord
 from wijkteam_app.security import keys, recovery, secret_store
 from wijkteam_app.services.clock import Clock, system_today
@@ -111,6 +112,29 @@ class Workspace:
 
     def close(self) -> None:
         self.casefile.close()
+
+    @property
+    def locked(self) -> bool:
+        return self.casefile.locked
+
+    def lock(self) -> None:
+        """The lock screen: audit it, close the case file and drop the key. Unsaved input
+        must have been kept as drafts before (the UI does that)."""
+        if self.casefile.locked:
+            return
+        self.casefile.audit(self.actor_id, "dossier.vergrendelen", "profiel", "", "ok")
+        self.casefile.lock()
+        log.info("case file locked")
+
+    def unlock_again(self, passphrase: str) -> None:
+        """Reopen after the lock screen: one Argon2id, the same file, the same worker.
+        A wrong passphrase raises WrongPassphrase and the file stays closed."""
+        if not self.casefile.locked:
+            return
+        data_key = keys.unlock_data_key(self.paths.keyfile, passphrase)
+        self.casefile.reopen(make_engine(self.paths.casefile, data_key))
+        self.casefile.audit(self.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
+        log.info("case file unlocked after a lock")
 
 
 def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today) -> Workspace:

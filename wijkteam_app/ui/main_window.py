@@ -28,6 +28,7 @@ from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncService
+from wijkteam_app.ui.controllers.lock_controller import AppLocker
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
@@ -87,6 +88,9 @@ class MainWindow(QMainWindow):
 
         self.sync_service = SyncService(workspace)
         self.sync = SyncController(self.sync_service, self)
+        self.locker = AppLocker(workspace, self, before_lock=self._before_lock,
+                                after_unlock=self._after_unlock,
+                                worker_name=lambda: self._workspace.worker.display_name)
         self._build_menus()
         self._build_status_bar()
         self.sync.status_changed.connect(
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         self._update_drafts_banner()
         self.caseload.search.setFocus()
         self.sync.start()
+        self.locker.start()
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -139,6 +144,10 @@ class MainWindow(QMainWindow):
         self.new_intake_action.triggered.connect(self.new_intake)
         file_menu.addAction(self.new_intake_action)
         file_menu.addSeparator()
+        self.lock_action = QAction(self.tr("&Vergrendelen"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.triggered.connect(lambda: self.locker.lock("request"))
+        file_menu.addAction(self.lock_action)
         self.quit_action = QAction(self.tr("&Afsluiten"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -283,7 +292,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
 
     def _update_login_action(self) -> None:
-        if self._closed:  # a status queued before closing: the case file is shut
+        if self._closed or self._workspace.locked:  # the case file is shut
             return
         self.login_action.setEnabled(not self.sync_service.is_logged_in())
 
@@ -307,6 +316,17 @@ class MainWindow(QMainWindow):
             "verwijderd. Neem contact op met de functioneel beheerder."))
         self.close()
 
+    # --- lock --------------------------------------------------------------------------------
+
+    def _before_lock(self) -> None:
+        self.caseload.stop()
+        self.sync.pause()
+
+    def _after_unlock(self) -> None:
+        self.sync.resume()
+        self.caseload.refresh()
+        self._update_drafts_banner()
+
     # --- dialogs ---------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
@@ -327,6 +347,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
             "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
             "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
+            "<tr><td><b>Ctrl+Shift+L</b></td><td>Vergrendelen</td></tr>"
             "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
             "</table>"))
 
@@ -344,7 +365,8 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.caseload.stop()
-            if not self.sync_service.wiped:
+            self.locker.stop()
+            if not self.sync_service.wiped and not self._workspace.locked:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online
             self.sync.wait()
             self.sync_service.close()
