@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from wijkteam_server import admin
 from wijkteam_server.db import make_engine, schema_state, upgrade
+from wijkteam_server.maintenance import BackupError
 from wijkteam_server.settings import SettingsError, init_data_dir, load_settings
 
 
@@ -39,8 +40,10 @@ def _read_password(path: Path) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import encrypt_plaintext_attachments
+
     data_dir: Path = args.data_dir
-    config = init_data_dir(data_dir, args.database_url)
+    config = init_data_dir(data_dir, args.database_url, args.data_key_file)
     engine = make_engine(str(config["database_url"]))
     try:
         upgrade(engine)
@@ -48,6 +51,40 @@ def cmd_init(args: argparse.Namespace) -> int:
         engine.dispose()
     kind = "PostgreSQL" if str(config["database_url"]).startswith("postgresql") else "SQLite"
     print(f"Server ingericht in {data_dir} ({kind}, schema bijgewerkt).")
+    print(f"Sleutel voor bijlagen en reservekopieën: {config['data_key_path']} (buiten de "
+          "gegevensmap; bewaar een kopie in de sleutelkluis, niet bij de reservekopieën).")
+    encrypted = encrypt_plaintext_attachments(load_settings(data_dir))
+    if encrypted:
+        print(f"{encrypted} onversleuteld(e) bijlagebestand(en) versleuteld.")
+    return 0
+
+
+def cmd_attachments_encrypt(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import encrypt_plaintext_attachments
+
+    count = encrypt_plaintext_attachments(load_settings(args.data_dir))
+    print(f"{count} onversleuteld(e) bijlagebestand(en) versleuteld." if count else
+          "Alle bijlagen waren al versleuteld.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import backup
+
+    info = backup(load_settings(args.data_dir), args.output)
+    print(f"Reservekopie geschreven naar {info.path} ({info.database}, schema "
+          f"{info.schema_revision}, {info.attachments} bijlagebestand(en)), versleuteld met de "
+          "sleutel van de server.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import restore
+
+    manifest = restore(load_settings(args.data_dir), args.input, replace=args.replace)
+    print(f"Reservekopie van {manifest['created_at']} teruggezet "
+          f"({len(manifest['files']) - 1} bijlagebestand(en)); schema bijgewerkt. "
+          "Start de server weer.")
     return 0
 
 
@@ -150,7 +187,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", parents=[common], help="gegevensmap en database inrichten")
     p.add_argument("--database-url", help="PostgreSQL-URL (standaard: SQLite in de map)")
+    p.add_argument("--data-key-file", type=Path,
+                   help="sleutelbestand voor bijlagen en reservekopieën, buiten de gegevensmap "
+                   "(standaard: <gegevensmap>-keys/server-data.key)")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("backup", parents=[common],
+                       help="versleutelde reservekopie van database en bijlagen maken")
+    p.add_argument("--output", type=Path, required=True, help="het reservekopiebestand")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="reservekopie terugzetten (stop eerst de server)")
+    p.add_argument("--input", type=Path, required=True, help="het reservekopiebestand")
+    p.add_argument("--replace", action="store_true",
+                   help="vervang een database die al gebruikers heeft")
+    p.set_defaults(func=cmd_restore)
+
+    attachments = sub.add_parser("attachments", help="bijlagen").add_subparsers(
+        dest="action", required=True)
+    p = attachments.add_parser("encrypt", parents=[common],
+                               help="onversleutelde bijlagen (van een oudere versie) versleutelen")
+    p.set_defaults(func=cmd_attachments_encrypt)
 
     p = sub.add_parser("serve", parents=[common], help="de server starten")
     p.add_argument("--host", default="127.0.0.1")
@@ -212,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
         return result
-    except (admin.AdminError, SettingsError) as exc:
+    except (admin.AdminError, SettingsError, BackupError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
 
