@@ -14,9 +14,12 @@ import tempfile
 
 from _screens import new_workspace, output_folder, save, settle, use_memory_keyring
 
+from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.demo import fill_demo
+from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
+from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
 from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
 from wijkteam_app.ui.main_window import MainWindow
 
@@ -41,6 +44,20 @@ def lock_shots(workspace: Workspace, out: object) -> None:
     window.close_workspace()
 
 
+def access_log_shots(workspace: Workspace, out: object) -> None:
+    window = MainWindow(workspace)
+    settle(window)
+    household = HouseholdService(workspace).list(limit=1)[0]
+    window.open_household(household.id)
+    window.open_household(household.id)
+    AccessLogService(workspace).record("inzage.export", "persoon", "", household.id,
+                                       "Inzageverzoek van de inwoner")
+    dialog = AccessLogDialog(window.access_log, household.id, household.name, None, window)
+    save(dialog, out, "privacy-wie-heeft-ingezien.png")  # type: ignore[arg-type]
+    dialog.close()
+    window.close_workspace()
+
+
 def main(argv: list[str]) -> int:
     out = output_folder(argv[1] if len(argv) > 1 else None)
     use_memory_keyring()
@@ -48,6 +65,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="wijkteam-screens-") as tmp:
         workspace = new_workspace(tmp)
         fill_demo(workspace, households=8)
+        access_log_shots(workspace, out)
         lock_shots(workspace, out)
     return 0
 

@@ -213,7 +213,7 @@ def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
             raise UsageError("Dit huishouden heeft nog geen ondersteuningsplan.")
         pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
         workspace.casefile.audit(workspace.actor_id, "plan.pdf_maken", "planversie",
-                                 version.id)
+                                 version.id, household_id=version.household_id)
     finally:
         workspace.close()
     args.output.write_bytes(pdf)

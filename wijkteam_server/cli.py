@@ -178,6 +178,34 @@ def cmd_instrument_texts_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_log(args: argparse.Namespace) -> int:
+    import json
+
+    from sqlalchemy.orm import Session
+
+    from wijkteam_server import access_log
+
+    engine = _engine(args.data_dir)
+    try:
+        with Session(engine) as session:
+            entries = (access_log.for_person(session, args.person) if args.person
+                       else access_log.for_household(session, args.household))
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps([e.model_dump(mode="json") for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("Geen vastgelegde inzage of wijzigingen gevonden.")
+        return 0
+    print(f"{'WANNEER (UTC)':19}  {'WIE':24}  {'HANDELING':24}  {'APPARAAT':8}  DOEL")
+    for e in entries:
+        who = (e.actor_name or e.actor_id)[:24]
+        print(f"{e.at.strftime('%Y-%m-%d %H:%M:%S'):19}  {who:24}  {e.action[:24]:24}  "
+              f"{e.device_id[:8]:8}  {e.purpose or ''}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wijkteam-server",
                                      description="Beheer van de Wijkteam-server.")
@@ -255,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = kaart.add_parser("load", parents=[common], help="sociale kaart laden (JSON)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_sociale_kaart_load)
+
+    p = sub.add_parser("access-log", parents=[common],
+                       help="wie heeft het dossier van een persoon of huishouden ingezien of "
+                       "gewijzigd (NEN 7513)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--person", help="id van de persoon")
+    target.add_argument("--household", help="id van het huishouden")
+    p.add_argument("--json", action="store_true", help="als JSON (voor een inzageverzoek)")
+    p.set_defaults(func=cmd_access_log)
 
     texts = sub.add_parser("instrument-texts", help="instrumentteksten").add_subparsers(
         dest="action", required=True)

@@ -37,6 +37,15 @@ MESSAGES: dict[str, str] = {
     "upload_incomplete": "Het bestand is nog niet volledig ontvangen.",
     "checksum_mismatch": "Het ontvangen bestand komt niet overeen met de controlewaarde.",
     "invalid_chunk": "Dit deel van het bestand is ongeldig.",
+    "audit_gap": "Er ontbreken regels in het logboek van dit apparaat; de app stuurt ze opnieuw.",
+    "audit_chain_broken": (
+        "Het logboek van dit apparaat sluit niet aan op wat de server al heeft. Neem contact "
+        "op met de functioneel beheerder."
+    ),
+    "audit_mismatch": (
+        "Het logboek van dit apparaat wijkt af van wat eerder is ontvangen. Neem contact op "
+        "met de functioneel beheerder."
+    ),
 }
 
 

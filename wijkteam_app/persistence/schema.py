@@ -365,7 +365,10 @@ class OutboxRecord(Base):
 
 
 class AuditRecord(Base):
-    """Append-only, hash-chained log: action, object, result, device, actor, timestamp (BIO2)."""
+    """Append-only, hash-chained log: action, object, result, device, actor, timestamp (BIO2).
+    Also the access log (NEN 7513): views, prints and exports are entries too, with the
+    household they concern and, where the worker was asked, the purpose. The whole chain is
+    sent to the server (`POST /audit`), which checks every link and keeps it append-only."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -377,6 +380,8 @@ class AuditRecord(Base):
     object_id: Mapped[str] = mapped_column(String(36))
     result: Mapped[str] = mapped_column(String(32))
     changeset_id: Mapped[str | None] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    purpose: Mapped[str | None] = mapped_column(String(500))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

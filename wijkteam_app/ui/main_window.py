@@ -6,6 +6,7 @@ Menus, shortcuts and the status bar live here; each page owns its own behaviour.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
+from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
@@ -51,6 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._workspace = workspace
         self._drafts = DraftService(workspace)
+        self.access_log = AccessLogService(workspace)
         self._closed = False
 
         self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
@@ -163,6 +166,11 @@ class MainWindow(QMainWindow):
         self.review_action.setShortcut(QKeySequence("Ctrl+B"))
         self.review_action.triggered.connect(self.show_review)
         view_menu.addAction(self.review_action)
+        view_menu.addSeparator()
+        self.access_log_action = QAction(self.tr("Wie heeft dit dossier &ingezien…"), self)
+        self.access_log_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.access_log_action.triggered.connect(self.show_access_log)
+        view_menu.addAction(self.access_log_action)
 
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
@@ -226,6 +234,7 @@ class MainWindow(QMainWindow):
         self.caseload.table.setFocus()
 
     def open_household(self, household_id: str) -> None:
+        self.access_log.viewed_household(household_id)  # NEN 7513: every view is logged
         self.household.show_household(household_id)
         self.assessments.show_household(household_id)
         self.plan.show_household(household_id)
@@ -234,6 +243,23 @@ class MainWindow(QMainWindow):
     def show_plan_tab(self) -> None:
         if self.pages.currentWidget() is self.household:
             self.household.tabs.setCurrentWidget(self.plan)
+
+    def show_access_log(self) -> None:
+        """'Wie heeft dit dossier ingezien' for the household shown."""
+        from wijkteam_app.services.households import HouseholdService
+        from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
+
+        household_id = self.household.current_household_id()
+        if self.pages.currentWidget() is not self.household or not household_id:
+            self.statusBar().showMessage(self.tr("Open eerst een huishouden."), 5000)
+            return
+        name = HouseholdService(self._workspace).get(household_id).household.name
+        fetch = None
+        if self.sync_service.is_logged_in():
+            def fetch(done: Any, failed: Any) -> None:
+                self.sync.run_job(lambda: self.sync_service.access_log(household_id), done,
+                                  failed)
+        AccessLogDialog(self.access_log, household_id, name, fetch, self).exec()
 
     def show_review(self) -> None:
         self.review.reload()
@@ -339,6 +365,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
             "(7 = plan)</td></tr>"
             "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
+            "<tr><td><b>Ctrl+Shift+I</b></td><td>Wie heeft dit dossier ingezien</td></tr>"
             "<tr><td><b>Ctrl+Shift+N</b></td><td>Persoon toevoegen</td></tr>"
             "<tr><td><b>Ctrl+Shift+Z</b></td><td>ZRM voor de geselecteerde persoon</td></tr>"
             "<tr><td><b>Ctrl+Shift+P</b></td><td>Participatieladder</td></tr>"

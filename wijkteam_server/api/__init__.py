@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wijkteam_server.api import attachments, auth, reference, sync
+from wijkteam_server.api import attachments, audit, auth, reference, sync
 from wijkteam_server.api.deps import _doc
 
 # Every operation can meet a body or parameter the framework cannot parse at all.
@@ -14,3 +14,4 @@ api_router.include_router(auth.router)
 api_router.include_router(auth.me_router)
 api_router.include_router(sync.router)
 api_router.include_router(attachments.router)
+api_router.include_router(audit.router)

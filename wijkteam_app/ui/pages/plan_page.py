@@ -90,6 +90,7 @@ from wijkteam_app.domain.provisions import LEVEL_ORDER, Law
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
@@ -2049,7 +2050,9 @@ class PlanPage(QWidget):
             return
         dialog = PdfPreviewDialog(data, self.tr("Ondersteuningsplan versie %1")
                                   .replace("%1", str(version.number)), self,
-                                  f"ondersteuningsplan-v{version.number}.pdf")
+                                  f"ondersteuningsplan-v{version.number}.pdf",
+                                  on_output=lambda printed: AccessLogService(self._ws)
+                                  .plan_output(version.household_id, version.id, printed))
         self._open(dialog)
 
     def open_toets(self) -> None:
