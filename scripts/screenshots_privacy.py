@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import timedelta
 
 from _screens import new_workspace, output_folder, save, settle, use_memory_keyring
 
+from wijkteam_app.domain.cases import Consent
+from wijkteam_app.domain.consent import STANDARD_PURPOSE, Use
+from wijkteam_app.domain.ids import new_id
 from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.plans import PlanService
+from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
 from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
+from wijkteam_app.ui.dialogs.share_dialog import SharePlanDialog
 from wijkteam_app.ui.main_window import MainWindow
 
 
@@ -58,6 +65,25 @@ def access_log_shots(workspace: Workspace, out: object) -> None:
     window.close_workspace()
 
 
+def share_shots(workspace: Workspace, out: object) -> None:
+    plans = PlanService(workspace)
+    households = HouseholdService(workspace)
+    version = next(v for v in (plans.current(h.id) for h in households.list(limit=100))
+                   if v is not None and len(households.get(v.household_id).members) > 1)
+    dialog = SharePlanDialog(workspace, version, SettingsService(workspace).report_settings())
+    dialog.recipient.setEditText("Huisartsenpraktijk Voorbeeldstad")
+    save(dialog, out, "privacy-plan-delen-geweigerd.png")  # type: ignore[arg-type]
+    members = households.get(version.household_id).members
+    for member in members:
+        households.save_consent(Consent(
+            new_id(), version.household_id, member.id, "Huisartsenpraktijk Voorbeeldstad",
+            STANDARD_PURPOSE[Use.PLAN], workspace.today() - timedelta(days=7),
+            workspace.actor_id, "schriftelijk"))
+    dialog.refresh()
+    save(dialog, out, "privacy-plan-delen-toegestaan.png")  # type: ignore[arg-type]
+    dialog.close()
+
+
 def main(argv: list[str]) -> int:
     out = output_folder(argv[1] if len(argv) > 1 else None)
     use_memory_keyring()
@@ -66,6 +92,7 @@ def main(argv: list[str]) -> int:
         workspace = new_workspace(tmp)
         fill_demo(workspace, households=8)
         access_log_shots(workspace, out)
+        share_shots(workspace, out)
         lock_shots(workspace, out)
     return 0
 

@@ -60,6 +60,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "gewijzigd; gebruik de sleutel van de gemeente waarmee dit dossier is beveiligd.",
     "recovery_not_set": "Dit dossier heeft geen herstelsleutel van de gemeente. Zonder het "
     "wachtwoord kan het niet worden geopend.",
+    "consent_missing": "Hiervoor ontbreekt toestemming. Er is niets gedeeld.",
     "casefile_locked": "Wijkteam is vergrendeld. Voer uw wachtwoord in om verder te gaan; "
     "er is niets gewijzigd.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
