@@ -22,8 +22,8 @@ from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
-from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
 from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
