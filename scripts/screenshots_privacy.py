@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from _screens import new_workspace, output_folder, save, settle, use_memory_keyring
 
@@ -23,10 +24,12 @@ from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.rights import RightsService
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.ui.app import create_application
 from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
 from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
+from wijkteam_app.ui.dialogs.rights_dialog import RightsDialog
 from wijkteam_app.ui.dialogs.share_dialog import SharePlanDialog
 from wijkteam_app.ui.main_window import MainWindow
 
@@ -84,6 +87,18 @@ def share_shots(workspace: Workspace, out: object) -> None:
     dialog.close()
 
 
+def rights_shots(workspace: Workspace, out: object) -> None:
+    households = HouseholdService(workspace)
+    household = next(h for h in households.list(limit=100)
+                     if len(households.get(h.id).members) > 2)
+    members = households.get(household.id).members
+    dialog = RightsDialog(workspace, household.id, members)
+    save(dialog, out, "privacy-rechten-van-de-inwoner.png")  # type: ignore[arg-type]
+    export = RightsService(workspace).export(members[0].id, workspace.today())
+    (Path(str(out)) / "privacy-inzage-export.pdf").write_bytes(export.pdf_bytes)
+    dialog.close()
+
+
 def main(argv: list[str]) -> int:
     out = output_folder(argv[1] if len(argv) > 1 else None)
     use_memory_keyring()
@@ -93,6 +108,7 @@ def main(argv: list[str]) -> int:
         fill_demo(workspace, households=8)
         access_log_shots(workspace, out)
         share_shots(workspace, out)
+        rights_shots(workspace, out)
         lock_shots(workspace, out)
     return 0
 

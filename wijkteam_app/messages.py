@@ -73,3 +73,43 @@ def field_message(code: ErrorCode) -> str:
 
 def error_message(code: str) -> str:
     return ERROR_MESSAGES.get(code, ERROR_MESSAGES["error"])
+
+
+# --- the audit / access log in words (NEN 7513: the resident reads these) ------------------
+
+ACTION_TEXTS: dict[str, str] = {
+    "inzage.huishouden": "Dossier bekeken",
+    "plan.afdrukken": "Plan afgedrukt",
+    "plan.pdf_opslaan": "Plan als PDF opgeslagen",
+    "plan.pdf_maken": "Plan als PDF gemaakt",
+    "inzage.export": "Inzage-export gemaakt",
+    "gegevens.delen": "Gegevens gedeeld",
+    "gegevens.wissen": "Verzoek tot wissen afgehandeld",
+    "gegevens.corrigeren": "Gegevens gecorrigeerd op verzoek",
+    "dossier.ontgrendelen": "Dossier ontgrendeld",
+    "dossier.vergrendelen": "Dossier vergrendeld",
+}
+_SUBJECTS = {
+    "aanmelding": "Aanmelding", "huishouden": "Huishouden", "persoon": "Persoon",
+    "netwerk": "Netwerklid", "professional": "Professional", "casus": "Casus",
+    "contact": "Contactmoment", "toestemming": "Toestemming", "zrm": "ZRM",
+    "ladder": "Participatieladder", "plan": "Plan", "regie": "Regie", "bijlage": "Bijlage",
+}
+_VERBS = {
+    "opslaan": "opgeslagen", "wijzigen": "gewijzigd", "registreren": "geregistreerd",
+    "vastleggen": "vastgelegd", "verwijderen": "verwijderd", "aanmaken": "aangemaakt",
+    "toevoegen": "toegevoegd", "concept_opslaan": "opgeslagen", "indienen": "ingediend",
+    "evalueren": "geëvalueerd", "ondertekenen": "ondertekend", "afsluiten": "afgesloten",
+    "toets": "getoetst", "nieuwe_versie": "nieuwe versie", "ter_ondertekening":
+    "ter ondertekening", "uitvoering": "in uitvoering",
+}
+
+
+def describe_action(action: str) -> str:
+    """'Dossier bekeken', 'Contactmoment opgeslagen', ...; unknown: 'Gewijzigd (<code>)'."""
+    if action in ACTION_TEXTS:
+        return ACTION_TEXTS[action]
+    subject, _, verb = action.partition(".")
+    if subject in _SUBJECTS and verb in _VERBS:
+        return f"{_SUBJECTS[subject]} {_VERBS[verb]}"
+    return f"Gewijzigd ({action})"

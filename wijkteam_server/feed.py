@@ -38,7 +38,8 @@ ENTITY_ORDER = {
     name: i for i, name in enumerate(
         ["team", "worker", "household", "person", "network_member", "professional", "case",
          "contact_moment", "consent", "assessment", "plan_version", "attachment",
-         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"]
+         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
+         "privacy_request"]
     )
 }
 DIRECTORY_ENTITIES = ("team", "worker")

@@ -11,7 +11,7 @@ from typing import Any, get_args
 import pytest
 from sqlalchemy import Date, DateTime, String, inspect, select
 
-from wijkteam_app.domain import cases, instruments, people, plans, workers
+from wijkteam_app.domain import cases, instruments, people, plans, rights, workers
 from wijkteam_app.persistence.schema import OutboxRecord
 from wijkteam_app.services.demo import fill_demo
 from wijkteam_app.services.profile import Workspace
@@ -76,6 +76,9 @@ def _literal_values(alias: Any) -> set[str]:
     (entities.ToetsDecisionValue, plans.ToetsDecision),
     (entities.DirectionValue, plans.EscalationDirection),
     (entities.RoleValue, workers.Role),
+    (entities.RequestKindValue, rights.RequestKind),
+    (entities.OutcomeValue, rights.Outcome),
+    (entities.ErasureExceptionValue, rights.ErasureException),
 ])
 def test_enumerations_equal_the_domain(alias: Any, domain_enum: type[enum.Enum]) -> None:
     assert _literal_values(alias) == {m.value for m in domain_enum}

@@ -199,6 +199,24 @@ class ConsentRecord(Entity):
     recorded_by: Mapped[str] = mapped_column(ForeignKey("workers.id"))
 
 
+class PrivacyRequestRecord(Entity):
+    """A handled request of a resident (inzage, erasure, rectification): what was asked, the
+    decision, the legal exceptions that applied, which fields were corrected. Append-only."""
+
+    __tablename__ = "privacy_requests"
+    __entity__ = "privacy_request"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    requested_on: Mapped[date]
+    handled_on: Mapped[date]
+    handled_by: Mapped[str] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(16))
+    exceptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class AssessmentRecord(Entity):
     """A ZRM or participatieladder assessment. Items are stored with the definition version."""
 

@@ -708,7 +708,9 @@ def render_plan_pdf(doc: PlanDocument, settings: ReportSettings) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=f"Ondersteuningsplan {doc.household_name} (versie {doc.version_number})",
+        # No name in the metadata: file managers, search indexers and mail gateways read it
+        # without opening the document (the name is on the pages, which the user chose).
+        title=f"Ondersteuningsplan (versie {doc.version_number})",
         author=settings.author or settings.municipality_name,
         subject=f"Ondersteuningsplan sociaal wijkteam {settings.municipality_name}; "
         f"vingerafdruk {short_fingerprint(doc.fingerprint)}",

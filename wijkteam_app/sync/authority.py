@@ -157,6 +157,7 @@ ENTITY_ACTION: Mapping[str, Action] = {
     "plan_signature": Action.PLAN_SIGN,
     "plan_evaluation": Action.PLAN_EVALUATE,
     "regie_event": Action.MOVE_REGIE,
+    "privacy_request": Action.EDIT_CASE_DATA,
 }
 """The action that writing a record of each household entity is. On top of it the server
 checks the special cases: a plan version's status change is the action of that transition

@@ -416,6 +416,25 @@ class RegieEventFields(Record):
     reason: LongText
 
 
+RequestKindValue = Literal["inzage", "wissen", "correctie"]
+OutcomeValue = Literal["uitgevoerd", "geweigerd"]
+ErasureExceptionValue = Literal["lopende_ondersteuning", "wettelijke_bewaarplicht",
+                                "belang_ander", "rechtsvordering"]
+
+
+class PrivacyRequestFields(Record):
+    household_id: Id
+    person_id: Id
+    kind: RequestKindValue
+    requested_on: IsoDate
+    handled_on: IsoDate
+    handled_by: Id
+    outcome: OutcomeValue
+    exceptions: list[ErasureExceptionValue] = []
+    fields: list[Text64] = []
+    note: LongText = ""
+
+
 RECORDS: Mapping[str, type[Record]] = {
     "team": TeamFields,
     "worker": WorkerFields,
@@ -434,6 +453,7 @@ RECORDS: Mapping[str, type[Record]] = {
     "plan_signature": PlanSignatureFields,
     "plan_evaluation": PlanEvaluationFields,
     "regie_event": RegieEventFields,
+    "privacy_request": PrivacyRequestFields,
 }
 """Entity name (the protocol's ``EntityName``) -> its record schema."""
 

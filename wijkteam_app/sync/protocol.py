@@ -47,6 +47,7 @@ EntityName = Literal[
     "plan_signature",
     "plan_evaluation",
     "regie_event",
+    "privacy_request",
     "team",
     "worker",
 ]
@@ -68,7 +69,9 @@ Household records (each carries ``household_id`` and travels within that househo
 - ``plan_signature``: who signed which version, where and when, with the SHA-256 of the PDF
   and the ids of the signed PDF and the scanned copy (attachments);
 - ``plan_evaluation``: the evaluation of one goal of a plan version;
-- ``regie_event``: an opschaling or afschaling of the regie (with both mandates).
+- ``regie_event``: an opschaling or afschaling of the regie (with both mandates);
+- ``privacy_request``: a resident's handled request (inzage, erasure, rectification) with the
+  decision and the legal exceptions that applied.
 
 Reviews, toetsen, signatures, evaluations, regie events and attachments are append-only
 (`IMMUTABLE_ENTITIES`): written once, any later change becomes a conflict that keeps both.
@@ -81,7 +84,7 @@ SERVER_OWNED_ENTITIES: frozenset[str] = frozenset({"team", "worker"})
 
 IMMUTABLE_ENTITIES: frozenset[str] = frozenset({
     "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
-    "attachment",
+    "attachment", "privacy_request",
 })
 """Append-only records: they never merge once written. Any update (or delete) after the
 insert becomes a conflict; the server keeps its record and holds the other side."""

@@ -171,6 +171,9 @@ class MainWindow(QMainWindow):
         self.access_log_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.access_log_action.triggered.connect(self.show_access_log)
         view_menu.addAction(self.access_log_action)
+        self.rights_action = QAction(self.tr("R&echten van de inwoner…"), self)
+        self.rights_action.triggered.connect(self.show_rights)
+        view_menu.addAction(self.rights_action)
 
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
@@ -260,6 +263,19 @@ class MainWindow(QMainWindow):
                 self.sync.run_job(lambda: self.sync_service.access_log(household_id), done,
                                   failed)
         AccessLogDialog(self.access_log, household_id, name, fetch, self).exec()
+
+    def show_rights(self) -> None:
+        """Inzage, erasure and correction on a resident's request, for the household shown."""
+        from wijkteam_app.services.households import HouseholdService
+        from wijkteam_app.ui.dialogs.rights_dialog import RightsDialog
+
+        household_id = self.household.current_household_id()
+        if self.pages.currentWidget() is not self.household or not household_id:
+            self.statusBar().showMessage(self.tr("Open eerst een huishouden."), 5000)
+            return
+        members = HouseholdService(self._workspace).get(household_id).members
+        RightsDialog(self._workspace, household_id, members, self).exec()
+        self.household.show_household(household_id)
 
     def show_review(self) -> None:
         self.review.reload()

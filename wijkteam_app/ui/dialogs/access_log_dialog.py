@@ -20,13 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wijkteam_app.services.access_log import (
-    PRINT_PLAN,
-    SAVE_PLAN_PDF,
-    VIEW_HOUSEHOLD,
-    AccessEntry,
-    AccessLogService,
-)
+from wijkteam_app.messages import describe_action
+from wijkteam_app.services.access_log import AccessEntry, AccessLogService
+from wijkteam_app.ui.i18n import MESSAGES_CONTEXT
 from wijkteam_app.ui.models.row_model import ColumnSpec, RowTableModel
 from wijkteam_app.ui.widgets import heading_label, muted_label
 
@@ -39,45 +35,8 @@ RemoteFetch = Callable[[Callable[[Any], None], Callable[[str], None]], None]
 
 
 def action_text(action: str) -> str:
-    """A Dutch description of an audit action."""
-    tr = QCoreApplication.translate
-    known = {
-        VIEW_HOUSEHOLD: tr(_CONTEXT, "Dossier bekeken"),
-        PRINT_PLAN: tr(_CONTEXT, "Plan afgedrukt"),
-        SAVE_PLAN_PDF: tr(_CONTEXT, "Plan als PDF opgeslagen"),
-        "plan.pdf_maken": tr(_CONTEXT, "Plan als PDF gemaakt"),
-        "inzage.export": tr(_CONTEXT, "Inzage-export gemaakt"),
-        "inzage.export_pdf": tr(_CONTEXT, "Inzage-export gemaakt"),
-        "gegevens.delen": tr(_CONTEXT, "Gegevens gedeeld"),
-        "gegevens.wissen": tr(_CONTEXT, "Gegevens gewist op verzoek"),
-        "gegevens.corrigeren": tr(_CONTEXT, "Gegevens gecorrigeerd op verzoek"),
-    }
-    if action in known:
-        return known[action]
-    subject, _, verb = action.partition(".")
-    subjects = {
-        "aanmelding": tr(_CONTEXT, "Aanmelding"), "huishouden": tr(_CONTEXT, "Huishouden"),
-        "persoon": tr(_CONTEXT, "Persoon"), "netwerk": tr(_CONTEXT, "Netwerklid"),
-        "professional": tr(_CONTEXT, "Professional"), "casus": tr(_CONTEXT, "Casus"),
-        "contact": tr(_CONTEXT, "Contactmoment"), "toestemming": tr(_CONTEXT, "Toestemming"),
-        "zrm": tr(_CONTEXT, "ZRM"), "ladder": tr(_CONTEXT, "Participatieladder"),
-        "plan": tr(_CONTEXT, "Plan"), "regie": tr(_CONTEXT, "Regie"),
-        "bijlage": tr(_CONTEXT, "Bijlage"),
-    }
-    verbs = {
-        "opslaan": tr(_CONTEXT, "opgeslagen"), "wijzigen": tr(_CONTEXT, "gewijzigd"),
-        "registreren": tr(_CONTEXT, "geregistreerd"), "vastleggen": tr(_CONTEXT, "vastgelegd"),
-        "verwijderen": tr(_CONTEXT, "verwijderd"), "aanmaken": tr(_CONTEXT, "aangemaakt"),
-        "toevoegen": tr(_CONTEXT, "toegevoegd"), "concept_opslaan": tr(_CONTEXT, "opgeslagen"),
-        "indienen": tr(_CONTEXT, "ingediend"), "evalueren": tr(_CONTEXT, "geëvalueerd"),
-        "ondertekenen": tr(_CONTEXT, "ondertekend"), "afsluiten": tr(_CONTEXT, "afgesloten"),
-        "toets": tr(_CONTEXT, "getoetst"), "nieuwe_versie": tr(_CONTEXT, "nieuwe versie"),
-        "ter_ondertekening": tr(_CONTEXT, "ter ondertekening"),
-        "uitvoering": tr(_CONTEXT, "in uitvoering"),
-    }
-    if subject in subjects and verb in verbs:
-        return f"{subjects[subject]} {verbs[verb]}"
-    return tr(_CONTEXT, "Gewijzigd ({action})").format(action=action)
+    """A Dutch description of an audit action (the catalogue in `messages`, translated)."""
+    return QCoreApplication.translate(MESSAGES_CONTEXT, describe_action(action))
 
 
 def local_time(moment: datetime) -> str:
