@@ -44,3 +44,24 @@ def test_a_withdrawal_on_another_laptop_blocks_sharing_after_the_next_sync(
     assert not decision.allowed
     assert [(m.giver_id, m.gap, m.withdrawn_on) for m in decision.missing] == [
         (person.id, Gap.WITHDRAWN, today)]
+
+
+def test_a_handled_request_travels_to_the_team(
+        server: Server, make_laptop) -> None:  # type: ignore[no-untyped-def]
+    from wijkteam_app.domain.rights import ErasureException, RequestKind
+    from wijkteam_app.services.rights import RightsService
+
+    team = server.team()
+    worker = make_laptop(server.account(team))
+    coach = make_laptop(server.account(team, "teamcoach"))
+    hh, _case = worker.new_household("Huishouden Verzoek")
+    person = worker.households.get(hh).members[0]
+    RightsService(worker.workspace).erase(
+        person.id, worker.workspace.today(), (ErasureException.LOPENDE_ONDERSTEUNING,),
+        "De ondersteuning loopt nog.")
+    report = worker.sync_ok()
+    assert report.rejected == 0
+    coach.sync_ok()
+    [request] = RightsService(coach.workspace).requests(hh)
+    assert request.kind is RequestKind.WISSEN
+    assert request.exceptions == (ErasureException.LOPENDE_ONDERSTEUNING,)
