@@ -206,6 +206,40 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wijkteam_server import retention
+
+    engine = _engine(args.data_dir)
+    try:
+        if args.action == "log":
+            rows = retention.purge_log(engine)
+            if not rows:
+                print("Nog niets vernietigd.")
+            for r in rows:
+                print(f"{r.purged_at:%Y-%m-%d %H:%M}  {r.household_id}  {r.regime:10}  "
+                      f"{r.term_years:2} jaar na {r.case_end:%Y-%m-%d}  {r.records} records, "
+                      f"{r.files} bestand(en)")
+            return 0
+        today = date.fromisoformat(args.today) if args.today else date.today()
+        if args.dry_run:
+            items = retention.due(engine, today)
+            for item in items:
+                print(f"{item.household_id}  {item.term.regime:10}  {item.term.years:2} jaar "
+                      f"na {item.term.case_end:%Y-%m-%d}  (vervalt {item.term.due:%Y-%m-%d})")
+            print(f"{len(items)} dossier(s) voorbij de bewaartermijn; niets vernietigd "
+                  "(--dry-run).")
+            return 0
+        settings = load_settings(args.data_dir)
+        done = retention.purge(engine, settings, today)
+        print(f"{len(done)} dossier(s) vernietigd na de bewaartermijn; vastgelegd in het "
+              "vernietigingslogboek ('wijkteam-server retention log').")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wijkteam-server",
                                      description="Beheer van de Wijkteam-server.")
@@ -283,6 +317,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = kaart.add_parser("load", parents=[common], help="sociale kaart laden (JSON)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_sociale_kaart_load)
+
+    keep = sub.add_parser("retention", help="bewaartermijnen (Selectielijst gemeenten 2020)")
+    keep_sub = keep.add_subparsers(dest="action", required=True)
+    p = keep_sub.add_parser("purge", parents=[common],
+                            help="vernietig gesloten dossiers voorbij hun bewaartermijn")
+    p.add_argument("--dry-run", action="store_true", help="toon alleen wat zou vervallen")
+    p.add_argument("--today", help=argparse.SUPPRESS)  # tests and rehearsals: YYYY-MM-DD
+    p.set_defaults(func=cmd_retention)
+    p = keep_sub.add_parser("log", parents=[common], help="het vernietigingslogboek")
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("access-log", parents=[common],
                        help="wie heeft het dossier van een persoon of huishouden ingezien of "

@@ -304,3 +304,20 @@ class AuditLogRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
+
+
+class PurgeLogRow(Base):
+    """One household file destroyed at the end of its retention term: which, under which
+    regime, when the case ended, when it was due, how much was removed. Append-only (like
+    the audit log); it names no one."""
+
+    __tablename__ = "purge_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    regime: Mapped[str] = mapped_column(String(16))
+    term_years: Mapped[int] = mapped_column(Integer)
+    case_end: Mapped[datetime]
+    due: Mapped[datetime]
+    purged_at: Mapped[datetime]
+    records: Mapped[int] = mapped_column(Integer)
+    files: Mapped[int] = mapped_column(Integer)

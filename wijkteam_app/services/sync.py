@@ -47,6 +47,7 @@ from wijkteam_app.security import keys, secret_store
 from wijkteam_app.security.tokens import SyncTokens, TokenStore
 from wijkteam_app.services.access_log import push_audit_chain
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.retention import schedule_expired
 from wijkteam_app.sync.engine import SyncEngine, entity_classes
 from wijkteam_app.sync.protocol import (
     AccessLogEntry,
@@ -379,6 +380,8 @@ class SyncService:
         try:
             transport = self._shared_transport(url, tokens)
             engine = self._engine(transport)
+            # Closed cases past the laptop term leave at this run (engine's removal path).
+            schedule_expired(casefile, self.workspace.actor_id, self.workspace.today())
             if full:
                 engine.full_resync(report)
             else:

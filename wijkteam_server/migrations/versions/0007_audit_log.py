@@ -1,4 +1,5 @@
-"""The laptops' audit chains (NEN 7513 access log included), append-only.
+"""The laptops' audit chains (NEN 7513 access log included) and the retention purge log,
+both append-only.
 
 Revision ID: 0007
 Revises: 0001
@@ -18,7 +19,7 @@ depends_on = None
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION wijkteam_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_log is append-only';
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql
 """
@@ -48,20 +49,38 @@ def upgrade() -> None:
     op.create_index('ix_audit_log_household_at', 'audit_log', ['household_id', 'at'],
                     unique=False)
     op.create_index(op.f('ix_audit_log_object_id'), 'audit_log', ['object_id'], unique=False)
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute(_PG_FUNCTION)
-        op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-                   "FOR EACH ROW EXECUTE FUNCTION wijkteam_audit_append_only()")
-    else:
-        for event in ('UPDATE', 'DELETE'):
-            op.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON "
-                       "audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+    op.create_table('purge_log',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('household_id', sa.String(length=36), nullable=False),
+    sa.Column('regime', sa.String(length=16), nullable=False),
+    sa.Column('term_years', sa.Integer(), nullable=False),
+    sa.Column('case_end', sa.DateTime(), nullable=False),
+    sa.Column('due', sa.DateTime(), nullable=False),
+    sa.Column('purged_at', sa.DateTime(), nullable=False),
+    sa.Column('records', sa.Integer(), nullable=False),
+    sa.Column('files', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purge_log')),
+    )
+    op.create_index(op.f('ix_purge_log_household_id'), 'purge_log', ['household_id'],
+                    unique=False)
+    for table in ('audit_log', 'purge_log'):
+        if op.get_bind().dialect.name == 'postgresql':
+            op.execute(_PG_FUNCTION)
+            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                       "FOR EACH ROW EXECUTE FUNCTION wijkteam_audit_append_only()")
+        else:
+            for event in ('UPDATE', 'DELETE'):
+                op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON "
+                           f"{table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        op.execute("DROP TRIGGER IF EXISTS purge_log_append_only ON purge_log")
         op.execute("DROP FUNCTION IF EXISTS wijkteam_audit_append_only()")
+    op.drop_index(op.f('ix_purge_log_household_id'), table_name='purge_log')
+    op.drop_table('purge_log')
     op.drop_index(op.f('ix_audit_log_object_id'), table_name='audit_log')
     op.drop_index('ix_audit_log_household_at', table_name='audit_log')
     op.drop_table('audit_log')
