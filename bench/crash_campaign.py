@@ -126,9 +126,8 @@ def verify(profile: Path, acknowledged: list[tuple[str, str]]) -> tuple[int, lis
             contacts = set(session.scalars(select(ContactMomentRecord.id)))
         last_edit: dict[str, str] = {}
         for kind, value in acknowledged:
-            if kind == "household" and value not in households:
-                lost += 1
-            elif kind == "contact" and value not in contacts:
+            if (kind == "household" and value not in households) or (
+                    kind == "contact" and value not in contacts):
                 lost += 1
             elif kind == "edit":
                 household_id, name = value.split(":", 1)
