@@ -91,3 +91,28 @@ def test_the_plan_is_shared_only_where_consent_covers_it(
     assert version is not None
     with pytest.raises(ConsentMissing):
         ConsentService(workspace).share_plan(version, RECIPIENT, page.report_settings)
+
+
+def test_contact_details_of_professionals_only_with_consent_for_that_use(
+        workspace: Workspace) -> None:
+    family = make_family(workspace)
+    service = ConsentService(workspace)
+    with pytest.raises(ConsentMissing):
+        service.share_contacts(family.household.id, RECIPIENT)
+    for giver in (family.mother.id, family.father.id):  # the plan's consent is not enough
+        give(workspace, family, giver)
+    with pytest.raises(ConsentMissing) as refused:
+        service.share_contacts(family.household.id, RECIPIENT)
+    assert {m.giver_id for m in refused.value.decision.missing} == {
+        family.mother.id, family.father.id}
+    for giver in (family.mother.id, family.father.id):
+        HouseholdService(workspace).save_consent(Consent(
+            new_id(), family.household.id, giver, RECIPIENT, STANDARD_PURPOSE[Use.CONTACT],
+            workspace.today(), workspace.actor_id))
+    shared = service.share_contacts(family.household.id, RECIPIENT)
+    assert {p.organisation for p in shared} == {
+        "Huisartsenpraktijk Voorbeeldstad", "Schuldhulp Verzinstad", "Jeugdteam Noord"}
+    with workspace.casefile.read() as session:
+        purposes = session.scalars(select(AuditRecord.purpose).where(
+            AuditRecord.action == "gegevens.delen")).all()
+    assert purposes == [f"{STANDARD_PURPOSE[Use.CONTACT]} met {RECIPIENT}"]
