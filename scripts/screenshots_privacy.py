@@ -9,6 +9,8 @@ derivation; nothing touches the real profile or the system keyring.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -95,8 +97,15 @@ def rights_shots(workspace: Workspace, out: object) -> None:
     dialog = RightsDialog(workspace, household.id, members)
     save(dialog, out, "privacy-rechten-van-de-inwoner.png")  # type: ignore[arg-type]
     export = RightsService(workspace).export(members[0].id, workspace.today())
-    (Path(str(out)) / "privacy-inzage-export.pdf").write_bytes(export.pdf_bytes)
     dialog.close()
+    with tempfile.TemporaryDirectory() as pages:
+        pdf = Path(pages) / "inzage.pdf"
+        pdf.write_bytes(export.pdf_bytes)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf),
+                        str(Path(pages) / "privacy-inzage-pagina")], check=True)
+        for page in sorted(Path(pages).glob("privacy-inzage-pagina-*.png")):
+            shutil.copy(page, Path(str(out)) / page.name)
+            print(Path(str(out)) / page.name)
 
 
 def main(argv: list[str]) -> int:
