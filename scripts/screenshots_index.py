@@ -21,6 +21,7 @@ GROUPS = [
     ("referentie", "Gegevens van de gemeente na synchronisatie (mandaat, naam en logo)"),
     ("team", "Team: sturen op resultaat"),
     ("rapportage-pagina", "Halfjaarrapportage (PDF, pagina's)"),
+    ("privacy", "Privacy: vergrendelen, inzage, toestemming"),
 ]
 
 

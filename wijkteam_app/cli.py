@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from wijkteam_app import __version__
 from wijkteam_app.errors import UnlockThrottled, WijkteamError
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--naam", default="Lokale gebruiker", help="uw naam als medewerker")
     init.add_argument("--team", default="Lokaal team", help="naam van uw wijkteam")
     init.add_argument("--wijk", action="append", default=[], help="wijk van het team (herhaalbaar)")
+    init.add_argument("--herstelsleutel", type=Path, default=None,
+                      help="publieke herstelsleutel van de gemeente (PEM): de sleutel van het "
+                      "dossier wordt ook daarmee versleuteld")
     demo = sub.add_parser("demo", help="vul het dossier met verzonnen voorbeeldhuishoudens")
     demo.add_argument("--aantal", type=int, default=12, help="aantal huishoudens (standaard 12)")
     demo.add_argument("--seed", type=int, default=2026, help="startwaarde voor het toeval")
@@ -83,9 +87,34 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lees het serverwachtwoord uit dit bestand (eerste regel)")
     sub.add_parser("sync", help="synchroniseer eenmaal met de server: verstuur en ontvang "
                    "wijzigingen")
+    _recovery_parsers(sub)
     gui = sub.add_parser("gui", help="start het programmavenster (standaard)")
     gui.add_argument("--quit-after-start", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def _recovery_parsers(sub: Any) -> None:
+    rkey = sub.add_parser("herstelsleutel", help="herstelsleutel van de gemeente (beheer)")
+    rsub = rkey.add_subparsers(dest="recovery_command", metavar="opdracht", required=True)
+    make = rsub.add_parser("maak", help="maak een nieuw sleutelpaar (op een offline computer)")
+    make.add_argument("--prive", type=Path, required=True,
+                      help="bestand voor de privésleutel (blijft offline, met wachtwoord)")
+    make.add_argument("--publiek", type=Path, required=True,
+                      help="bestand voor de publieke sleutel (gaat naar de laptops)")
+    make.add_argument("--sleutelwachtwoord-file", type=Path, default=None,
+                      help="lees het wachtwoord van de privésleutel uit dit bestand")
+    use = rsub.add_parser("instellen", help="versleutel de dossiersleutel ook met deze "
+                          "publieke herstelsleutel")
+    use.add_argument("publiek", type=Path, metavar="PUBLIEKE_SLEUTEL", help="PEM-bestand")
+    rsub.add_parser("toon", help="toon met welke herstelsleutel dit dossier is beveiligd")
+    recover = sub.add_parser("herstel", help="open een dossier met de privé-herstelsleutel van "
+                             "de gemeente en geef het een nieuw wachtwoord (beheer)")
+    recover.add_argument("--herstelsleutel", type=Path, required=True,
+                         help="de privé-herstelsleutel (PEM)")
+    recover.add_argument("--sleutelwachtwoord-file", type=Path, default=None,
+                         help="lees het wachtwoord van de privésleutel uit dit bestand")
+    recover.add_argument("--new-passphrase-file", type=Path, default=None,
+                         help="lees het nieuwe wachtwoord van het dossier uit dit bestand")
 
 
 def read_passphrase(args: argparse.Namespace, prompt: str = "Wachtwoord: ",
@@ -110,11 +139,16 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Wachtwoord: ",
 def cmd_init(args: argparse.Namespace, paths: ProfilePaths) -> int:
     from wijkteam_app.services.profile import LocalIdentity, init_profile
 
+    recovery_pem = _read_file(args.herstelsleutel, "De herstelsleutel") \
+        if args.herstelsleutel else None
     passphrase = read_passphrase(args, "Nieuw wachtwoord: ", confirm=True)
     init_profile(paths, passphrase,
                  LocalIdentity(display_name=args.naam, team_name=args.team,
-                               wijken=tuple(args.wijk)))
+                               wijken=tuple(args.wijk)),
+                 recovery_public_key=recovery_pem)
     print(f"Dossierbestand aangemaakt in {paths.root}")
+    if recovery_pem:
+        print("De dossiersleutel is ook versleuteld met de herstelsleutel van de gemeente.")
     return 0
 
 
@@ -201,7 +235,8 @@ def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
                              "in dit dossier. Er is geen nieuwe PDF gemaakt: die zou niet "
                              "zijn wat er is ondertekend.") from exc
         action = "plan.ondertekende_pdf_uitgeven" if pdf.signed else "plan.pdf_maken"
-        workspace.casefile.audit(workspace.actor_id, action, "planversie", version.id)
+        workspace.casefile.audit(workspace.actor_id, action, "planversie", version.id,
+                                 household_id=version.household_id)
     finally:
         workspace.close()
     _write_output(args.output, pdf.data)
@@ -330,6 +365,71 @@ def cmd_sync(args: argparse.Namespace, paths: ProfilePaths) -> int:
     return 1
 
 
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{what} ({path}) kan niet worden gelezen.") from exc
+
+
+def _key_password(args: argparse.Namespace, confirm: bool = False) -> str:
+    if args.sleutelwachtwoord_file is not None:
+        lines = _read_file(args.sleutelwachtwoord_file,
+                           "Het wachtwoordbestand van de sleutel").decode("utf-8").splitlines()
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise UsageError("Geen wachtwoord voor de sleutel: geef --sleutelwachtwoord-file op of "
+                         "gebruik een terminal.")
+    value = getpass.getpass("Wachtwoord van de privésleutel: ")
+    if confirm and getpass.getpass("Herhaal het wachtwoord: ") != value:
+        raise UsageError(error_message("passphrase_mismatch"))
+    return value
+
+
+def cmd_recovery_key(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.security import recovery as rk
+    from wijkteam_app.services import key_recovery as recovery
+
+    if args.recovery_command == "maak":
+        for target in (args.prive, args.publiek):
+            if target.exists():
+                raise UsageError(f"{target} bestaat al; er is niets overschreven.")
+        private_pem, public_pem = recovery.make_keypair(_key_password(args, confirm=True))
+        fd = os.open(args.prive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(private_pem)
+        args.publiek.write_bytes(public_pem)
+        key_id = rk.key_id(rk.load_public_key(public_pem))
+        print(f"Sleutelpaar gemaakt (sleutel-id {key_id[:16]}). Bewaar {args.prive} offline "
+              "en het wachtwoord apart; verspreid alleen de publieke sleutel.")
+        return 0
+    if args.recovery_command == "instellen":
+        pem = _read_file(args.publiek, "De publieke sleutel")
+        key_id = recovery.set_recovery_key(paths, read_passphrase(args), pem)
+        print(f"De dossiersleutel is ook versleuteld met herstelsleutel {key_id[:16]}.")
+        return 0
+    wrapped = rk.wrapped_key_id(paths.keyfile) if paths.keyfile.exists() else None
+    print(f"Herstelsleutel: {wrapped[:16]}" if wrapped else
+          "Dit dossier heeft (nog) geen herstelsleutel van de gemeente.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, paths: ProfilePaths) -> int:
+    from wijkteam_app.services.key_recovery import recover_profile
+
+    private_pem = _read_file(args.herstelsleutel, "De privé-herstelsleutel")
+    password = _key_password(args)
+    new = read_passphrase(args, "Nieuw wachtwoord voor het dossier: ", confirm=True,
+                          file=args.new_passphrase_file)
+    report = recover_profile(paths, private_pem, password or None, new)
+    print("Dossier hersteld met de herstelsleutel van de gemeente. Het heeft nu het nieuwe "
+          "wachtwoord; de gegevens zelf zijn niet opnieuw versleuteld.")
+    print(f"Nog niet verstuurd: {report.unsent_changes} wijziging(en) in "
+          f"{report.households_with_unsent} huishouden(s). Start Wijkteam of 'wijkteam sync' "
+          "om ze te versturen.")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace, paths: ProfilePaths) -> int:
     from wijkteam_app.ui.app import run
 
@@ -352,6 +452,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
     "instellingen": cmd_settings,
     "login": cmd_login,
     "sync": cmd_sync,
+    "herstelsleutel": cmd_recovery_key,
+    "herstel": cmd_recover,
     "gui": cmd_gui,
 }
 

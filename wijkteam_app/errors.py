@@ -133,3 +133,25 @@ class UnlockThrottled(WijkteamError):
         super().__init__(f"wait {seconds}s after {failures} failures")
         self.seconds = seconds
         self.failures = failures
+class RecoveryKeyInvalid(WijkteamError):
+    """A recovery key (public or private) that cannot be read or used."""
+
+    code = "recovery_key_invalid"
+
+
+class RecoveryKeyMismatch(WijkteamError):
+    """The private key is not the one this profile's data key was wrapped to."""
+
+    code = "recovery_key_mismatch"
+
+
+class RecoveryNotSet(WijkteamError):
+    """The profile's data key has no recovery wrap."""
+
+    code = "recovery_not_set"
+
+
+class CaseFileLocked(WijkteamError):
+    """The app is locked (idle or on request): the case file is closed, the key dropped."""
+
+    code = "casefile_locked"

@@ -104,6 +104,16 @@ ERROR_MESSAGES: dict[str, str] = {
     "naam en het logo van de gemeente en de gemeentelijke instellingen beheert de functioneel "
     "beheerder op die server (wijkteam-server mandate set, municipality set, setting set); "
     "deze laptop krijgt ze bij elke synchronisatie. Er is niets gewijzigd.",
+    "recovery_key_invalid": "De herstelsleutel kan niet worden gelezen: geen geldige sleutel, "
+    "een verkeerd wachtwoord voor de sleutel, of een te korte RSA-sleutel (minimaal 3072 "
+    "bits). Er is niets gewijzigd.",
+    "recovery_key_mismatch": "Deze herstelsleutel hoort niet bij dit dossier. Er is niets "
+    "gewijzigd; gebruik de sleutel van de gemeente waarmee dit dossier is beveiligd.",
+    "recovery_not_set": "Dit dossier heeft geen herstelsleutel van de gemeente. Zonder het "
+    "wachtwoord kan het niet worden geopend.",
+    "consent_missing": "Hiervoor ontbreekt toestemming. Er is niets gedeeld.",
+    "casefile_locked": "Wijkteam is vergrendeld. Voer uw wachtwoord in om verder te gaan; "
+    "er is niets gewijzigd.",
     "error": "Er ging iets mis. Er is niets gewijzigd.",
 }
 
@@ -222,3 +232,43 @@ def field_message(code: ErrorCode) -> str:
 
 def error_message(code: str) -> str:
     return ERROR_MESSAGES.get(code, ERROR_MESSAGES["error"])
+
+
+# --- the audit / access log in words (NEN 7513: the resident reads these) ------------------
+
+ACTION_TEXTS: dict[str, str] = {
+    "inzage.huishouden": "Dossier bekeken",
+    "plan.afdrukken": "Plan afgedrukt",
+    "plan.pdf_opslaan": "Plan als PDF opgeslagen",
+    "plan.pdf_maken": "Plan als PDF gemaakt",
+    "inzage.export": "Inzage-export gemaakt",
+    "gegevens.delen": "Gegevens gedeeld",
+    "gegevens.wissen": "Verzoek tot wissen afgehandeld",
+    "gegevens.corrigeren": "Gegevens gecorrigeerd op verzoek",
+    "dossier.ontgrendelen": "Dossier ontgrendeld",
+    "dossier.vergrendelen": "Dossier vergrendeld",
+}
+_SUBJECTS = {
+    "aanmelding": "Aanmelding", "huishouden": "Huishouden", "persoon": "Persoon",
+    "netwerk": "Netwerklid", "professional": "Professional", "casus": "Casus",
+    "contact": "Contactmoment", "toestemming": "Toestemming", "zrm": "ZRM",
+    "ladder": "Participatieladder", "plan": "Plan", "regie": "Regie", "bijlage": "Bijlage",
+}
+_VERBS = {
+    "opslaan": "opgeslagen", "wijzigen": "gewijzigd", "registreren": "geregistreerd",
+    "vastleggen": "vastgelegd", "verwijderen": "verwijderd", "aanmaken": "aangemaakt",
+    "toevoegen": "toegevoegd", "concept_opslaan": "opgeslagen", "indienen": "ingediend",
+    "evalueren": "geëvalueerd", "ondertekenen": "ondertekend", "afsluiten": "afgesloten",
+    "toets": "getoetst", "nieuwe_versie": "nieuwe versie", "ter_ondertekening":
+    "ter ondertekening", "uitvoering": "in uitvoering",
+}
+
+
+def describe_action(action: str) -> str:
+    """'Dossier bekeken', 'Contactmoment opgeslagen', ...; unknown: 'Gewijzigd (<code>)'."""
+    if action in ACTION_TEXTS:
+        return ACTION_TEXTS[action]
+    subject, _, verb = action.partition(".")
+    if subject in _SUBJECTS and verb in _VERBS:
+        return f"{_SUBJECTS[subject]} {_VERBS[verb]}"
+    return f"Gewijzigd ({action})"

@@ -421,6 +421,28 @@ def set_municipality(engine: Engine, name: str | None, logo_path: Path | None,
         reference.bump(session)
 
 
+def _recovery_public_key(value: str) -> str | None:
+    """A PEM public key (X25519, or RSA of at least 3072 bits), given inline or as a path to
+    a .pem file; "geen" removes it."""
+    text = value.strip()
+    if text.lower() in ("", "geen"):
+        return None
+    path = Path(text)
+    pem = path.read_text("ascii") if "BEGIN" not in text and path.is_file() else text
+    from cryptography.hazmat.primitives.asymmetric import rsa, x25519
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        key = load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, UnicodeError) as exc:
+        raise AdminError("recovery_public_key: geen geldige PEM-sleutel.") from exc
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size >= 3072:
+        return pem.strip() + "\n"
+    if isinstance(key, x25519.X25519PublicKey):
+        return pem.strip() + "\n"
+    raise AdminError("recovery_public_key: alleen X25519 of RSA van minstens 3072 bits.")
+
+
 def _parse_setting(key: str, value: str) -> Any:
     text = value.strip().lower()
     if key == "idle_lock_minutes":
@@ -432,6 +454,13 @@ def _parse_setting(key: str, value: str) -> Any:
         if text not in ("ja", "nee"):
             raise AdminError("bsn_op_plan moet 'ja' of 'nee' zijn.")
         return text == "ja"
+    if key == "laptop_retention_days":
+        if not text.isdigit() or not 1 <= int(text) <= 3650:
+            raise AdminError("laptop_retention_days moet een geheel aantal dagen van 1 tot en "
+                             "met 3650 zijn.")
+        return int(text)
+    if key == "recovery_public_key":
+        return _recovery_public_key(value)
     raise AdminError(f"Onbekende instelling '{key}'. Bekend: "
                      f"{', '.join(sorted(MUNICIPAL_SETTING_DEFAULTS))}.")
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from wijkteam_app.sync.protocol import MUNICIPAL_SETTING_DEFAULTS
 from wijkteam_server import admin
 from wijkteam_server.db import make_engine, schema_state, upgrade
+from wijkteam_server.maintenance import BackupError
 from wijkteam_server.settings import SettingsError, init_data_dir, load_settings
 
 
@@ -41,8 +42,10 @@ def _read_password(path: Path) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import encrypt_plaintext_attachments
+
     data_dir: Path = args.data_dir
-    config = init_data_dir(data_dir, args.database_url)
+    config = init_data_dir(data_dir, args.database_url, args.data_key_file)
     engine = make_engine(str(config["database_url"]))
     try:
         upgrade(engine)
@@ -50,6 +53,40 @@ def cmd_init(args: argparse.Namespace) -> int:
         engine.dispose()
     kind = "PostgreSQL" if str(config["database_url"]).startswith("postgresql") else "SQLite"
     print(f"Server ingericht in {data_dir} ({kind}, schema bijgewerkt).")
+    print(f"Sleutel voor bijlagen en reservekopieën: {config['data_key_path']} (buiten de "
+          "gegevensmap; bewaar een kopie in de sleutelkluis, niet bij de reservekopieën).")
+    encrypted = encrypt_plaintext_attachments(load_settings(data_dir))
+    if encrypted:
+        print(f"{encrypted} onversleuteld(e) bijlagebestand(en) versleuteld.")
+    return 0
+
+
+def cmd_attachments_encrypt(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import encrypt_plaintext_attachments
+
+    count = encrypt_plaintext_attachments(load_settings(args.data_dir))
+    print(f"{count} onversleuteld(e) bijlagebestand(en) versleuteld." if count else
+          "Alle bijlagen waren al versleuteld.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import backup
+
+    info = backup(load_settings(args.data_dir), args.output)
+    print(f"Reservekopie geschreven naar {info.path} ({info.database}, schema "
+          f"{info.schema_revision}, {info.attachments} bijlagebestand(en)), versleuteld met de "
+          "sleutel van de server.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wijkteam_server.maintenance import restore
+
+    manifest = restore(load_settings(args.data_dir), args.input, replace=args.replace)
+    print(f"Reservekopie van {manifest['created_at']} teruggezet "
+          f"({len(manifest['files']) - 1} bijlagebestand(en)); schema bijgewerkt. "
+          "Start de server weer.")
     return 0
 
 
@@ -257,6 +294,68 @@ def cmd_reference_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_log(args: argparse.Namespace) -> int:
+    import json
+
+    from sqlalchemy.orm import Session
+
+    from wijkteam_server import access_log
+
+    engine = _engine(args.data_dir)
+    try:
+        with Session(engine) as session:
+            entries = (access_log.for_person(session, args.person) if args.person
+                       else access_log.for_household(session, args.household))
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps([e.model_dump(mode="json") for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("Geen vastgelegde inzage of wijzigingen gevonden.")
+        return 0
+    print(f"{'WANNEER (UTC)':19}  {'WIE':24}  {'HANDELING':24}  {'APPARAAT':8}  DOEL")
+    for e in entries:
+        who = (e.actor_name or e.actor_id)[:24]
+        print(f"{e.at.strftime('%Y-%m-%d %H:%M:%S'):19}  {who:24}  {e.action[:24]:24}  "
+              f"{e.device_id[:8]:8}  {e.purpose or ''}")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wijkteam_server import retention
+
+    engine = _engine(args.data_dir)
+    try:
+        if args.action == "log":
+            rows = retention.purge_log(engine)
+            if not rows:
+                print("Nog niets vernietigd.")
+            for r in rows:
+                print(f"{r.purged_at:%Y-%m-%d %H:%M}  {r.household_id}  {r.regime:10}  "
+                      f"{r.term_years:2} jaar na {r.case_end:%Y-%m-%d}  {r.records} records, "
+                      f"{r.files} bestand(en)")
+            return 0
+        today = date.fromisoformat(args.today) if args.today else date.today()
+        if args.dry_run:
+            items = retention.due(engine, today)
+            for item in items:
+                print(f"{item.household_id}  {item.term.regime:10}  {item.term.years:2} jaar "
+                      f"na {item.term.case_end:%Y-%m-%d}  (vervalt {item.term.due:%Y-%m-%d})")
+            print(f"{len(items)} dossier(s) voorbij de bewaartermijn; niets vernietigd "
+                  "(--dry-run).")
+            return 0
+        settings = load_settings(args.data_dir)
+        done = retention.purge(engine, settings, today)
+        print(f"{len(done)} dossier(s) vernietigd na de bewaartermijn; vastgelegd in het "
+              "vernietigingslogboek ('wijkteam-server retention log').")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wijkteam-server",
                                      description="Beheer van de Wijkteam-server.")
@@ -266,7 +365,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", parents=[common], help="gegevensmap en database inrichten")
     p.add_argument("--database-url", help="PostgreSQL-URL (standaard: SQLite in de map)")
+    p.add_argument("--data-key-file", type=Path,
+                   help="sleutelbestand voor bijlagen en reservekopieën, buiten de gegevensmap "
+                   "(standaard: <gegevensmap>-keys/server-data.key)")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("backup", parents=[common],
+                       help="versleutelde reservekopie van database en bijlagen maken")
+    p.add_argument("--output", type=Path, required=True, help="het reservekopiebestand")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="reservekopie terugzetten (stop eerst de server)")
+    p.add_argument("--input", type=Path, required=True, help="het reservekopiebestand")
+    p.add_argument("--replace", action="store_true",
+                   help="vervang een database die al gebruikers heeft")
+    p.set_defaults(func=cmd_restore)
+
+    attachments = sub.add_parser("attachments", help="bijlagen").add_subparsers(
+        dest="action", required=True)
+    p = attachments.add_parser("encrypt", parents=[common],
+                               help="onversleutelde bijlagen (van een oudere versie) versleutelen")
+    p.set_defaults(func=cmd_attachments_encrypt)
 
     p = sub.add_parser("serve", parents=[common], help="de server starten")
     p.add_argument("--host", default="127.0.0.1")
@@ -342,6 +462,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_sociale_kaart_load)
 
+    keep = sub.add_parser("retention", help="bewaartermijnen (Selectielijst gemeenten 2020)")
+    keep_sub = keep.add_subparsers(dest="action", required=True)
+    p = keep_sub.add_parser("purge", parents=[common],
+                            help="vernietig gesloten dossiers voorbij hun bewaartermijn")
+    p.add_argument("--dry-run", action="store_true", help="toon alleen wat zou vervallen")
+    p.add_argument("--today", help=argparse.SUPPRESS)  # tests and rehearsals: YYYY-MM-DD
+    p.set_defaults(func=cmd_retention)
+    p = keep_sub.add_parser("log", parents=[common], help="het vernietigingslogboek")
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("access-log", parents=[common],
+                       help="wie heeft het dossier van een persoon of huishouden ingezien of "
+                       "gewijzigd (NEN 7513)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--person", help="id van de persoon")
+    target.add_argument("--household", help="id van het huishouden")
+    p.add_argument("--json", action="store_true", help="als JSON (voor een inzageverzoek)")
+    p.set_defaults(func=cmd_access_log)
+
     texts = sub.add_parser("instrument-texts", help="instrumentteksten").add_subparsers(
         dest="action", required=True)
     p = texts.add_parser("load", parents=[common], help="instrumentteksten laden (JSON)")
@@ -379,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
         return result
-    except (admin.AdminError, SettingsError) as exc:
+    except (admin.AdminError, SettingsError, BackupError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
 

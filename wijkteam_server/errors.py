@@ -42,6 +42,15 @@ MESSAGES: dict[str, str] = {
     "invalid_chunk": "Dit deel van het bestand is ongeldig.",
     "invalid_period": "Onbekende periode. Gebruik bijvoorbeeld 2026H2 (halfjaar) of 2026 (jaar).",
     "period_not_started": "Deze periode is nog niet begonnen.",
+    "audit_gap": "Er ontbreken regels in het logboek van dit apparaat; de app stuurt ze opnieuw.",
+    "audit_chain_broken": (
+        "Het logboek van dit apparaat sluit niet aan op wat de server al heeft. Neem contact "
+        "op met de functioneel beheerder."
+    ),
+    "audit_mismatch": (
+        "Het logboek van dit apparaat wijkt af van wat eerder is ontvangen. Neem contact op "
+        "met de functioneel beheerder."
+    ),
 }
 
 

@@ -41,7 +41,7 @@ ENTITY_ORDER = {
          "contact_moment", "consent", "assessment", "plan_version", "attachment",
          "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
          "kitchen_table_report", "case_conference", "stuck_flag", "stuck_decision",
-         "client_experience"]
+         "client_experience", "privacy_request"]
     )
 }
 DIRECTORY_ENTITIES = ("team", "worker")

@@ -314,3 +314,49 @@ class Attachment(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+
+
+class AuditLogRow(Base):
+    """A laptop's audit chain as received (saves, unlocks, and the NEN 7513 access log:
+    views, prints, exports). Append-only: the migration installs triggers that refuse any
+    UPDATE or DELETE, on SQLite and PostgreSQL alike. ``user_id`` is the account that
+    delivered the entry (the device's user at that moment)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        UniqueConstraint("device_id", "local_id", name="device_local_id"),
+        Index("ix_audit_log_household_at", "household_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    local_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime]
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(36), index=True)
+    result: Mapped[str] = mapped_column(String(32))
+    changeset_id: Mapped[str | None] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    purpose: Mapped[str | None] = mapped_column(String(500))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class PurgeLogRow(Base):
+    """One household file destroyed at the end of its retention term: which, under which
+    regime, when the case ended, when it was due, how much was removed. Append-only (like
+    the audit log); it names no one."""
+
+    __tablename__ = "purge_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    regime: Mapped[str] = mapped_column(String(16))
+    term_years: Mapped[int] = mapped_column(Integer)
+    case_end: Mapped[datetime]
+    due: Mapped[datetime]
+    purged_at: Mapped[datetime]
+    records: Mapped[int] = mapped_column(Integer)
+    files: Mapped[int] = mapped_column(Integer)

@@ -107,6 +107,7 @@ def test_metadata_and_language(sample_pdf: Path) -> None:
     info = subprocess.run([tool("pdfinfo"), str(sample_pdf)], check=True, capture_output=True,
                           text=True).stdout
     assert "Title:           Ondersteuningsplan versie 2" in info
+    assert "De Vries" not in info  # no name in the metadata (issue 11): only on the pages
     assert "Author:          Sociaal wijkteam Noord" in info
     assert "Subject:" in info and "Page size:       595.276 x 841.89 pts (A4)" in info
     qdf = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(sample_pdf),

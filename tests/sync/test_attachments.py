@@ -20,7 +20,9 @@ from wijkteam_app.persistence.casefile import utcnow
 from wijkteam_app.persistence.schema import AttachmentBlobRecord, AttachmentRecord
 from wijkteam_app.persistence.sync_schema import SyncUploadRecord
 from wijkteam_app.services.plans import PlanService
+from wijkteam_server.api.attachments import file_context, sealer
 from wijkteam_server.models import Attachment
+from wijkteam_server.settings import load_settings
 
 
 def store_scan(laptop: Laptop, household_id: str, data: bytes) -> str:
@@ -85,7 +87,9 @@ def test_an_interrupted_upload_resumes_without_duplicates(server: Server, pair) 
     [row] = server_uploads(server, attachment_id)
     assert row.status == "complete" and row.received_chunks == [0, 1, 2]
     stored = server.data_dir / "attachments" / f"{attachment_id}.bin"
-    assert stored.read_bytes() == data
+    assert data[:4096] not in stored.read_bytes()  # encrypted at rest (test_server_at_rest)
+    settings = load_settings(server.data_dir)
+    assert sealer(settings).read_bytes(stored, file_context(attachment_id)) == data
     assert not (server.data_dir / "attachments" / f"{attachment_id}.parts").exists()
     assert upload_state(worker, attachment_id) == "complete"
     assert worker.sync_ok().uploaded == 0  # nothing queued any more

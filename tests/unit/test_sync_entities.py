@@ -19,6 +19,7 @@ from wijkteam_app.domain import (
     kitchen_table,
     people,
     plans,
+    rights,
     workers,
 )
 from wijkteam_app.persistence.schema import OutboxRecord
@@ -91,6 +92,9 @@ def _literal_values(alias: Any) -> set[str]:
     (entities.PartyKindValue, conferences.PartyKind),
     (entities.IssueMethodValue, kitchen_table.IssueMethod),
     (entities.MomentValue, client_experience.Moment),
+    (entities.RequestKindValue, rights.RequestKind),
+    (entities.OutcomeValue, rights.Outcome),
+    (entities.ErasureExceptionValue, rights.ErasureException),
 ])
 def test_enumerations_equal_the_domain(alias: Any, domain_enum: type[enum.Enum]) -> None:
     assert _literal_values(alias) == {m.value for m in domain_enum}

@@ -12,8 +12,6 @@ save and audit entry is refused with the same `CaseFileDamaged`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,12 +25,12 @@ from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.changes import EntityChange
 from wijkteam_app.domain.ids import new_id
-from wijkteam_app.errors import CaseFileDamaged
+from wijkteam_app.errors import CaseFileCorrupt, CaseFileDamaged, CaseFileLocked
 from wijkteam_app.persistence.integrity import translate
 from wijkteam_app.persistence.schema import AuditRecord, LocalState, OutboxRecord
 from wijkteam_app.persistence.tracking import ChangeTracker
-
-GENESIS_HASH = "0" * 64
+from wijkteam_app.sync.auditlog import GENESIS_HASH as GENESIS_HASH
+from wijkteam_app.sync.auditlog import entry_hash
 
 
 def utcnow() -> datetime:
@@ -56,24 +54,16 @@ class SaveContext:
         self.object_type = object_type
         self.object_id = object_id
         self.result: SaveResult | None = None
+        # The access-log fields of the audit entry: the household is found by itself when
+        # the save touched exactly one; a body may name it (or the purpose) explicitly.
+        self.household_id: str | None = None
+        self.purpose: str | None = None
 
 
 def audit_hash(prev_hash: str, entry: AuditRecord) -> str:
-    payload = json.dumps(
-        [
-            prev_hash,
-            entry.at.isoformat(),
-            entry.device_id,
-            entry.actor_id,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.result,
-            entry.changeset_id,
-        ],
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return entry_hash(prev_hash, entry.at, entry.device_id, entry.actor_id, entry.action,
+                      entry.object_type, entry.object_id, entry.result, entry.changeset_id,
+                      entry.household_id, entry.purpose)
 
 
 def get_state(session: Session, key: str) -> str | None:
@@ -93,7 +83,7 @@ class CaseFile:
     """One open, keyed database. Thread-safe: one session at a time (one writer)."""
 
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
-        self.engine = engine
+        self._engine: Engine | None = engine
         self.path = path
         self.damage: CaseFileDamaged | None = None  # set once damage shows; no more writes
         self._lock = threading.RLock()
@@ -103,9 +93,39 @@ class CaseFile:
             raise RuntimeError("case file has no device id")
         self.device_id = device
 
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        if engine is None:
+            raise CaseFileLocked()
+        return engine
+
+    @property
+    def locked(self) -> bool:
+        return self._engine is None
+
     def close(self) -> None:
         with self._lock:
-            self.engine.dispose()
+            if self._engine is not None:
+                self._engine.dispose()
+
+    def lock(self) -> None:
+        """Close the connection and drop the engine (and with it the only reference to the
+        data key): every read or save raises CaseFileLocked until `reopen`."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def reopen(self, engine: Engine) -> None:
+        """Continue on a freshly keyed engine of the same file (after the lock screen)."""
+        with self._lock:
+            with Session(engine) as session:
+                device = get_state(session, "device_id")
+            if device != self.device_id:
+                engine.dispose()
+                raise CaseFileCorrupt("another case file")
+            self._engine = engine
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -186,21 +206,49 @@ class CaseFile:
                     result="ok" if changes else "ongewijzigd",
                     changeset_id=changeset_id,
                     at=now,
+                    household_id=ctx.household_id or (
+                        next(iter(households)) if len(households) == 1 else None),
+                    purpose=ctx.purpose,
                 )
                 ctx.result = SaveResult(changeset_id, seq, changes, households)
 
     def audit(self, actor_id: str, action: str, object_type: str, object_id: str,
-              result: str = "ok") -> None:
-        """An audit entry for something that is not a save (unlock, export, view)."""
+              result: str = "ok", *, household_id: str | None = None,
+              purpose: str | None = None, durable: bool = True) -> None:
+        """An audit entry for something that is not a save (unlock, export, view).
+
+        ``durable=False`` (views of a page): the entry is committed in its own transaction
+        like any other, in the same hash chain, but without waiting for the disk (SQLite
+        ``synchronous=NORMAL`` for this one commit). It survives the app crashing (it is in
+        the WAL, in the OS's cache) and the next save's fsync takes it along; only a power
+        cut in between can lose it. That keeps opening a household free of an fsync."""
         self._refuse_if_damaged()
-        with self._lock, self._translated(), Session(self.engine) as session, session.begin():
-            self._append_audit(session, actor_id=actor_id, action=action,
-                               object_type=object_type, object_id=object_id, result=result,
-                               changeset_id=None, at=utcnow())
+        with self._lock, self._translated():
+            if durable:
+                with Session(self.engine) as session, session.begin():
+                    self._append_audit(session, actor_id=actor_id, action=action,
+                                       object_type=object_type, object_id=object_id,
+                                       result=result, changeset_id=None, at=utcnow(),
+                                       household_id=household_id, purpose=purpose)
+                return
+            with self.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.execute("PRAGMA synchronous = NORMAL")  # outside any transaction
+                try:
+                    with Session(bind=conn) as session, session.begin():
+                        self._append_audit(session, actor_id=actor_id, action=action,
+                                           object_type=object_type, object_id=object_id,
+                                           result=result, changeset_id=None, at=utcnow(),
+                                           household_id=household_id, purpose=purpose)
+                    conn.commit()
+                finally:
+                    raw.execute("PRAGMA synchronous = FULL")
 
     def _append_audit(self, session: Session, *, actor_id: str, action: str, object_type: str,
                       object_id: str, result: str, changeset_id: str | None,
-                      at: datetime) -> None:
+                      at: datetime, household_id: str | None = None,
+                      purpose: str | None = None) -> None:
         prev = session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1))
         entry = AuditRecord(
             at=at,
@@ -211,6 +259,8 @@ class CaseFile:
             object_id=object_id,
             result=result,
             changeset_id=changeset_id,
+            household_id=household_id,
+            purpose=purpose,
             prev_hash=prev or GENESIS_HASH,
             hash="",
         )

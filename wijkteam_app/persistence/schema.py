@@ -200,6 +200,24 @@ class ConsentRecord(Entity):
     recorded_by: Mapped[str] = mapped_column(ForeignKey("workers.id"))
 
 
+class PrivacyRequestRecord(Entity):
+    """A handled request of a resident (inzage, erasure, rectification): what was asked, the
+    decision, the legal exceptions that applied, which fields were corrected. Append-only."""
+
+    __tablename__ = "privacy_requests"
+    __entity__ = "privacy_request"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    requested_on: Mapped[date]
+    handled_on: Mapped[date]
+    handled_by: Mapped[str] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(16))
+    exceptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class AssessmentRecord(Entity):
     """A ZRM or participatieladder assessment. Items are stored with the definition version.
 
@@ -452,7 +470,10 @@ class OutboxRecord(Base):
 
 
 class AuditRecord(Base):
-    """Append-only, hash-chained log: action, object, result, device, actor, timestamp (BIO2)."""
+    """Append-only, hash-chained log: action, object, result, device, actor, timestamp (BIO2).
+    Also the access log (NEN 7513): views, prints and exports are entries too, with the
+    household they concern and, where the worker was asked, the purpose. The whole chain is
+    sent to the server (`POST /audit`), which checks every link and keeps it append-only."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -464,6 +485,8 @@ class AuditRecord(Base):
     object_id: Mapped[str] = mapped_column(String(36))
     result: Mapped[str] = mapped_column(String(32))
     changeset_id: Mapped[str | None] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    purpose: Mapped[str | None] = mapped_column(String(500))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

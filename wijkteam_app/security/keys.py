@@ -56,6 +56,9 @@ class KeyFile:
     wrapped_key: bytes
     created_at: str
     changed_at: str
+    # The data key wrapped to the municipality's recovery public key (see recovery.py); kept
+    # as the JSON map it is stored as, carried along unchanged by a passphrase change.
+    recovery: dict[str, Any] | None = None
 
     def to_json(self) -> str:
         b64 = base64.b64encode
@@ -72,6 +75,8 @@ class KeyFile:
             "created_at": self.created_at,
             "changed_at": self.changed_at,
         }
+        if self.recovery is not None:
+            data["recovery"] = self.recovery
         return json.dumps(data, indent=2)
 
     @classmethod
@@ -92,6 +97,7 @@ class KeyFile:
                 wrapped_key=b64d(data["wrap"]["ciphertext"]),
                 created_at=data["created_at"],
                 changed_at=data["changed_at"],
+                recovery=data.get("recovery"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CaseFileCorrupt("keyfile unreadable") from exc
@@ -192,5 +198,20 @@ def change_passphrase(path: Path, old: str, new: str, kdf: KdfParams | None = No
     write_keyfile_atomically(
         path,
         KeyFile(keyfile.profile_id, keyfile.keyring_account, params, salt, nonce, wrapped,
-                keyfile.created_at, _now()),
+                keyfile.created_at, _now(), keyfile.recovery),
     )
+
+
+def install_data_key(path: Path, data_key: bytes, passphrase: str, profile_id: str,
+                     recovery: dict[str, Any] | None, kdf: KdfParams | None = None) -> None:
+    """Wrap an existing data key under a new passphrase and a new keyring secret of this OS
+    account, replacing the key file (used after a recovery with the municipal key: the old
+    passphrase is unknown and the old keyring secret may be on another account)."""
+    check_passphrase_strength(passphrase)
+    kdf = kdf or KdfParams()
+    account = f"profiel:{profile_id}"
+    keyring_secret = secret_store.create_secret(account)
+    salt, nonce, wrapped = _wrap(data_key, passphrase, kdf, keyring_secret, profile_id)
+    now = _now()
+    write_keyfile_atomically(
+        path, KeyFile(profile_id, account, kdf, salt, nonce, wrapped, now, now, recovery))

@@ -34,8 +34,9 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.database import create_casefile, open_casefile
+from wijkteam_app.persistence.engine import make_engine
 from wijkteam_app.persistence.schema import TeamRecord, WorkerRecord
-from wijkteam_app.security import keys, secret_store
+from wijkteam_app.security import keys, recovery, secret_store
 from wijkteam_app.services.clock import Clock, system_today
 
 log = logging.getLogger(__name__)
@@ -149,18 +150,24 @@ def init_profile(
     passphrase: str,
     identity: LocalIdentity | None = None,
     kdf: KdfParams | None = None,
+    recovery_public_key: bytes | None = None,
 ) -> None:
-    """Create key, keyring secret and an empty case file; all or nothing."""
+    """Create key, keyring secret and an empty case file; all or nothing. With the
+    municipality's recovery public key (PEM) the data key is also wrapped to it."""
     if profile_exists(paths):
         raise CaseFileExists()
     check_folder(paths)
     keys.check_passphrase_strength(passphrase)
+    recovery_key = recovery.load_public_key(recovery_public_key) if recovery_public_key \
+        else None
     secret_store.ensure_available()
     identity = identity or LocalIdentity()
     ensure_folders(paths)
     profile_id = new_id()
     try:
         data_key = keys.create_data_key(paths.keyfile, passphrase, profile_id, kdf)
+        if recovery_key is not None:
+            recovery.add_to_keyfile(paths.keyfile, data_key, recovery_key)
         create_casefile(paths.casefile, data_key, device_id=new_id(), profile_id=profile_id)
         opened = open_casefile(paths.casefile, data_key, paths.backups)
         casefile = opened.casefile
@@ -211,6 +218,29 @@ class Workspace:
     def close(self) -> None:
         self.casefile.close()
 
+    @property
+    def locked(self) -> bool:
+        return self.casefile.locked
+
+    def lock(self) -> None:
+        """The lock screen: audit it, close the case file and drop the key. Unsaved input
+        must have been kept as drafts before (the UI does that)."""
+        if self.casefile.locked:
+            return
+        self.casefile.audit(self.actor_id, "dossier.vergrendelen", "profiel", "", "ok")
+        self.casefile.lock()
+        log.info("case file locked")
+
+    def unlock_again(self, passphrase: str) -> None:
+        """Reopen after the lock screen: one Argon2id, the same file, the same worker.
+        A wrong passphrase raises WrongPassphrase and the file stays closed."""
+        if not self.casefile.locked:
+            return
+        data_key = keys.unlock_data_key(self.paths.keyfile, passphrase)
+        self.casefile.reopen(make_engine(self.paths.casefile, data_key))
+        self.casefile.audit(self.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
+        log.info("case file unlocked after a lock")
+
 
 def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today,
            throttle: UnlockThrottle | None = None) -> Workspace:
@@ -242,6 +272,9 @@ def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today,
         workspace.backup_path = opened.backup_path
         log.info("case file migrated from schema %s", opened.migrated_from)
     workspace.casefile.audit(workspace.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
+    from wijkteam_app.services.key_recovery import apply_municipal_key
+
+    apply_municipal_key(workspace, data_key)
     return workspace
 
 

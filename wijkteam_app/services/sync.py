@@ -46,9 +46,17 @@ from wijkteam_app.persistence.sync_schema import (
 )
 from wijkteam_app.security import keys, secret_store
 from wijkteam_app.security.tokens import SyncTokens, TokenStore
+from wijkteam_app.services.access_log import push_audit_chain
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.retention import schedule_expired
 from wijkteam_app.sync.engine import SyncEngine, entity_classes
-from wijkteam_app.sync.protocol import LoginRequest, ResolveRequest, TokenResponse, UserInfo
+from wijkteam_app.sync.protocol import (
+    AccessLogEntry,
+    LoginRequest,
+    ResolveRequest,
+    TokenResponse,
+    UserInfo,
+)
 from wijkteam_app.sync.state import (
     STATE_ID,
     ConflictSideView,
@@ -385,11 +393,15 @@ class SyncService:
             report.fail(LoginRequired.code, LoginRequired.message)
             return
         try:
-            engine = self._engine(self._shared_transport(url, tokens))
+            transport = self._shared_transport(url, tokens)
+            engine = self._engine(transport)
+            # Closed cases past the laptop term leave at this run (engine's removal path).
+            schedule_expired(casefile, self.workspace.actor_id, self.workspace.today())
             if full:
                 engine.full_resync(report)
             else:
                 engine.run(report)
+            push_audit_chain(casefile, transport)  # the access log travels too (NEN 7513)
             self._online = True
         except DeviceRevoked as exc:
             self._online = True
@@ -416,6 +428,22 @@ class SyncService:
         log.info("sync: pushed %d, pulled %d, conflicts %d, removed %d, errors %s",
                  report.pushed, report.pulled, report.conflicts, report.removed,
                  ",".join(report.error_codes) or "none")
+
+    # ------------------------------------------------------------------ access log
+
+    def access_log(self, household_id: str) -> list[AccessLogEntry]:
+        """The server's access log of a household (every device's). Raises SyncError when
+        not logged in or offline; the caller then shows this laptop's entries only."""
+        casefile = self.workspace.casefile
+        with casefile.read() as session:
+            state = load_state(session)
+            url = state.server_url if state is not None and state.logged_in else None
+        tokens = _KeyringTokens(self._token_store) if url else None
+        if url is None or tokens is None or tokens.tokens is None:
+            raise LoginRequired("not logged in")
+        with self._lock:
+            return self._shared_transport(url, tokens).household_access_log(
+                household_id).entries
 
     # ------------------------------------------------------------------ status
 

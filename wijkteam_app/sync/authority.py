@@ -181,6 +181,7 @@ ENTITY_ACTION: Mapping[str, Action] = {
     "stuck_flag": Action.FLAG_STUCK,
     "stuck_decision": Action.DECIDE_STUCK,
     "client_experience": Action.CLIENT_EXPERIENCE,
+    "privacy_request": Action.EDIT_CASE_DATA,
 }
 """The action that writing a record of each household entity is. On top of it the server
 checks the special cases: a plan version's status change is the action of that transition

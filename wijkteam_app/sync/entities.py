@@ -551,6 +551,23 @@ class ClientExperienceFields(Record):
     recorded_by: Id
     answers: list[AnswerValue]
     comment: LongText = ""
+RequestKindValue = Literal["inzage", "wissen", "correctie"]
+OutcomeValue = Literal["uitgevoerd", "geweigerd"]
+ErasureExceptionValue = Literal["lopende_ondersteuning", "wettelijke_bewaarplicht",
+                                "belang_ander", "rechtsvordering"]
+
+
+class PrivacyRequestFields(Record):
+    household_id: Id
+    person_id: Id
+    kind: RequestKindValue
+    requested_on: IsoDate
+    handled_on: IsoDate
+    handled_by: Id
+    outcome: OutcomeValue
+    exceptions: list[ErasureExceptionValue] = []
+    fields: list[Text64] = []
+    note: LongText = ""
 
 
 RECORDS: Mapping[str, type[Record]] = {
@@ -576,6 +593,7 @@ RECORDS: Mapping[str, type[Record]] = {
     "stuck_flag": StuckFlagFields,
     "stuck_decision": StuckDecisionFields,
     "client_experience": ClientExperienceFields,
+    "privacy_request": PrivacyRequestFields,
 }
 """Entity name (the protocol's ``EntityName``) -> its record schema."""
 

@@ -80,6 +80,7 @@ EntityName = Literal[
     "stuck_flag",
     "stuck_decision",
     "client_experience",
+    "privacy_request",
     "team",
     "worker",
 ]
@@ -112,6 +113,8 @@ Household records (each carries ``household_id`` and travels within that househo
   case of one ``stuck_flag`` (``flag_id``);
 - ``client_experience``: the resident's answers to the klantervaring questionnaire at an
   evaluation or at closing (1-5 per question and a comment).
+- ``privacy_request``: a resident's handled request (inzage, erasure, rectification) with the
+  decision and the legal exceptions that applied.
 
 Reviews, toetsen, signatures, evaluations, regie events, attachments, keukentafel reports,
 stuck flags and decisions and client-experience answers are append-only
@@ -126,6 +129,7 @@ SERVER_OWNED_ENTITIES: frozenset[str] = frozenset({"team", "worker"})
 IMMUTABLE_ENTITIES: frozenset[str] = frozenset({
     "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
     "attachment", "kitchen_table_report", "stuck_flag", "stuck_decision", "client_experience",
+    "privacy_request",
 })
 """Append-only records: they never merge once written. Any update (or delete) after the
 insert becomes a conflict; the server keeps its record and holds the other side."""
@@ -637,10 +641,14 @@ class Municipality(_Model):
 MUNICIPAL_SETTING_DEFAULTS: dict[str, JsonValue] = {
     "idle_lock_minutes": 5,
     "bsn_op_plan": False,
+    "laptop_retention_days": 30,
+    "recovery_public_key": None,
 }
 """Municipal settings and their defaults. The bundle always carries every one of them:
 ``idle_lock_minutes`` (whole minutes, 1-240) after which an unattended app locks;
-``bsn_op_plan`` whether the BSN is printed on the plan."""
+``bsn_op_plan`` whether the BSN is printed on the plan; ``laptop_retention_days`` (1-3650)
+how long a closed, fully synced case stays on a laptop; ``recovery_public_key`` the
+municipality's recovery public key (PEM) every data key is also wrapped to, or null."""
 
 
 class ReferenceBundle(_Model):
@@ -692,3 +700,69 @@ class AttachmentInfo(_Model):
     chunk_count: int
     received_chunks: list[int]
     status: Literal["uploading", "complete"]
+
+
+# --------------------------------------------------------------------------- audit and access log
+#
+# The laptop's audit log (saves, unlocks, and the NEN 7513 access log: views, prints, exports)
+# is one hash chain per device. It travels by its own endpoint, not as entities: entries are
+# never merged or conflicted, only appended, and the server checks every link
+# (``wijkteam_app.sync.auditlog.entry_hash``). See docs/sync-protocol.md, "Audit and access log".
+
+MAX_AUDIT_ENTRIES_PER_PUSH = 1000
+Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AuditEntry(_Model):
+    """One entry of a device's audit chain, as the case file stores it. ``local_id`` is its
+    position (1, 2, 3, ... without gaps); ``hash`` = entry_hash(``prev_hash``, fields)."""
+
+    local_id: Annotated[int, Field(ge=1)]
+    at: UtcDateTime
+    actor_id: Annotated[str, StringConstraints(max_length=36)]
+    action: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    object_type: Annotated[str, StringConstraints(max_length=64)]
+    object_id: Annotated[str, StringConstraints(max_length=36)]
+    result: Annotated[str, StringConstraints(max_length=32)]
+    changeset_id: Uuid | None = None
+    household_id: Uuid | None = None
+    purpose: Annotated[str, StringConstraints(max_length=500)] | None = None
+    prev_hash: Hash
+    hash: Hash
+
+
+class AuditPush(_Model):
+    """The next entries of the caller's device chain, in order. The first must link to the
+    last one the server holds (or to the genesis hash); entries the server already holds
+    are accepted again when identical (a lost answer), refused when different."""
+
+    protocol: str = PROTOCOL_VERSION
+    entries: Annotated[list[AuditEntry], Field(max_length=MAX_AUDIT_ENTRIES_PER_PUSH)]
+
+
+class AuditPushResponse(_Model):
+    """``stored_through``: the highest ``local_id`` of this device the server now holds."""
+
+    protocol: str = PROTOCOL_VERSION
+    stored_through: int
+
+
+class AccessLogEntry(_Model):
+    """One line of "who looked at this file": who (id and name), what, when, from which
+    device, and the purpose where it was asked."""
+
+    at: UtcDateTime
+    device_id: str
+    actor_id: str
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    household_id: str | None
+    purpose: str | None
+    hash: str
+
+
+class AccessLogList(_Model):
+    protocol: str = PROTOCOL_VERSION
+    entries: list[AccessLogEntry]

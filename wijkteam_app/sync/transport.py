@@ -24,8 +24,11 @@ from pydantic import BaseModel, ValidationError
 
 from wijkteam_app.sync.protocol import (
     PROTOCOL_VERSION,
+    AccessLogList,
     AttachmentCreate,
     AttachmentInfo,
+    AuditPush,
+    AuditPushResponse,
     Conflict,
     ConflictList,
     ErrorBody,
@@ -398,6 +401,15 @@ class Transport:
         """The verified bytes, in memory only (the caller checks the SHA-256 again)."""
         return self._call("GET", f"/attachments/{attachment_id}/content",
                           "attachment.content").content
+
+    # ------------------------------------------------------------------ audit / access log
+
+    def push_audit(self, request: AuditPush) -> AuditPushResponse:
+        return _parse(AuditPushResponse, self._call("POST", "/audit", "audit", body=request))
+
+    def household_access_log(self, household_id: str) -> AccessLogList:
+        return _parse(AccessLogList, self._call(
+            "GET", f"/households/{household_id}/access-log", "access_log"))
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

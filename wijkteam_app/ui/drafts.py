@@ -32,6 +32,7 @@ class DraftKeeper(QObject):
         self._title = title
         self._payload = payload
         self._enabled = True
+        self._held = False  # the app is locked: the case file is closed
         self.saves = 0  # how many times a draft was written (tests and diagnostics)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -40,19 +41,29 @@ class DraftKeeper(QObject):
 
     def touch(self) -> None:
         """Something changed: save the draft after a short pause in typing."""
-        if self._enabled:
+        if self._enabled and not self._held:
             self._timer.start()
 
     def flush(self) -> None:
         """Save the draft now (also called when the form closes)."""
         self._timer.stop()
-        if not self._enabled:
+        if not self._enabled or self._held:
             return
         try:
             self._service.keep(self.key, self._kind, self._title, self._payload())
             self.saves += 1
         except Exception as exc:  # a draft must never take the form down
             log.warning("draft not kept: %s", type(exc).__name__)
+
+    def hold(self) -> None:
+        """The app is about to lock: keep what is typed now (encrypted, in the case file),
+        then write nothing until `release` (the case file is closed meanwhile)."""
+        if self._enabled and not self._held and self._timer.isActive():
+            self.flush()  # typed since the last draft was written
+        self._held = True
+
+    def release(self) -> None:
+        self._held = False
 
     def discard(self) -> None:
         """The real save succeeded (or the worker threw the work away): forget the draft."""

@@ -6,7 +6,7 @@ Menus, shortcuts and the status bar live here; each page owns its own behaviour.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -29,6 +29,7 @@ from wijkteam_app.domain.client_experience import Moment
 from wijkteam_app.domain.instruments import Assessment
 from wijkteam_app.domain.plans import PlanStatus
 from wijkteam_app.domain.workers import Role
+from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.intake import IntakeService
@@ -36,6 +37,7 @@ from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
+from wijkteam_app.ui.controllers.lock_controller import AppLocker
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._workspace = workspace
         self._drafts = DraftService(workspace)
+        self.access_log = AccessLogService(workspace)
         self._closed = False
 
         self.setWindowTitle(self.window_title())
@@ -120,6 +123,9 @@ class MainWindow(QMainWindow):
 
         self.sync_service = SyncService(workspace)
         self.sync = SyncController(self.sync_service, self)
+        self.locker = AppLocker(workspace, self, before_lock=self._before_lock,
+                                after_unlock=self._after_unlock,
+                                worker_name=lambda: self._workspace.worker.display_name)
         self._build_menus()
         self._build_status_bar()
         self.sync.status_changed.connect(
@@ -153,6 +159,7 @@ class MainWindow(QMainWindow):
         self._update_drafts_banner()
         self.caseload.search.setFocus()
         self.sync.start()
+        self.locker.start()
 
     def window_title(self) -> str:
         """"Wijkteam — Team Noord"; a team that is itself called "Wijkteam Noord" is not
@@ -254,6 +261,10 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.show_settings)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
+        self.lock_action = QAction(self.tr("&Vergrendelen"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.triggered.connect(lambda: self.locker.lock("request"))
+        file_menu.addAction(self.lock_action)
         self.quit_action = QAction(self.tr("&Afsluiten"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -285,6 +296,14 @@ class MainWindow(QMainWindow):
         self.report_action = QAction(self.tr("&Rapportage maken…"), self)
         self.report_action.triggered.connect(self.make_report)
         team_menu.addAction(self.report_action)
+        view_menu.addSeparator()
+        self.access_log_action = QAction(self.tr("Wie heeft dit dossier &ingezien…"), self)
+        self.access_log_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.access_log_action.triggered.connect(self.show_access_log)
+        view_menu.addAction(self.access_log_action)
+        self.rights_action = QAction(self.tr("R&echten van de inwoner…"), self)
+        self.rights_action.triggered.connect(self.show_rights)
+        view_menu.addAction(self.rights_action)
 
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
@@ -360,6 +379,7 @@ class MainWindow(QMainWindow):
         self.caseload.table.setFocus()
 
     def open_household(self, household_id: str) -> None:
+        self.access_log.viewed_household(household_id)  # NEN 7513: every view is logged
         self.household.show_household(household_id)
         self.assessments.show_household(household_id)
         self.plan.show_household(household_id)
@@ -370,6 +390,36 @@ class MainWindow(QMainWindow):
     def show_plan_tab(self) -> None:
         if self.pages.currentWidget() is self.household:
             self.household.tabs.setCurrentWidget(self.plan)
+
+    def show_access_log(self) -> None:
+        """'Wie heeft dit dossier ingezien' for the household shown."""
+        from wijkteam_app.services.households import HouseholdService
+        from wijkteam_app.ui.dialogs.access_log_dialog import AccessLogDialog
+
+        household_id = self.household.current_household_id()
+        if self.pages.currentWidget() is not self.household or not household_id:
+            self.statusBar().showMessage(self.tr("Open eerst een huishouden."), 5000)
+            return
+        name = HouseholdService(self._workspace).get(household_id).household.name
+        fetch = None
+        if self.sync_service.is_logged_in():
+            def fetch(done: Any, failed: Any) -> None:
+                self.sync.run_job(lambda: self.sync_service.access_log(household_id), done,
+                                  failed)
+        AccessLogDialog(self.access_log, household_id, name, fetch, self).exec()
+
+    def show_rights(self) -> None:
+        """Inzage, erasure and correction on a resident's request, for the household shown."""
+        from wijkteam_app.services.households import HouseholdService
+        from wijkteam_app.ui.dialogs.rights_dialog import RightsDialog
+
+        household_id = self.household.current_household_id()
+        if self.pages.currentWidget() is not self.household or not household_id:
+            self.statusBar().showMessage(self.tr("Open eerst een huishouden."), 5000)
+            return
+        members = HouseholdService(self._workspace).get(household_id).members
+        RightsDialog(self._workspace, household_id, members, self).exec()
+        self.household.show_household(household_id)
 
     def show_review(self) -> None:
         self.review.reload()
@@ -498,7 +548,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
 
     def _update_login_action(self) -> None:
-        if self._closed:  # a status queued before closing: the case file is shut
+        if self._closed or self._workspace.locked:  # the case file is shut
             return
         self.login_action.setEnabled(not self.sync_service.is_logged_in())
 
@@ -523,6 +573,17 @@ class MainWindow(QMainWindow):
             "verwijderd. Neem contact op met de functioneel beheerder."))
         self.close()
 
+    # --- lock --------------------------------------------------------------------------------
+
+    def _before_lock(self) -> None:
+        self.caseload.stop()
+        self.sync.pause()
+
+    def _after_unlock(self) -> None:
+        self.sync.resume()
+        self.caseload.refresh()
+        self._update_drafts_banner()
+
     # --- dialogs ---------------------------------------------------------------------------
 
     def shortcuts_html(self) -> str:
@@ -545,7 +606,9 @@ class MainWindow(QMainWindow):
             ("<b>Ctrl+Shift+C</b>", self.tr("Contact toevoegen (journaal)")),
             ("<b>Ctrl+S</b>", self.tr("Opslaan in een formulier")),
             ("<b>1–5</b>, <b>0</b>", self.tr("ZRM-score kiezen, niet besproken")),
+            ("<b>Ctrl+Shift+I</b>", self.tr("Wie heeft dit dossier ingezien")),
             ("<b>F5</b>", self.tr("Nu synchroniseren")),
+            ("<b>Ctrl+Shift+L</b>", self.tr("Vergrendelen")),
             ("<b>Ctrl+Q</b>", self.tr("Afsluiten")),
         ]
         body = "".join(f"<tr><td style='padding-right:18px' nowrap>{keys}</td>"
@@ -579,7 +642,8 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.caseload.stop()
-            if not self.sync_service.wiped:
+            self.locker.stop()
+            if not self.sync_service.wiped and not self._workspace.locked:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online
             self.sync.wait()
             self.sync_service.close()

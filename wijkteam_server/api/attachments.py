@@ -10,6 +10,8 @@
    marks the attachment complete. A mismatch discards the chunks.
 Files live in ``<data dir>/attachments/`` under the attachment record's id (a UUID checked by
 the protocol model), never a client file name. Everything is scoped by the household.
+Chunks and files are encrypted at rest with the server data key (``at_rest.py``): nothing a
+laptop uploads is ever on the server's disk in plaintext.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from wijkteam_app.sync.protocol import AttachmentCreate, AttachmentInfo
 from wijkteam_server.api.deps import (
@@ -33,6 +35,7 @@ from wijkteam_server.api.deps import (
     SettingsDep,
     _doc,
 )
+from wijkteam_server.at_rest import AtRestError, Sealer
 from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.errors import ApiError, not_found
 from wijkteam_server.models import Attachment, EntityRow
@@ -66,6 +69,18 @@ def _parts_dir(settings: Settings, attachment_id: str) -> FsPath:
 
 def _final_path(settings: Settings, attachment_id: str) -> FsPath:
     return settings.attachments_dir / f"{attachment_id}.bin"
+
+
+def sealer(settings: Settings) -> Sealer:
+    return Sealer(settings.data_key, "attachments")
+
+
+def file_context(attachment_id: str) -> str:
+    return f"attachment:{attachment_id}"
+
+
+def part_context(attachment_id: str, index: int) -> str:
+    return f"part:{attachment_id}:{index}"
 
 
 def _visible(caller: CallerDep, engine: EngineDep, attachment_id: str) -> Attachment:
@@ -128,9 +143,7 @@ def put_chunk(attachment_id: IdPath, index: Annotated[int, Path(ge=0, le=100_000
         raise ApiError(400, "invalid_chunk")
     parts = _parts_dir(settings, row.id)
     parts.mkdir(parents=True, exist_ok=True)
-    tmp = parts / f"{index}.tmp"
-    tmp.write_bytes(data)
-    tmp.replace(parts / str(index))
+    sealer(settings).write(parts / str(index), [data], part_context(row.id, index))
     with write_session(engine) as session:
         fresh = session.get(Attachment, row.id)
         assert fresh is not None
@@ -152,17 +165,25 @@ def complete(attachment_id: IdPath, caller: CallerDep, settings: SettingsDep,
         raise ApiError(400, "upload_incomplete")
     parts = _parts_dir(settings, row.id)
     final = _final_path(settings, row.id)
-    tmp = final.with_suffix(".tmp")
+    tmp = final.with_suffix(".joined")
     digest = hashlib.sha256()
     size = 0
-    with tmp.open("wb") as out:
+    box = sealer(settings)
+
+    def joined() -> Any:
+        nonlocal size
         for index in range(count):
-            chunk = (parts / str(index)).read_bytes()
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+            for piece in box.read_file(parts / str(index), part_context(row.id, index)):
+                digest.update(piece)
+                size += len(piece)
+                yield piece
+
+    try:
+        box.write(tmp, joined(), file_context(row.id))
+    except AtRestError:
+        size = -1  # a damaged chunk: start the upload over, like a checksum mismatch
     if size != row.size or digest.hexdigest() != row.sha256:
-        tmp.unlink()
+        tmp.unlink(missing_ok=True)
         shutil.rmtree(parts, ignore_errors=True)
         with write_session(engine) as session:
             fresh = session.get(Attachment, row.id)
@@ -195,5 +216,14 @@ def content(attachment_id: IdPath, caller: CallerDep, settings: SettingsDep,
     row = _visible(caller, engine, attachment_id)
     if row.status != "complete":
         raise ApiError(409, "upload_incomplete")
-    return FileResponse(_final_path(settings, row.id), media_type="application/octet-stream",
-                        headers={"X-Content-SHA256": row.sha256})
+    path = _final_path(settings, row.id)
+    chunks = sealer(settings).read_file(path, file_context(row.id))
+    first = next(chunks, b"")  # a wrong key or damaged file fails here, before any byte goes
+    return StreamingResponse(_prepend(first, chunks), media_type="application/octet-stream",
+                             headers={"X-Content-SHA256": row.sha256,
+                                      "Content-Length": str(row.size)})
+
+
+def _prepend(first: bytes, rest: Any) -> Any:
+    yield first
+    yield from rest

@@ -72,6 +72,7 @@ class SyncController(QObject):
         self._running = False
         self._again = False
         self._closing = False
+        self._paused = False  # the app is locked: the case file is closed
         self._jobs: set[_Job] = set()
         self.last_report: SyncReport | None = None
         self.last_status: SyncStatus | None = None
@@ -94,8 +95,18 @@ class SyncController(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
+    def pause(self) -> None:
+        """The app locks: no sync until `resume`; waits for one under way to finish."""
+        self._paused = True
+        self.stop()
+        self.wait()
+
+    def resume(self) -> None:
+        self._paused = False
+        self.start()
+
     def sync_now(self) -> None:
-        if self._closing or self.service.wiped:
+        if self._closing or self._paused or self.service.wiped:
             return
         if not self.service.is_logged_in():
             self.refresh_status()
@@ -186,7 +197,7 @@ class SyncController(QObject):
         if report.wiped:
             self.wiped.emit()
             return
-        if self._closing:
+        if self._closing or self._paused:
             return
         if self._again:
             self._again = False
@@ -198,7 +209,7 @@ class SyncController(QObject):
         self._running = False
         self.busy_changed.emit(False)
         log.warning("sync job failed: %s", name)
-        if not self._closing:
+        if not self._closing and not self._paused:
             self.timer.start(self._offline_ms)
 
     # ------------------------------------------------------------------ text

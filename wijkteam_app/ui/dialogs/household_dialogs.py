@@ -55,6 +55,7 @@ from wijkteam_app.domain.cases import (
     validate_consent,
     validate_contact,
 )
+from wijkteam_app.domain.consent import STANDARD_PURPOSE, Use
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import (
     Address,
@@ -874,8 +875,15 @@ class ConsentDialog(RecordDialog):
         self.recipient = self.line()
         self.add_field(self.tr("O&ntvanger"), self.recipient, "recipient",
                        hint=self.tr("Met wie gegevens gedeeld mogen worden."))
-        self.purpose = self.notes(height=64)
-        self.add_field(self.tr("&Doel"), self.purpose, "purpose")
+        # The standard purposes are what the app's sharing checks (domain/consent.py);
+        # another purpose can be typed and is recorded, but unlocks nothing by itself.
+        self.purpose = QComboBox()
+        self.purpose.setEditable(True)
+        self.purpose.addItems([STANDARD_PURPOSE[Use.PLAN], STANDARD_PURPOSE[Use.CONTACT]])
+        self.purpose.setCurrentIndex(-1)
+        self.add_field(self.tr("&Doel"), self.purpose, "purpose",
+                       hint=self.tr("Kies een vast doel om delen via de app mogelijk te maken, "
+                                    "of beschrijf een ander doel."))
         self.given_on = DateField()
         self.given_on.set_value(workspace.today())
         self.add_field(self.tr("&Gegeven op"), self.given_on, "given_on")
@@ -894,7 +902,7 @@ class ConsentDialog(RecordDialog):
 
     def build(self) -> Consent:
         return Consent(self._id, self._household_id, str(self.person.currentData() or ""),
-                       self.recipient.text().strip(), self.purpose.toPlainText().strip(),
+                       self.recipient.text().strip(), self.purpose.currentText().strip(),
                        self.given_on.value(), self._ws.worker.id,  # type: ignore[arg-type]
                        str(self.form_combo.currentData()))
 

@@ -1102,9 +1102,12 @@ class PdfPreviewDialog(QDialog):
     them as a file. The bytes are shown as they are: what is printed is what was rendered."""
 
     def __init__(self, pdf_bytes: bytes, title: str, parent: QWidget | None = None,
-                 suggested_name: str = "ondersteuningsplan.pdf") -> None:
+                 suggested_name: str = "ondersteuningsplan.pdf",
+                 on_output: Callable[[bool], None] | None = None) -> None:
         super().__init__(parent)
         self.pdf_bytes = pdf_bytes
+        # Called after each print (True) or save as a file (False): the access log.
+        self.on_output = on_output
         self.suggested_name = suggested_name
         self.ask_printer: AskPrinter = ask_printer
         self.ask_save_path: AskSavePath = ask_save_path
@@ -1192,6 +1195,8 @@ class PdfPreviewDialog(QDialog):
         finally:
             painter.end()
         self._say(self.tr("%1 pagina's naar de printer gestuurd.").replace("%1", str(printed)))
+        if printed and self.on_output is not None:
+            self.on_output(True)
         return printed
 
     def save_pdf(self) -> None:
@@ -1207,6 +1212,8 @@ class PdfPreviewDialog(QDialog):
                               "map."))
             return
         self._say(self.tr("Opgeslagen als %1.").replace("%1", Path(path).name))
+        if self.on_output is not None:
+            self.on_output(False)
 
 
 def errors_for(errors: Sequence[FieldError], prefix: str) -> list[FieldError]:

@@ -93,6 +93,7 @@ from wijkteam_app.domain.provisions import LEVEL_ORDER, Law
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.access_log import AccessLogService
 from wijkteam_app.services.authority import Action
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.plans import PlanService, RefusedVersion, SignedPdfMissing
@@ -1768,6 +1769,7 @@ class PlanPage(QWidget):
         self.toets_button = b(self.tr("&Toets vastleggen…"), self.open_toets)
         self.to_signing_button = b(self.tr("Naar &ondertekening"), self.to_signing)
         self.pdf_button = b(self.tr("&PDF bekijken/afdrukken…"), self.preview_pdf)
+        self.share_button = b(self.tr("De&len met…"), self.share_plan)
         self.sign_button = b(self.tr("Onder&tekening vastleggen…"), self.open_signing)
         self.execute_button = b(self.tr("&Start uitvoering"), self.start_execution)
         self.evaluate_button = b(self.tr("&Evalueren…"), self.open_evaluation)
@@ -1778,7 +1780,7 @@ class PlanPage(QWidget):
         self.workflow_buttons = [
             self.new_plan_button, self.save_button, self.submit_button, self.new_version_button,
             self.toets_button, self.to_signing_button, self.sign_button, self.execute_button,
-            self.evaluate_button, self.close_button, self.pdf_button]
+            self.evaluate_button, self.close_button, self.pdf_button, self.share_button]
         actions = QHBoxLayout()
         actions.setSpacing(6)
         for button in self.workflow_buttons:
@@ -2096,6 +2098,7 @@ class PlanPage(QWidget):
             self.close_button: on_current and status is PlanStatus.GEEVALUEERD
             and may(Action.PLAN_CLOSE),
             self.pdf_button: shown is not None,
+            self.share_button: shown is not None,
             self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN
             and may(Action.MOVE_REGIE),
             self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN
@@ -2329,8 +2332,17 @@ class PlanPage(QWidget):
             title = self.tr("Ondersteuningsplan versie %1 — de ondertekende PDF, ongewijzigd") \
                 .replace("%1", str(version.number))
         dialog = PdfPreviewDialog(pdf.data, title, self,
-                                  f"ondersteuningsplan-v{version.number}.pdf")
+                                  f"ondersteuningsplan-v{version.number}.pdf",
+                                  on_output=lambda printed: AccessLogService(self._ws)
+                                  .plan_output(version.household_id, version.id, printed))
         self._open(dialog)
+
+    def share_plan(self) -> None:
+        """Share the shown version with a recipient, only where consent covers it."""
+        from wijkteam_app.ui.dialogs.share_dialog import SharePlanDialog
+
+        if self.shown is not None:
+            self._open(SharePlanDialog(self._ws, self.shown, self.report_settings, self))
 
     def open_toets(self) -> None:
         current = self.current_version()
