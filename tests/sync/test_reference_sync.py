@@ -6,6 +6,7 @@ unchanged bundle costs no request."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ from sqlalchemy.orm import Session
 from tests.reports.test_plan_pdf import pdftext, write_png
 from tests.server.conftest import Server
 from tests.sync.conftest import Laptop
-from wijkteam_app.domain.plans import Mandate, PlanStatus, ReviewOutcome
+from wijkteam_app.domain.plans import (
+    Financing,
+    Mandate,
+    PlanContent,
+    PlanStatus,
+    ReviewOutcome,
+)
 from wijkteam_app.paths import resources_dir
 from wijkteam_app.persistence.schema import AuditRecord, RegieEventRecord
 from wijkteam_app.services.assessments import AssessmentService
@@ -25,6 +32,15 @@ from wijkteam_app.services.reference import ReferenceService, ServerManaged
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.sync.reference import cached_version
 from wijkteam_server.models import EntityRow
+
+
+def in_natura(content: PlanContent) -> PlanContent:
+    """The demo plan with every provision in natura: then only the mandate decides the toets
+    (a PGB always needs one)."""
+    return replace(content, goals=tuple(
+        replace(goal, professioneel=tuple(replace(s, financing=Financing.ZORG_IN_NATURA)
+                                          for s in goal.professioneel))
+        for goal in content.goals))
 
 
 def reference_requests(laptop: Laptop) -> int:
@@ -45,7 +61,7 @@ def test_a_mandate_set_on_the_server_changes_the_toets_on_the_laptop_after_one_s
     hh, _case = worker.new_household("Huishouden Mandaat")
     plans = PlanService(worker.workspace)
     # The demo plan has two professional products: L06SB1 (€ 1.200) and L07DB1 (€ 2.000).
-    version = plans.start(hh, demo_plan_content(worker.workspace, hh))
+    version = plans.start(hh, in_natura(demo_plan_content(worker.workspace, hh)))
     worker.sync_ok()
     assert plans.mandate(worker.user_id) == Mandate(0, frozenset())
     assert plans.toets_needed(version)
@@ -138,7 +154,7 @@ def test_the_synced_kaart_replaces_the_sample_and_name_and_logo_reach_the_pdf(
     with pytest.raises(ServerManaged):
         plans.set_own_mandate(100, frozenset())
 
-    version = plans.start(hh, demo_plan_content(worker.workspace, hh))
+    version = plans.start(hh, in_natura(demo_plan_content(worker.workspace, hh)))
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(plans.render_pdf(version, settings.report_settings()))
     text = pdftext(pdf)
@@ -195,7 +211,8 @@ def test_laptop_and_server_agree_on_the_toets_with_the_synced_mandate(
     hh, _case = worker.new_household("Huishouden Binnen Mandaat")
     worker.sync_ok()
     service = PlanService(worker.workspace)
-    submitted = service.submit(service.start(hh, demo_plan_content(worker.workspace, hh)))
+    content = in_natura(demo_plan_content(worker.workspace, hh))
+    submitted = service.submit(service.start(hh, content))
     worker.sync_ok()
     coach.sync_ok()
     PlanService(coach.workspace).review(
