@@ -27,14 +27,29 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, cast, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import Boolean, Date, DateTime, delete, func, inspect, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from wijkteam_app.persistence.casefile import CaseFile, utcnow
@@ -48,11 +63,22 @@ from wijkteam_app.persistence.schema import (
 )
 from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
+    SyncQuarantineRecord,
     SyncRecordVersion,
     SyncRemovalRecord,
+    SyncStateRecord,
     SyncUploadRecord,
     SyncVerdictRecord,
 )
+from wijkteam_app.sync.checks import (
+    ERROR,
+    INTEGRITY,
+    UNSUPPORTED,
+    Problem,
+    check_item,
+    defaults,
+)
+from wijkteam_app.sync.entities import RECORDS
 from wijkteam_app.sync.protocol import (
     SERVER_OWNED_ENTITIES,
     AttachmentCreate,
@@ -63,6 +89,7 @@ from wijkteam_app.sync.protocol import (
     EntityChange,
     EntityName,
     FeedItem,
+    PullResponse,
     PushRequest,
 )
 from wijkteam_app.sync.state import (
@@ -70,6 +97,7 @@ from wijkteam_app.sync.state import (
     SyncReport,
     load_state,
     pending_work,
+    quarantine_count,
     removals,
     require_state,
     unsettled_rows,
@@ -99,7 +127,8 @@ ENTITY_ORDER: dict[str, int] = {
          "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"])
 }
 
-PAGE_SIZE = 500
+PAGE_SIZE = 2000  # items per pull request (the protocol's maximum)
+APPLY_BATCH = 250  # items per apply transaction: the case file's lock is held for one batch
 PUSH_BATCH = 100
 CHUNK = 500  # ids per IN (...) query
 
@@ -107,6 +136,19 @@ UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server
                  "probeert het bij de volgende synchronisatie opnieuw; er gaat niets verloren.")
 DOWNLOAD_FAILED = ("Een bijlage van de server klopte niet (controlegetal) en is niet "
                    "opgeslagen. De app probeert het bij de volgende synchronisatie opnieuw.")
+
+
+def quarantine_message(count: int) -> str:
+    """The Dutch report of a sync that completed with records in quarantine."""
+    if count == 1:
+        return ("Synchronisatie voltooid met 1 probleem: 1 gegeven van de server kon niet "
+                "worden verwerkt en staat apart (in quarantaine). Al het andere is bijgewerkt. "
+                "Meld het aan de functioneel beheerder; 'wijkteam check' laat zien welk "
+                "gegeven het is.")
+    return (f"Synchronisatie voltooid met {count} problemen: {count} gegevens van de server "
+            "konden niet worden verwerkt en staan apart (in quarantaine). Al het andere is "
+            "bijgewerkt. Meld het aan de functioneel beheerder; 'wijkteam check' laat zien "
+            "welke gegevens het zijn.")
 
 
 def entity_classes() -> dict[str, type[Entity]]:
@@ -159,6 +201,18 @@ def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
         yield values[start:start + size]
 
 
+def blank_rows(classes: dict[str, type[Entity]],
+               converters: dict[str, dict[str, Callable[[Any], Any]]]) -> dict[str, dict[str, Any]]:
+    """Per entity, every synced column with the schema's default (None where it has none):
+    a new record's row for a bulk insert starts from this, so all rows share one shape."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in classes:
+        schema_defaults = defaults(name) if name in RECORDS else {}
+        out[name] = {column: convert(schema_defaults[column]) if column in schema_defaults
+                     else None for column, convert in converters[name].items()}
+    return out
+
+
 class SyncEngine:
     """One server, one case file. Not thread-safe: run one sync at a time."""
 
@@ -173,6 +227,7 @@ class SyncEngine:
         self.retries = retries
         self.classes = entity_classes()
         self._converters = {name: column_converters(cls) for name, cls in self.classes.items()}
+        self._blanks = blank_rows(self.classes, self._converters)
         self._new_conflicts: set[str] = set()
         self._dirty_tombstones = False
 
@@ -195,6 +250,9 @@ class SyncEngine:
             state.last_sync_at = utcnow()
             state.last_error = None
             report.open_conflicts = state.open_conflicts
+            report.quarantined = quarantine_count(session)
+        if report.quarantined:
+            report.fail("quarantine", quarantine_message(report.quarantined))
 
     def _retry(self, call: Callable[[], T]) -> T:
         """Push and pull are idempotent: a dropped connection is retried at once."""
@@ -281,6 +339,7 @@ class SyncEngine:
                     session.add(verdict)
                 verdict.status = result.status
                 verdict.reason = result.reason
+                verdict.warnings = list(result.warnings)
                 verdict.conflict_ids = list(result.conflict_ids)
                 verdict.held = held.get(result.id, [])
                 row = by_id.get(result.id)
@@ -388,11 +447,24 @@ class SyncEngine:
         is checked in memory before the bytes go into the (encrypted) case file; a file the
         server does not have yet (404, 409) is simply tried again next sync."""
         with self.casefile.read() as session:
+            if not require_state(session).download_pending:
+                return  # no attachment record arrived since every one had its bytes
             missing = list(session.execute(
                 select(AttachmentRecord.id, AttachmentRecord.sha256, AttachmentRecord.size)
                 .outerjoin(AttachmentBlobRecord,
                            AttachmentBlobRecord.id == AttachmentRecord.id)
                 .where(AttachmentBlobRecord.id.is_(None))))
+        if not missing:
+            with self.casefile.read() as session:
+                # Unless an attachment arrived meanwhile (the flag is set again then).
+                still = session.scalar(
+                    select(AttachmentRecord.id)
+                    .outerjoin(AttachmentBlobRecord,
+                               AttachmentBlobRecord.id == AttachmentRecord.id)
+                    .where(AttachmentBlobRecord.id.is_(None)).limit(1))
+                if still is None:
+                    require_state(session).download_pending = False
+            return
         for attachment_id, sha256, size in missing:
             try:
                 data = self._retry(partial(self.transport.attachment_content, attachment_id))
@@ -415,46 +487,132 @@ class SyncEngine:
     # ------------------------------------------------------------------ pull
 
     def pull(self, report: SyncReport) -> int:
-        """Apply every page after the cursor; returns the server's open-conflict count."""
-        open_conflicts = 0
-        while True:
+        """Apply every page after the cursor; returns the server's open-conflict count.
+
+        The next page is requested while the current one is applied (the feed is a pure
+        function of device and cursor, and ``next_cursor`` is known as soon as a page
+        arrives), so the server builds page n+1 while this laptop writes page n."""
+        with self.casefile.read() as session:
+            cursor = require_state(session).cursor
+        page = self._retry(partial(self.transport.pull, cursor, self.page_size))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead:
+            while True:
+                following: Future[PullResponse] | None = None
+                if page.has_more:
+                    following = ahead.submit(self._retry, partial(
+                        self.transport.pull, page.next_cursor, self.page_size))
+                try:
+                    self._take_page(page, cursor, report)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                    raise
+                if following is None:
+                    return page.open_conflicts
+                cursor = page.next_cursor
+                page = following.result()
+
+    def _take_page(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
+        if page.items or page.removed_households or page.next_cursor != cursor:
+            report.pulled += self.apply(page.items, cursor=page.next_cursor,
+                                        removed=page.removed_households,
+                                        open_conflicts=page.open_conflicts, report=report)
+        else:
             with self.casefile.read() as session:
-                cursor = require_state(session).cursor
-            page = self._retry(partial(self.transport.pull, cursor, self.page_size))
-            open_conflicts = page.open_conflicts
-            if page.items or page.removed_households or page.next_cursor != cursor:
-                report.pulled += self.apply(page.items, cursor=page.next_cursor,
-                                            removed=page.removed_households,
-                                            open_conflicts=page.open_conflicts)
-            else:
-                with self.casefile.read() as session:
-                    state = require_state(session)
-                    if state.open_conflicts != page.open_conflicts:
-                        state.open_conflicts = page.open_conflicts
-            if not page.has_more:
-                return open_conflicts
+                state = require_state(session)
+                if state.open_conflicts != page.open_conflicts:
+                    state.open_conflicts = page.open_conflicts
 
     def apply(self, items: Sequence[FeedItem], *, snapshot: bool = False,
               cursor: int | None = None, removed: Sequence[str] = (),
-              open_conflicts: int | None = None) -> int:
-        """Apply feed items in one transaction (fast path); if the page as a whole breaks a
-        foreign key, apply it again item by item, skipping only the items that cannot be
-        applied (they are logged, never guessed)."""
+              open_conflicts: int | None = None, report: SyncReport | None = None) -> int:
+        """Apply feed items; returns how many were applied. Never fails on an item: one that
+        cannot be applied is quarantined and the rest still applies.
+
+        Every item is checked against the shared schema before the case file is touched
+        (outside the lock). The items are then applied in batches of `APPLY_BATCH`, each in
+        ONE short transaction with bulk inserts (the lock is held for one batch, never for a
+        whole page); the last batch also stores the cursor, the households that left the
+        scope and one audit entry for the page. A batch that the case file refuses as a
+        whole (a foreign key, checked at commit) is applied again item by item in savepoints,
+        quarantining exactly the items that fail."""
+        ordered = self._order(items)
+        problems = [None if item.op == "delete" else check_item(
+            item.entity, item.fields,
+            complete=snapshot or item.op in ("insert", "snapshot")) for item in ordered]
+        applied = 0
+        start = 0
+        while True:
+            end = min(start + APPLY_BATCH, len(ordered))
+            final = end >= len(ordered)
+            done = self._apply_batch(
+                ordered[start:end], problems[start:end], snapshot=snapshot,
+                bookkeeping=partial(self._bookkeeping, applied_before=applied, cursor=cursor,
+                                    removed=removed, open_conflicts=open_conflicts)
+                if final else None)
+            applied += done.applied
+            if report is not None:
+                report.changed_households.update(done.households)
+            if done.retry:
+                applied += self._retry_quarantined(done.retry, report)
+            if final:
+                return applied
+            start = end
+
+    def _apply_batch(self, items: Sequence[FeedItem], problems: Sequence[Problem | None], *,
+                     snapshot: bool, bookkeeping: Callable[[Session, int], None] | None,
+                     ) -> _Batch:
         try:
             with self.casefile.read() as session:
-                # Checked at commit: a page may insert a child before its parent.
+                # Checked at commit: a batch may insert a child before its parent.
                 session.execute(text("PRAGMA defer_foreign_keys = ON"))
-                applied = self._apply_page(session, items, snapshot=snapshot, careful=False)
-                self._bookkeeping(session, applied, cursor, removed, open_conflicts)
-        except IntegrityError:
-            log.warning("sync: page did not apply as a whole; applying item by item")
-            with self.casefile.read() as session:
-                applied = self._apply_page(session, items, snapshot=snapshot, careful=True)
-                self._bookkeeping(session, applied, cursor, removed, open_conflicts)
-        return applied
+                batch = _Batch(self, session, items, snapshot=snapshot)
+                for item, problem in zip(items, problems, strict=True):
+                    batch.take(item, problem)
+                batch.flush()
+                batch.find_retries()
+                if bookkeeping is not None:
+                    bookkeeping(session, batch.applied)
+            return batch
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            log.warning("sync: a batch did not apply as a whole (%s); applying item by item",
+                        type(exc).__name__)
+        with self.casefile.read() as session:
+            batch = _Batch(self, session, items, snapshot=snapshot)
+            for item, problem in zip(items, problems, strict=True):
+                batch.take_carefully(item, problem)
+            batch.find_retries()
+            if bookkeeping is not None:
+                bookkeeping(session, batch.applied)
+        return batch
 
-    def _bookkeeping(self, session: Session, applied: int, cursor: int | None,
-                     removed: Sequence[str], open_conflicts: int | None) -> None:
+    def _retry_quarantined(self, households: set[str], report: SyncReport | None) -> int:
+        """Records quarantined for a reason that can pass (a missing parent, an error) are
+        tried again once their household received something new."""
+        with self.casefile.read() as session:
+            rows = list(session.scalars(select(SyncQuarantineRecord).where(
+                SyncQuarantineRecord.household_id.in_(sorted(households)),
+                SyncQuarantineRecord.reason.in_([INTEGRITY, ERROR]))))
+            items: list[FeedItem] = []
+            for row in rows:
+                try:
+                    items.append(FeedItem.model_validate(row.item))
+                except ValidationError:
+                    continue
+            ordered = self._order(items)
+            batch = _Batch(self, session, ordered, snapshot=False, retrying=True)
+            for item in ordered:
+                batch.take_carefully(item, check_item(
+                    item.entity, item.fields, complete=item.op in ("insert", "snapshot")))
+        if report is not None:
+            report.changed_households.update(batch.households)
+        return batch.applied
+
+    def _bookkeeping(self, session: Session, applied: int, *, applied_before: int,
+                     cursor: int | None, removed: Sequence[str],
+                     open_conflicts: int | None) -> None:
         state = require_state(session)
         now = utcnow()
         if cursor is not None:
@@ -466,11 +624,12 @@ class SyncEngine:
             if row is None:
                 session.add(SyncRemovalRecord(household_id=household, told_at=now,
                                               told_cursor=cursor or 0, blocked_reason=None))
-        if applied or removed:
-            self.casefile._append_audit(  # same transaction as the records
+        total = applied_before + applied
+        if total or removed:
+            self.casefile._append_audit(  # one entry per page, in its last transaction
                 session, actor_id=self.actor_id, action="sync.ontvangen",
                 object_type="synchronisatie", object_id="",
-                result=f"{applied} toegepast"[:32], changeset_id=None, at=now)
+                result=f"{total} toegepast"[:32], changeset_id=None, at=now)
 
     def _order(self, items: Sequence[FeedItem]) -> list[FeedItem]:
         """Parents first for inserts and updates, children first for deletes. Items of one
@@ -479,118 +638,6 @@ class SyncEngine:
             rank = ENTITY_ORDER.get(item.entity, 50)
             return (1, -rank) if item.op == "delete" else (0, rank)
         return sorted(items, key=key)
-
-    def _apply_page(self, session: Session, items: Sequence[FeedItem], *, snapshot: bool,
-                    careful: bool) -> int:
-        if not items:
-            return 0
-        pending = pending_work(session)
-        ordered = self._order(items)
-        versions: dict[tuple[str, str], SyncRecordVersion] = {}
-        records: dict[tuple[str, str], Entity] = {}
-        ids = sorted({i.id for i in ordered})
-        for chunk in _chunks(ids):
-            for version in session.scalars(select(SyncRecordVersion).where(
-                    SyncRecordVersion.entity_id.in_(chunk))):
-                versions[(version.entity, version.entity_id)] = version
-        by_entity: dict[str, set[str]] = {}
-        for item in ordered:
-            by_entity.setdefault(item.entity, set()).add(item.id)
-        for entity, entity_ids in by_entity.items():
-            cls = self.classes.get(entity)
-            if cls is None:
-                continue
-            for chunk in _chunks(sorted(entity_ids)):
-                for record in session.scalars(select(cls).where(cls.id.in_(chunk))):
-                    records[(entity, record.id)] = record
-        leaving = set(session.scalars(select(SyncRemovalRecord.household_id)))
-        applied = 0
-        for item in ordered:
-            if careful:
-                try:
-                    with session.begin_nested():
-                        done = self._apply_item(session, item, snapshot, pending, versions,
-                                                records, leaving)
-                        session.flush()
-                except IntegrityError:
-                    log.warning("sync: a %s record could not be applied", item.entity)
-                    versions.pop((item.entity, item.id), None)
-                    records.pop((item.entity, item.id), None)
-                    continue
-            else:
-                done = self._apply_item(session, item, snapshot, pending, versions, records,
-                                        leaving)
-            applied += int(done)
-        session.flush()
-        return applied
-
-    def _apply_item(self, session: Session, item: FeedItem, snapshot: bool,
-                    pending: PendingWork, versions: dict[tuple[str, str], SyncRecordVersion],
-                    records: dict[tuple[str, str], Entity], leaving: set[str]) -> bool:
-        cls = self.classes.get(item.entity)
-        if cls is None:
-            return False
-        key = (item.entity, item.id)
-        known = versions.get(key)
-        known_version = known.server_version if known is not None else 0
-        record = records.get(key)
-        record_pending = pending.record_pending(key)
-        if item.op == "delete":
-            if known is not None and item.version <= known_version:
-                return False
-            self._remember(session, versions, item, deleted=True)
-            if record is not None:
-                if record_pending:
-                    self._dirty_tombstones = True  # goes once the local change is settled
-                else:
-                    session.delete(record)
-                    records.pop(key, None)
-            return True
-        full = snapshot or item.op in ("snapshot", "insert")
-        newer = item.version >= known_version if (snapshot or item.op == "snapshot") \
-            else item.version > known_version
-        if known is not None and not newer:
-            return False
-        if item.entity == "household" and item.op == "snapshot" and item.id in leaving:
-            session.execute(delete(SyncRemovalRecord).where(
-                SyncRemovalRecord.household_id == item.id))
-            leaving.discard(item.id)
-        converters = self._converters[item.entity]
-        blocked = pending.fields.get(key, set())
-        values = {name: converters[name](value) for name, value in item.fields.items()
-                  if name in converters and name not in blocked}
-        if record is None:
-            if not full or key in pending.deletes:
-                # An update for a record this laptop does not have (or deleted locally and
-                # has not pushed yet): nothing to apply it to; a snapshot repairs it later.
-                return False
-            record = cls(id=item.id, version=item.version, **values)
-            session.add(record)
-            records[key] = record
-        else:
-            for name, value in values.items():
-                if getattr(record, name) != value:
-                    setattr(record, name, value)
-            if not record_pending:
-                record.version = item.version
-        self._remember(session, versions, item, deleted=False)
-        return True
-
-    @staticmethod
-    def _remember(session: Session, versions: dict[tuple[str, str], SyncRecordVersion],
-                  item: FeedItem, *, deleted: bool) -> None:
-        key = (item.entity, item.id)
-        row = versions.get(key)
-        if row is None:
-            row = SyncRecordVersion(entity=item.entity, entity_id=item.id,
-                                    household_id=item.household_id,
-                                    server_version=item.version, deleted=deleted)
-            session.add(row)
-            versions[key] = row
-        else:
-            row.server_version = max(row.server_version, item.version)
-            row.deleted = deleted
-            row.household_id = item.household_id or row.household_id
 
     # ------------------------------------------------------------------ conflicts
 
@@ -677,7 +724,7 @@ class SyncEngine:
                     raise
                 records = None
             if records is not None:
-                report.pulled += self.apply(records.items, snapshot=True)
+                report.pulled += self.apply(records.items, snapshot=True, report=report)
             with self.casefile.read() as session:
                 session.execute(update(SyncConflictRecord).where(
                     SyncConflictRecord.household_id == household).values(needs_refresh=False))
@@ -791,6 +838,303 @@ class SyncEngine:
         with self.casefile.read() as session:
             require_state(session).cursor = 0
         self.run(report)
+
+
+Key = tuple[str, str]
+V = TypeVar("V")
+
+
+def _table(cls: type[Base]) -> Table:
+    """The Core table of an ORM class (for executemany inserts and updates)."""
+    return cast(Table, cls.__table__)
+
+
+def _restore(mapping: dict[Key, V], key: Key, saved: V | None) -> None:
+    if saved is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = saved
+
+
+def _fatal(exc: BaseException) -> bool:
+    """A failure of the case file itself (disk, lock, corruption), not of one record: the
+    sync stops with an error instead of quarantining everything."""
+    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)
+
+
+def _merge(held: FeedItem, item: FeedItem) -> FeedItem | None:
+    """A new delivery of a quarantined record, on top of what is held: a complete record or a
+    delete replaces it; an update is laid over the held fields (so fixing the one bad field
+    on the server releases the record). None: older than what is held."""
+    if item.op in ("insert", "snapshot", "delete"):
+        newer = item.version >= held.version if item.op == "snapshot" \
+            else item.version > held.version
+        return item if newer else None
+    if item.version <= held.version:
+        return None
+    return item.model_copy(update={
+        "op": held.op, "fields": {**held.fields, **item.fields},
+        "household_id": item.household_id or held.household_id})
+
+
+class _Batch:
+    """One transaction's worth of feed items, applied with bulk statements.
+
+    `take` decides per item (version rule, local changes, quarantine) and collects rows;
+    `flush` writes them: Core ``executemany`` inserts per table for new records and their
+    server versions, the ORM only for records this laptop already has. `take_carefully`
+    applies one item at a time in a savepoint and quarantines it when the case file refuses
+    it. The batch knows every record of its items up front (a few ``IN (...)`` queries)."""
+
+    def __init__(self, engine: SyncEngine, session: Session, items: Sequence[FeedItem], *,
+                 snapshot: bool, retrying: bool = False) -> None:
+        self.engine = engine
+        self.session = session
+        self.snapshot = snapshot
+        self.retrying = retrying
+        self.pending = pending_work(session)
+        self.applied = 0
+        self.households: set[str] = set()
+        self.retry: set[str] = set()
+        self.now = utcnow()
+        self._item_households: set[str] = set()
+        self._quarantined_now: set[Key] = set()
+        self._inserts: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self._new_versions: dict[Key, dict[str, Any]] = {}
+        self._changed_versions: dict[Key, dict[str, Any]] = {}
+        self._attachments = False
+        # (server version, deleted, household) per record, as stored
+        self.versions: dict[Key, tuple[int, bool, str | None]] = {}
+        self.records: dict[Key, Entity] = {}
+        self.quarantine: dict[Key, SyncQuarantineRecord] = {}
+        ids = sorted({i.id for i in items})
+        table = _table(SyncRecordVersion)
+        for chunk in _chunks(ids):
+            for entity, entity_id, version, deleted, household in session.execute(
+                    select(table.c.entity, table.c.entity_id, table.c.server_version,
+                           table.c.deleted, table.c.household_id)
+                    .where(table.c.entity_id.in_(chunk))):
+                self.versions[(entity, entity_id)] = (version, bool(deleted), household)
+            for row in session.scalars(select(SyncQuarantineRecord).where(
+                    SyncQuarantineRecord.entity_id.in_(chunk))):
+                self.quarantine[(row.entity, row.entity_id)] = row
+        by_entity: dict[str, set[str]] = defaultdict(set)
+        for item in items:
+            by_entity[item.entity].add(item.id)
+        for entity, entity_ids in by_entity.items():
+            cls = engine.classes.get(entity)
+            if cls is None:
+                continue
+            for chunk in _chunks(sorted(entity_ids)):
+                for record in session.scalars(select(cls).where(cls.id.in_(chunk))):
+                    self.records[(entity, record.id)] = record
+        self.leaving = set(session.scalars(select(SyncRemovalRecord.household_id)))
+
+    # ------------------------------------------------------------------ deciding
+
+    def take(self, item: FeedItem, problem: Problem | None) -> None:
+        key = (item.entity, item.id)
+        held = self.quarantine.get(key)
+        if held is not None and not self.retrying:
+            merged = _merge(FeedItem.model_validate(held.item), item)
+            if merged is None:
+                return  # older than the quarantined delivery: nothing new
+            if merged is not item:
+                problem = check_item(merged.entity, merged.fields,
+                                     complete=merged.op in ("insert", "snapshot"))
+            item = merged
+        if item.entity not in self.engine.classes:
+            problem = Problem(UNSUPPORTED, f"{item.entity}: no table in this case file")
+        if problem is not None and item.op != "delete":
+            self.set_aside(item, problem)
+            return
+        if held is not None:
+            self.session.delete(held)
+            del self.quarantine[key]
+        if self._apply(item, key):
+            self.applied += 1
+            self.households.update(self._item_households)
+        self._item_households.clear()
+
+    def take_carefully(self, item: FeedItem, problem: Problem | None) -> None:
+        """`take` in a savepoint, written at once; the item is quarantined if it fails."""
+        key = (item.entity, item.id)
+        saved_version = self.versions.get(key)
+        saved_record = self.records.get(key)
+        saved_held = self.quarantine.get(key)
+        applied, households = self.applied, set(self.households)
+        try:
+            with self.session.begin_nested():
+                self.take(item, problem)
+                self.flush()
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            self._forget_pending()
+            self.applied, self.households = applied, households
+            self._item_households.clear()
+            _restore(self.versions, key, saved_version)
+            _restore(self.records, key, saved_record)
+            _restore(self.quarantine, key, saved_held)
+            if isinstance(exc, IntegrityError):
+                orig = getattr(exc, "orig", None)
+                reason = Problem(INTEGRITY, f"{item.entity}: {orig or 'constraint failed'}"[:200])
+            else:
+                reason = Problem(ERROR, f"{item.entity}: {type(exc).__name__}")
+            held = self.quarantine.get(key)
+            if held is not None and held in self.session:
+                merged = _merge(FeedItem.model_validate(held.item), item)
+                item = merged or item
+            with self.session.begin_nested():
+                self.set_aside(item, reason)
+                self.session.flush()
+
+    def set_aside(self, item: FeedItem, problem: Problem) -> None:
+        key = (item.entity, item.id)
+        row = self.quarantine.get(key)
+        if row is None:
+            row = self.session.get(SyncQuarantineRecord, key)
+        if row is None:
+            row = SyncQuarantineRecord(entity=item.entity, entity_id=item.id)
+            self.session.add(row)
+        row.household_id = item.household_id
+        row.server_version = item.version
+        row.reason = problem.reason
+        row.problem = problem.text[:200]
+        row.item = item.model_dump(mode="json")
+        row.quarantined_at = self.now
+        self.quarantine[key] = row
+        self._quarantined_now.add(key)
+        log.warning("sync: a pulled %s record was quarantined (%s: %s)", item.entity,
+                    problem.reason, problem.text)
+
+    def _apply(self, item: FeedItem, key: Key) -> bool:
+        engine = self.engine
+        known = self.versions.get(key)
+        known_version = known[0] if known is not None else 0
+        record = self.records.get(key)
+        waiting = self._inserts[item.entity].get(item.id)
+        record_pending = self.pending.record_pending(key)
+        if item.op == "delete":
+            if known is not None and item.version <= known_version:
+                return False
+            self._remember(item, key, deleted=True)
+            if waiting is not None:
+                del self._inserts[item.entity][item.id]
+            elif record is not None:
+                if record_pending:
+                    engine._dirty_tombstones = True  # goes once the local change is settled
+                else:
+                    self.session.delete(record)
+                    self.records.pop(key, None)
+            self._note_household(item)
+            return True
+        full = self.snapshot or item.op in ("snapshot", "insert")
+        newer = item.version >= known_version if (self.snapshot or item.op == "snapshot") \
+            else item.version > known_version
+        if known is not None and not newer:
+            return False
+        if item.entity == "household" and item.op == "snapshot" and item.id in self.leaving:
+            self.session.execute(delete(SyncRemovalRecord).where(
+                SyncRemovalRecord.household_id == item.id))
+            self.leaving.discard(item.id)
+        converters = engine._converters[item.entity]
+        blocked = self.pending.fields.get(key, ())
+        values = {name: converters[name](value) for name, value in item.fields.items()
+                  if name in converters and name not in blocked}
+        if waiting is not None:
+            waiting.update(values)
+            waiting["version"] = item.version
+        elif record is None:
+            if not full or key in self.pending.deletes:
+                # An update for a record this laptop does not have (or deleted locally and
+                # has not pushed yet): nothing to apply it to; a snapshot repairs it later.
+                return False
+            row = dict(engine._blanks[item.entity])
+            row.update(values)
+            row["id"] = item.id
+            row["version"] = item.version
+            self._inserts[item.entity][item.id] = row
+        else:
+            for name, value in values.items():
+                if getattr(record, name) != value:
+                    setattr(record, name, value)
+            if not record_pending:
+                record.version = item.version
+        if item.entity == "attachment":
+            self._attachments = True
+        self._remember(item, key, deleted=False)
+        self._note_household(item)
+        return True
+
+    def _note_household(self, item: FeedItem) -> None:
+        household = item.id if item.entity == "household" else item.household_id
+        if household:
+            self._item_households.add(household)
+
+    def _remember(self, item: FeedItem, key: Key, *, deleted: bool) -> None:
+        known = self.versions.get(key)
+        if key in self._new_versions:
+            row = self._new_versions[key]
+            row["server_version"] = max(row["server_version"], item.version)
+            row["deleted"] = deleted
+            row["household_id"] = item.household_id or row["household_id"]
+        elif known is None:
+            self._new_versions[key] = {
+                "entity": item.entity, "entity_id": item.id,
+                "household_id": item.household_id, "server_version": item.version,
+                "deleted": deleted}
+        else:
+            self._changed_versions[key] = {
+                "k_entity": item.entity, "k_id": item.id,
+                "household_id": item.household_id or known[2],
+                "server_version": max(known[0], item.version), "deleted": deleted}
+        version = max(known[0], item.version) if known is not None else item.version
+        self.versions[key] = (version, deleted, item.household_id or
+                              (known[2] if known is not None else None))
+
+    # ------------------------------------------------------------------ writing
+
+    def flush(self) -> None:
+        session = self.session
+        session.flush()  # records this laptop had (ORM), quarantine rows
+        for entity in sorted(self._inserts, key=lambda e: ENTITY_ORDER.get(e, 50)):
+            rows = list(self._inserts[entity].values())
+            if rows:
+                session.execute(insert(_table(self.engine.classes[entity])), rows)
+        table = _table(SyncRecordVersion)
+        if self._new_versions:
+            session.execute(insert(table), list(self._new_versions.values()))
+        if self._changed_versions:
+            session.execute(
+                update(table)
+                .where(table.c.entity == bindparam("k_entity"),
+                       table.c.entity_id == bindparam("k_id"))
+                .values(server_version=bindparam("server_version"),
+                        deleted=bindparam("deleted"), household_id=bindparam("household_id")),
+                list(self._changed_versions.values()))
+        if self._attachments:
+            session.execute(update(SyncStateRecord).values(download_pending=True))
+        self._forget_pending()
+
+    def _forget_pending(self) -> None:
+        self._inserts.clear()
+        self._new_versions.clear()
+        self._changed_versions.clear()
+        self._attachments = False
+
+    def find_retries(self) -> None:
+        """Households of this batch that hold quarantined records worth another try."""
+        if self.retrying or not self.households:
+            return
+        held = self.session.execute(
+            select(SyncQuarantineRecord.entity, SyncQuarantineRecord.entity_id,
+                   SyncQuarantineRecord.household_id)
+            .where(SyncQuarantineRecord.reason.in_([INTEGRITY, ERROR])))
+        for entity, entity_id, household in held:
+            if household in self.households and (entity, entity_id) not in \
+                    self._quarantined_now:
+                self.retry.add(household)
 
 
 def is_logged_in(casefile: CaseFile) -> bool:

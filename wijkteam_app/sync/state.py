@@ -1,6 +1,7 @@
 """What the sync client knows about itself, read from and written to the case file.
 
-Plain results for the services and the UI (`SyncReport`, `SyncStatus`, `ConflictView`) and the
+Plain results for the services and the UI (`SyncReport`, `SyncStatus`, `ConflictView`,
+`QuarantineView`, `RefusalView`, `WarningView`) and the
 queries on the sync tables (`persistence/sync_schema.py`): the state row, the outbox rows still
 waiting for a verdict and the fields they touch (which a pulled change must not overwrite).
 """
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from wijkteam_app.persistence.schema import OutboxRecord
 from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
+    SyncQuarantineRecord,
     SyncRemovalRecord,
     SyncStateRecord,
     SyncVerdictRecord,
@@ -40,6 +42,10 @@ class SyncReport:
     open_conflicts: int = 0
     uploaded: int = 0  # attachment files whose bytes reached the server (SHA-256 verified)
     downloaded: int = 0  # attachment files fetched and verified into the case file
+    quarantined: int = 0  # pulled records set aside because they cannot be applied (all of
+    # them after this sync, also those of earlier syncs that are still waiting)
+    changed_households: set[str] = field(default_factory=set)  # households of which this
+    # sync applied at least one pulled record (open pages refresh these)
     offline: bool = False
     login_required: bool = False
     wiped: bool = False
@@ -68,6 +74,42 @@ class SyncStatus:
     rejected_changes: int
     open_conflicts: int
     last_error: str | None
+    quarantined: int = 0  # pulled records in quarantine
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineView:
+    """A pulled record set aside (no values: what, where, why)."""
+
+    entity: str
+    entity_id: str
+    household_id: str | None
+    server_version: int
+    reason: str  # `sync.checks.REASONS`
+    problem: str  # short English text, never the value
+    quarantined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalView:
+    """A change-set of this laptop the server refused (it stays here; nothing is lost)."""
+
+    changeset_id: str
+    action: str
+    household_id: str | None
+    reason: str | None  # `sync.authority.Refusal` code
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WarningView:
+    """A warning the server attached to an accepted change-set (e.g. ``bsn_elsewhere``)."""
+
+    changeset_id: str
+    action: str
+    household_id: str | None
+    code: str  # `sync.authority.Warning_` code
+    received_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +178,39 @@ def pending_count(session: Session) -> int:
 def rejected_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(SyncVerdictRecord)
                               .where(SyncVerdictRecord.status == "rejected")) or 0)
+
+
+def quarantine_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(SyncQuarantineRecord)) or 0)
+
+
+def quarantine_views(session: Session) -> list[QuarantineView]:
+    rows = session.scalars(select(SyncQuarantineRecord).order_by(
+        SyncQuarantineRecord.quarantined_at, SyncQuarantineRecord.entity,
+        SyncQuarantineRecord.entity_id))
+    return [QuarantineView(r.entity, r.entity_id, r.household_id, r.server_version, r.reason,
+                           r.problem, r.quarantined_at) for r in rows]
+
+
+def refusal_views(session: Session) -> list[RefusalView]:
+    rows = session.execute(
+        select(SyncVerdictRecord, OutboxRecord.action, OutboxRecord.household_id)
+        .outerjoin(OutboxRecord, OutboxRecord.id == SyncVerdictRecord.changeset_id)
+        .where(SyncVerdictRecord.status == "rejected")
+        .order_by(SyncVerdictRecord.seq))
+    return [RefusalView(v.changeset_id, action or "", household, v.reason, v.received_at)
+            for v, action, household in rows]
+
+
+def warning_views(session: Session) -> list[WarningView]:
+    rows = session.execute(
+        select(SyncVerdictRecord, OutboxRecord.action, OutboxRecord.household_id)
+        .outerjoin(OutboxRecord, OutboxRecord.id == SyncVerdictRecord.changeset_id)
+        .where(SyncVerdictRecord.status != "rejected",
+               func.json_array_length(SyncVerdictRecord.warnings) > 0)
+        .order_by(SyncVerdictRecord.seq))
+    return [WarningView(v.changeset_id, action or "", household, code, v.received_at)
+            for v, action, household in rows for code in v.warnings]
 
 
 def open_conflict_count(session: Session) -> int:
