@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.persistence.schema import OutboxRecord
+from wijkteam_app.persistence.schema import HouseholdRecord, OutboxRecord
 from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
     SyncQuarantineRecord,
@@ -88,6 +88,7 @@ class QuarantineView:
     reason: str  # `sync.checks.REASONS`
     problem: str  # short English text, never the value
     quarantined_at: datetime
+    household_name: str | None = None  # as this laptop has it (None: not on this laptop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,11 +186,13 @@ def quarantine_count(session: Session) -> int:
 
 
 def quarantine_views(session: Session) -> list[QuarantineView]:
-    rows = session.scalars(select(SyncQuarantineRecord).order_by(
-        SyncQuarantineRecord.quarantined_at, SyncQuarantineRecord.entity,
-        SyncQuarantineRecord.entity_id))
+    rows = session.execute(
+        select(SyncQuarantineRecord, HouseholdRecord.name)
+        .outerjoin(HouseholdRecord, HouseholdRecord.id == SyncQuarantineRecord.household_id)
+        .order_by(SyncQuarantineRecord.quarantined_at, SyncQuarantineRecord.entity,
+                  SyncQuarantineRecord.entity_id))
     return [QuarantineView(r.entity, r.entity_id, r.household_id, r.server_version, r.reason,
-                           r.problem, r.quarantined_at) for r in rows]
+                           r.problem, r.quarantined_at, name) for r, name in rows]
 
 
 def refusal_views(session: Session) -> list[RefusalView]:

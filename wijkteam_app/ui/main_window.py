@@ -27,7 +27,7 @@ from wijkteam_app import __version__
 from wijkteam_app.services.drafts import DraftService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
-from wijkteam_app.services.sync import SyncService
+from wijkteam_app.services.sync import SyncService, SyncStatus
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
 from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
@@ -89,8 +89,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(self.sync_service, self)
         self._build_menus()
         self._build_status_bar()
-        self.sync.status_changed.connect(
-            lambda status: self.offline_label.setText(self.sync.status_text(status)))
+        self.sync.status_changed.connect(self._show_sync_status)
         self.sync.status_changed.connect(lambda _status: self._update_login_action())
         self.sync.finished.connect(lambda _report: self.caseload.refresh())
         self.sync.wiped.connect(self._device_wiped)
@@ -163,6 +162,10 @@ class MainWindow(QMainWindow):
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
         sync_menu.addAction(self.conflicts_action)
+        self.quarantine_action = QAction(self.tr("&Quarantaine bekijken…"), self)
+        self.quarantine_action.setEnabled(False)
+        self.quarantine_action.triggered.connect(self.show_quarantine)
+        sync_menu.addAction(self.quarantine_action)
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
@@ -276,6 +279,25 @@ class MainWindow(QMainWindow):
         self.drafts_banner.setVisible(True)
 
     # --- sync ------------------------------------------------------------------------------
+
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        if self._closed:
+            return
+        self.offline_label.setText(self.sync.status_text(status))
+        quarantine = self.sync.quarantine_text() if status.quarantined else ""
+        self.offline_label.setToolTip(quarantine)
+        self.quarantine_action.setEnabled(bool(status.quarantined))
+
+    def quarantine_box(self) -> QMessageBox:
+        text = self.sync.quarantine_text(limit=50) or self.tr(
+            "Er staan geen gegevens in quarantaine.")
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Quarantaine"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 34em; }")
+        return box
+
+    def show_quarantine(self) -> None:
+        self.quarantine_box().exec()
 
     def show_conflicts(self) -> None:
         ConflictDialog(self.sync_service, self.sync, self).exec()

@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from wijkteam_app.messages import ENTITY_LABELS, QUARANTINE_REASONS
 from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -226,4 +227,36 @@ class SyncController(QObject):
                 n=status.rejected_changes))
         if status.open_conflicts:
             parts.append(self.tr("{n} open conflict(en)").format(n=status.open_conflicts))
+        if status.quarantined:
+            parts.append(self.tr("{n} gegeven(s) in quarantaine").format(n=status.quarantined))
         return " · ".join(parts)
+
+    def quarantine_text(self, limit: int = 12) -> str:
+        """What is in quarantine, for a tooltip or a dialog (Dutch: the kind of record, the
+        household as this laptop knows it, and why; never the refused values). Empty when
+        nothing is."""
+        entries = self.service.quarantine()
+        if not entries:
+            return ""
+        lines = [self.tr("Gegevens van de server die deze laptop niet kon verwerken "
+                         "(in quarantaine):"), ""]
+        for entry in entries[:limit]:
+            kind = self.tr(ENTITY_LABELS.get(entry.entity, entry.entity))
+            reason = self.tr(QUARANTINE_REASONS.get(entry.reason, entry.reason))
+            household = entry.household_name or (entry.household_id or "")[:8]
+            if entry.entity == "household":
+                what = self.tr("huishouden {name}").format(
+                    name=entry.household_name or entry.entity_id[:8])
+            elif household:
+                what = self.tr("{kind} {id} van huishouden {household}").format(
+                    kind=kind, id=entry.entity_id[:8], household=household)
+            else:
+                what = f"{kind} {entry.entity_id[:8]}"
+            lines.append(self.tr("• {what}: {reason}").format(what=what, reason=reason))
+        if len(entries) > limit:
+            lines.append(self.tr("… en nog {n}").format(n=len(entries) - limit))
+        lines.append("")
+        lines.append(self.tr("Al het andere is wel bijgewerkt. Meld dit aan de functioneel "
+                             "beheerder; het gegeven komt vanzelf binnen zodra de server een "
+                             "correcte versie heeft."))
+        return "\n".join(lines)
