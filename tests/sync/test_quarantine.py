@@ -83,6 +83,10 @@ def test_a_poisoned_page_applies_the_good_records_and_quarantines_the_bad_ones(
         "household_id": named_only, "first_name": "Noor", "last_name": "Naamloos",
         "household_role": "hoofdbewoner"}, account.id)
     server_update(server, "person", good_person, {"first_name": "Bram"})
+    arriving = new_id()  # a new household and a change of it, in the same page
+    server_insert(server, "household", arriving, arriving,
+                  {"name": "Huishouden Nieuw", **ADDRESS}, account.id)
+    server_update(server, "household", arriving, {"wijk": "Later"})
 
     report = laptop.sync.sync_once()
 
@@ -92,7 +96,8 @@ def test_a_poisoned_page_applies_the_good_records_and_quarantines_the_bad_ones(
     with laptop.workspace.casefile.read() as session:
         person = session.get(PersonRecord, good_person)
         assert person is not None and person.first_name == "Bram"
-    assert good in report.changed_households
+    assert laptop.household(arriving).wijk == "Later"
+    assert {good, arriving} <= report.changed_households
     assert report.quarantined == 3 and not report.ok
     assert report.error_codes == ["quarantine"]
     assert report.errors[0].startswith("Synchronisatie voltooid met 3 problemen")

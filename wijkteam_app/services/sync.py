@@ -397,12 +397,14 @@ class SyncService:
             report.login_required = True
             report.fail(LoginRequired.code, LoginRequired.message)
             return
+        completed = False
         try:
             engine = self._engine(self._shared_transport(url, tokens))
             if full:
                 engine.full_resync(report)
             else:
                 engine.run(report)
+            completed = True  # the engine wrote the sync time and the counts
             self._online = True
         except DeviceRevoked as exc:
             self._online = True
@@ -423,13 +425,15 @@ class SyncService:
         except Exception as exc:  # e.g. the disk is full: reported, never raised to the UI
             log.error("sync stopped by an unexpected %s", type(exc).__name__)
             report.fail(SyncError.code, SyncError.message)
-        with casefile.read() as session:
-            state = load_state(session)
-            if state is not None:
-                state.last_attempt_at = utcnow()
-                state.last_error = report.error_codes[0][:64] if report.error_codes else None
-                report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
-            report.quarantined = quarantine_count(session)
+        if not completed:
+            with casefile.read() as session:
+                state = load_state(session)
+                if state is not None:
+                    state.last_attempt_at = utcnow()
+                    state.last_error = report.error_codes[0][:64] if report.error_codes \
+                        else None
+                    report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
+                report.quarantined = quarantine_count(session)
         log.info("sync: pushed %d, pulled %d, conflicts %d, removed %d, quarantined %d, "
                  "errors %s", report.pushed, report.pulled, report.conflicts, report.removed,
                  report.quarantined, ",".join(report.error_codes) or "none")

@@ -27,37 +27,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, TypeVar, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Table,
-    bindparam,
-    delete,
-    func,
-    insert,
-    inspect,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wijkteam_app.persistence.casefile import CaseFile, utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
-    Base,
-    Entity,
     HouseholdRecord,
     OutboxRecord,
 )
@@ -66,19 +51,19 @@ from wijkteam_app.persistence.sync_schema import (
     SyncQuarantineRecord,
     SyncRecordVersion,
     SyncRemovalRecord,
-    SyncStateRecord,
     SyncUploadRecord,
     SyncVerdictRecord,
 )
-from wijkteam_app.sync.checks import (
-    ERROR,
-    INTEGRITY,
-    UNSUPPORTED,
-    Problem,
-    check_item,
-    defaults,
+from wijkteam_app.sync.apply import (
+    ENTITY_ORDER,
+    Batch,
+    Prepared,
+    Tables,
+    entity_classes,
+    fatal,
+    order,
 )
-from wijkteam_app.sync.entities import RECORDS
+from wijkteam_app.sync.checks import ERROR, INTEGRITY
 from wijkteam_app.sync.protocol import (
     SERVER_OWNED_ENTITIES,
     AttachmentCreate,
@@ -119,18 +104,9 @@ never dropped. Attachment metadata travels as a record; the bytes stay in
 ``attachment_blobs``, never enter the outbox, and travel by the chunked upload
 (`SyncEngine.upload_attachments`, `SyncEngine.download_attachments`)."""
 
-# Parents before children (the server's order), so inserts can follow it.
-ENTITY_ORDER: dict[str, int] = {
-    name: i for i, name in enumerate(
-        ["team", "worker", "household", "person", "network_member", "professional", "case",
-         "contact_moment", "consent", "assessment", "plan_version", "attachment",
-         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event"])
-}
-
 PAGE_SIZE = 2000  # items per pull request (the protocol's maximum)
 APPLY_BATCH = 250  # items per apply transaction: the case file's lock is held for one batch
 PUSH_BATCH = 100
-CHUNK = 500  # ids per IN (...) query
 
 UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server. De app "
                  "probeert het bij de volgende synchronisatie opnieuw; er gaat niets verloren.")
@@ -151,66 +127,18 @@ def quarantine_message(count: int) -> str:
             "welke gegevens het zijn.")
 
 
-def entity_classes() -> dict[str, type[Entity]]:
-    """``__entity__`` name -> ORM class, for every tracked table of the case file."""
-    out: dict[str, type[Entity]] = {}
-    for mapper in Base.registry.mappers:
-        cls = mapper.class_
-        if issubclass(cls, Entity) and cls.__entity__:
-            out[cls.__entity__] = cls
-    return out
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What a sync has to do, from one read of the case file."""
 
-
-def _convert_date(value: Any) -> Any:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def _convert_datetime(value: Any) -> Any:
-    if isinstance(value, str):
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        return moment
-    return value
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-def column_converters(cls: type[Entity]) -> dict[str, Callable[[Any], Any]]:
-    """Field name -> JSON value to Python value, for the synced columns of a table."""
-    out: dict[str, Callable[[Any], Any]] = {}
-    for attr in inspect(cls).column_attrs:
-        if attr.key in ("id", "version"):
-            continue
-        column_type = attr.columns[0].type
-        if isinstance(column_type, DateTime):
-            out[attr.key] = _convert_datetime
-        elif isinstance(column_type, Date):
-            out[attr.key] = _convert_date
-        elif isinstance(column_type, Boolean):
-            out[attr.key] = lambda v: bool(v) if v is not None else v
-        else:
-            out[attr.key] = _identity
-    return out
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def blank_rows(classes: dict[str, type[Entity]],
-               converters: dict[str, dict[str, Callable[[Any], Any]]]) -> dict[str, dict[str, Any]]:
-    """Per entity, every synced column with the schema's default (None where it has none):
-    a new record's row for a bulk insert starts from this, so all rows share one shape."""
-    out: dict[str, dict[str, Any]] = {}
-    for name in classes:
-        schema_defaults = defaults(name) if name in RECORDS else {}
-        out[name] = {column: convert(schema_defaults[column]) if column in schema_defaults
-                     else None for column, convert in converters[name].items()}
-    return out
+    cursor: int
+    unsent: bool
+    uploads: bool
+    open_conflicts: bool
+    refresh: bool
+    removals: bool
+    download: bool
+    quarantine: bool
 
 
 class SyncEngine:
@@ -225,34 +153,72 @@ class SyncEngine:
         self.page_size = page_size
         self.push_batch = push_batch
         self.retries = retries
-        self.classes = entity_classes()
-        self._converters = {name: column_converters(cls) for name, cls in self.classes.items()}
-        self._blanks = blank_rows(self.classes, self._converters)
+        self.tables = Tables(casefile.engine.dialect)
+        self.classes = self.tables.classes
         self._new_conflicts: set[str] = set()
         self._dirty_tombstones = False
+        self.quarantine_possible = True  # until a look at the quarantine says otherwise
+        # Set when an earlier step of this run gave a later one something to do:
+        self._uploads_queued = False
+        self._refresh_possible = False
+        self._removals_told = False
+        self._attachments_arrived = False
 
     # ------------------------------------------------------------------ the whole run
 
     def run(self, report: SyncReport) -> None:
         """Push, pull, conflicts, refreshes, removals. Raises `SyncError`s (the service
-        turns them into the report)."""
-        self.push(report)
-        self.upload_attachments(report)
-        open_conflicts = self.pull(report)
-        self.mirror_conflicts(open_conflicts)
-        self.refresh_households(report)
-        self.process_removals(report)
-        self.download_attachments(report)
+        turns them into the report).
+
+        One look at the case file first says which steps have anything to do; a sync with
+        nothing to do is that look, one pull request and one small write of the sync time
+        (none of them reads a table that grows with the case file)."""
+        look = self._look()
+        self.quarantine_possible = look.quarantine
+        if look.unsent:
+            self.push(report)
+        if look.uploads or self._uploads_queued:
+            self.upload_attachments(report)
+        open_conflicts = self.pull(report, cursor=look.cursor)
+        if open_conflicts or look.open_conflicts or self._new_conflicts:
+            self.mirror_conflicts(open_conflicts)
+        if look.refresh or self._refresh_possible:
+            self.refresh_households(report)
+        if look.removals or self._removals_told:
+            self.process_removals(report)
+        if look.download or self._attachments_arrived:
+            self.download_attachments(report)
         if self._dirty_tombstones:
             self.sweep_tombstones()
+        with self.casefile.read(durable=False) as session:  # the sync time: informative
+            state = require_state(session)
+            state.last_sync_at = state.last_attempt_at = utcnow()
+            report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
+            report.quarantined = quarantine_count(session) if self.quarantine_possible else 0
+            if report.quarantined:
+                report.fail("quarantine", quarantine_message(report.quarantined))
+            state.last_error = report.error_codes[0][:64] if report.error_codes else None
+
+    def _look(self) -> _Look:
         with self.casefile.read() as session:
             state = require_state(session)
-            state.last_sync_at = utcnow()
-            state.last_error = None
-            report.open_conflicts = state.open_conflicts
-            report.quarantined = quarantine_count(session)
-        if report.quarantined:
-            report.fail("quarantine", quarantine_message(report.quarantined))
+
+            def some(query: Select[Any]) -> bool:
+                return session.scalar(query.limit(1)) is not None
+
+            return _Look(
+                cursor=state.cursor,
+                unsent=some(select(OutboxRecord.seq).where(
+                    OutboxRecord.seq > state.pushed_seq)),
+                uploads=some(select(SyncUploadRecord.attachment_id).where(
+                    SyncUploadRecord.status.in_(["pending", "uploading"]))),
+                open_conflicts=some(select(SyncConflictRecord.id).where(
+                    SyncConflictRecord.status == "open")),
+                refresh=some(select(SyncConflictRecord.id).where(
+                    SyncConflictRecord.needs_refresh.is_(True))),
+                removals=some(select(SyncRemovalRecord.household_id)),
+                download=state.download_pending,
+                quarantine=some(select(SyncQuarantineRecord.entity_id)))
 
     def _retry(self, call: Callable[[], T]) -> T:
         """Push and pull are idempotent: a dropped connection is retried at once."""
@@ -360,8 +326,7 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ attachments
 
-    @staticmethod
-    def _queue_uploads(session: Session, row: OutboxRecord, now: datetime) -> None:
+    def _queue_uploads(self, session: Session, row: OutboxRecord, now: datetime) -> None:
         """The server holds the metadata of these new attachments: their bytes may go."""
         for change in row.changes:
             if change.get("entity") != "attachment" or change.get("op") != "insert":
@@ -372,6 +337,7 @@ class SyncEngine:
             meta = session.get(AttachmentRecord, attachment_id)
             if meta is None or session.get(AttachmentBlobRecord, attachment_id) is None:
                 continue
+            self._uploads_queued = True
             session.add(SyncUploadRecord(
                 attachment_id=attachment_id, household_id=meta.household_id, server_id=None,
                 sha256=meta.sha256, size=meta.size, chunk_size=None, received_chunks=[],
@@ -486,14 +452,15 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ pull
 
-    def pull(self, report: SyncReport) -> int:
+    def pull(self, report: SyncReport, *, cursor: int | None = None) -> int:
         """Apply every page after the cursor; returns the server's open-conflict count.
 
         The next page is requested while the current one is applied (the feed is a pure
         function of device and cursor, and ``next_cursor`` is known as soon as a page
         arrives), so the server builds page n+1 while this laptop writes page n."""
-        with self.casefile.read() as session:
-            cursor = require_state(session).cursor
+        if cursor is None:
+            with self.casefile.read() as session:
+                cursor = require_state(session).cursor
         page = self._retry(partial(self.transport.pull, cursor, self.page_size))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead:
             while True:
@@ -529,24 +496,21 @@ class SyncEngine:
         """Apply feed items; returns how many were applied. Never fails on an item: one that
         cannot be applied is quarantined and the rest still applies.
 
-        Every item is checked against the shared schema before the case file is touched
-        (outside the lock). The items are then applied in batches of `APPLY_BATCH`, each in
-        ONE short transaction with bulk inserts (the lock is held for one batch, never for a
-        whole page); the last batch also stores the cursor, the households that left the
-        scope and one audit entry for the page. A batch that the case file refuses as a
-        whole (a foreign key, checked at commit) is applied again item by item in savepoints,
-        quarantining exactly the items that fail."""
-        ordered = self._order(items)
-        problems = [None if item.op == "delete" else check_item(
-            item.entity, item.fields,
-            complete=snapshot or item.op in ("insert", "snapshot")) for item in ordered]
+        Every item is checked and prepared before the case file is touched (outside the
+        lock, `apply.Tables.prepare`). The items are then applied in batches of
+        `APPLY_BATCH`, each in ONE short transaction with bulk inserts (the lock is held for
+        one batch, never for a whole page); the last batch also stores the cursor, the
+        households that left the scope and one audit entry for the page. A batch that the
+        case file refuses as a whole (a foreign key, checked at commit) is applied again item
+        by item in savepoints, quarantining exactly the items that fail."""
+        prepared = [self.tables.prepare(item, snapshot=snapshot) for item in order(items)]
         applied = 0
         start = 0
         while True:
-            end = min(start + APPLY_BATCH, len(ordered))
-            final = end >= len(ordered)
+            end = min(start + APPLY_BATCH, len(prepared))
+            final = end >= len(prepared)
             done = self._apply_batch(
-                ordered[start:end], problems[start:end], snapshot=snapshot,
+                prepared[start:end], snapshot=snapshot,
                 bookkeeping=partial(self._bookkeeping, applied_before=applied, cursor=cursor,
                                     removed=removed, open_conflicts=open_conflicts)
                 if final else None)
@@ -559,30 +523,37 @@ class SyncEngine:
                 return applied
             start = end
 
-    def _apply_batch(self, items: Sequence[FeedItem], problems: Sequence[Problem | None], *,
-                     snapshot: bool, bookkeeping: Callable[[Session, int], None] | None,
-                     ) -> _Batch:
+    def attachments_arrived(self) -> None:
+        """Attachment records came in: their bytes may have to be downloaded."""
+        self._attachments_arrived = True
+
+    def tombstones_waiting(self) -> None:
+        """A pulled delete waits for a local change of the record to be settled."""
+        self._dirty_tombstones = True
+
+    def _apply_batch(self, items: Sequence[Prepared], *, snapshot: bool,
+                     bookkeeping: Callable[[Session, int], None] | None) -> Batch:
         try:
-            with self.casefile.read() as session:
+            with self.casefile.read(durable=False) as session:
                 # Checked at commit: a batch may insert a child before its parent.
                 session.execute(text("PRAGMA defer_foreign_keys = ON"))
-                batch = _Batch(self, session, items, snapshot=snapshot)
-                for item, problem in zip(items, problems, strict=True):
-                    batch.take(item, problem)
+                batch = Batch(self, session, items, snapshot=snapshot)
+                for prepared in items:
+                    batch.take(prepared)
                 batch.flush()
                 batch.find_retries()
                 if bookkeeping is not None:
                     bookkeeping(session, batch.applied)
             return batch
         except Exception as exc:
-            if _fatal(exc):
+            if fatal(exc):
                 raise
             log.warning("sync: a batch did not apply as a whole (%s); applying item by item",
                         type(exc).__name__)
-        with self.casefile.read() as session:
-            batch = _Batch(self, session, items, snapshot=snapshot)
-            for item, problem in zip(items, problems, strict=True):
-                batch.take_carefully(item, problem)
+        with self.casefile.read(durable=False) as session:
+            batch = Batch(self, session, items, snapshot=snapshot)
+            for prepared in items:
+                batch.take_carefully(prepared)
             batch.find_retries()
             if bookkeeping is not None:
                 bookkeeping(session, batch.applied)
@@ -591,7 +562,7 @@ class SyncEngine:
     def _retry_quarantined(self, households: set[str], report: SyncReport | None) -> int:
         """Records quarantined for a reason that can pass (a missing parent, an error) are
         tried again once their household received something new."""
-        with self.casefile.read() as session:
+        with self.casefile.read(durable=False) as session:
             rows = list(session.scalars(select(SyncQuarantineRecord).where(
                 SyncQuarantineRecord.household_id.in_(sorted(households)),
                 SyncQuarantineRecord.reason.in_([INTEGRITY, ERROR]))))
@@ -601,11 +572,10 @@ class SyncEngine:
                     items.append(FeedItem.model_validate(row.item))
                 except ValidationError:
                     continue
-            ordered = self._order(items)
-            batch = _Batch(self, session, ordered, snapshot=False, retrying=True)
-            for item in ordered:
-                batch.take_carefully(item, check_item(
-                    item.entity, item.fields, complete=item.op in ("insert", "snapshot")))
+            prepared = [self.tables.prepare(item, snapshot=False) for item in order(items)]
+            batch = Batch(self, session, prepared, snapshot=False, retrying=True)
+            for one in prepared:
+                batch.take_carefully(one)
         if report is not None:
             report.changed_households.update(batch.households)
         return batch.applied
@@ -620,6 +590,7 @@ class SyncEngine:
         if open_conflicts is not None:
             state.open_conflicts = open_conflicts
         for household in removed:
+            self._removals_told = True
             row = session.get(SyncRemovalRecord, household)
             if row is None:
                 session.add(SyncRemovalRecord(household_id=household, told_at=now,
@@ -630,14 +601,6 @@ class SyncEngine:
                 session, actor_id=self.actor_id, action="sync.ontvangen",
                 object_type="synchronisatie", object_id="",
                 result=f"{total} toegepast"[:32], changeset_id=None, at=now)
-
-    def _order(self, items: Sequence[FeedItem]) -> list[FeedItem]:
-        """Parents first for inserts and updates, children first for deletes. Items of one
-        record keep their order (the sort is stable); the version rule makes the rest safe."""
-        def key(item: FeedItem) -> tuple[int, int]:
-            rank = ENTITY_ORDER.get(item.entity, 50)
-            return (1, -rank) if item.op == "delete" else (0, rank)
-        return sorted(items, key=key)
 
     # ------------------------------------------------------------------ conflicts
 
@@ -659,6 +622,7 @@ class SyncEngine:
                 if exc.status != 404:
                     raise
                 gone.append(conflict_id)  # left my scope: the server no longer shows it
+        self._refresh_possible = True
         with self.casefile.read() as session:
             for conflict in [*listed, *extra]:
                 self._store_conflict(session, conflict,
@@ -838,303 +802,6 @@ class SyncEngine:
         with self.casefile.read() as session:
             require_state(session).cursor = 0
         self.run(report)
-
-
-Key = tuple[str, str]
-V = TypeVar("V")
-
-
-def _table(cls: type[Base]) -> Table:
-    """The Core table of an ORM class (for executemany inserts and updates)."""
-    return cast(Table, cls.__table__)
-
-
-def _restore(mapping: dict[Key, V], key: Key, saved: V | None) -> None:
-    if saved is None:
-        mapping.pop(key, None)
-    else:
-        mapping[key] = saved
-
-
-def _fatal(exc: BaseException) -> bool:
-    """A failure of the case file itself (disk, lock, corruption), not of one record: the
-    sync stops with an error instead of quarantining everything."""
-    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)
-
-
-def _merge(held: FeedItem, item: FeedItem) -> FeedItem | None:
-    """A new delivery of a quarantined record, on top of what is held: a complete record or a
-    delete replaces it; an update is laid over the held fields (so fixing the one bad field
-    on the server releases the record). None: older than what is held."""
-    if item.op in ("insert", "snapshot", "delete"):
-        newer = item.version >= held.version if item.op == "snapshot" \
-            else item.version > held.version
-        return item if newer else None
-    if item.version <= held.version:
-        return None
-    return item.model_copy(update={
-        "op": held.op, "fields": {**held.fields, **item.fields},
-        "household_id": item.household_id or held.household_id})
-
-
-class _Batch:
-    """One transaction's worth of feed items, applied with bulk statements.
-
-    `take` decides per item (version rule, local changes, quarantine) and collects rows;
-    `flush` writes them: Core ``executemany`` inserts per table for new records and their
-    server versions, the ORM only for records this laptop already has. `take_carefully`
-    applies one item at a time in a savepoint and quarantines it when the case file refuses
-    it. The batch knows every record of its items up front (a few ``IN (...)`` queries)."""
-
-    def __init__(self, engine: SyncEngine, session: Session, items: Sequence[FeedItem], *,
-                 snapshot: bool, retrying: bool = False) -> None:
-        self.engine = engine
-        self.session = session
-        self.snapshot = snapshot
-        self.retrying = retrying
-        self.pending = pending_work(session)
-        self.applied = 0
-        self.households: set[str] = set()
-        self.retry: set[str] = set()
-        self.now = utcnow()
-        self._item_households: set[str] = set()
-        self._quarantined_now: set[Key] = set()
-        self._inserts: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        self._new_versions: dict[Key, dict[str, Any]] = {}
-        self._changed_versions: dict[Key, dict[str, Any]] = {}
-        self._attachments = False
-        # (server version, deleted, household) per record, as stored
-        self.versions: dict[Key, tuple[int, bool, str | None]] = {}
-        self.records: dict[Key, Entity] = {}
-        self.quarantine: dict[Key, SyncQuarantineRecord] = {}
-        ids = sorted({i.id for i in items})
-        table = _table(SyncRecordVersion)
-        for chunk in _chunks(ids):
-            for entity, entity_id, version, deleted, household in session.execute(
-                    select(table.c.entity, table.c.entity_id, table.c.server_version,
-                           table.c.deleted, table.c.household_id)
-                    .where(table.c.entity_id.in_(chunk))):
-                self.versions[(entity, entity_id)] = (version, bool(deleted), household)
-            for row in session.scalars(select(SyncQuarantineRecord).where(
-                    SyncQuarantineRecord.entity_id.in_(chunk))):
-                self.quarantine[(row.entity, row.entity_id)] = row
-        by_entity: dict[str, set[str]] = defaultdict(set)
-        for item in items:
-            by_entity[item.entity].add(item.id)
-        for entity, entity_ids in by_entity.items():
-            cls = engine.classes.get(entity)
-            if cls is None:
-                continue
-            for chunk in _chunks(sorted(entity_ids)):
-                for record in session.scalars(select(cls).where(cls.id.in_(chunk))):
-                    self.records[(entity, record.id)] = record
-        self.leaving = set(session.scalars(select(SyncRemovalRecord.household_id)))
-
-    # ------------------------------------------------------------------ deciding
-
-    def take(self, item: FeedItem, problem: Problem | None) -> None:
-        key = (item.entity, item.id)
-        held = self.quarantine.get(key)
-        if held is not None and not self.retrying:
-            merged = _merge(FeedItem.model_validate(held.item), item)
-            if merged is None:
-                return  # older than the quarantined delivery: nothing new
-            if merged is not item:
-                problem = check_item(merged.entity, merged.fields,
-                                     complete=merged.op in ("insert", "snapshot"))
-            item = merged
-        if item.entity not in self.engine.classes:
-            problem = Problem(UNSUPPORTED, f"{item.entity}: no table in this case file")
-        if problem is not None and item.op != "delete":
-            self.set_aside(item, problem)
-            return
-        if held is not None:
-            self.session.delete(held)
-            del self.quarantine[key]
-        if self._apply(item, key):
-            self.applied += 1
-            self.households.update(self._item_households)
-        self._item_households.clear()
-
-    def take_carefully(self, item: FeedItem, problem: Problem | None) -> None:
-        """`take` in a savepoint, written at once; the item is quarantined if it fails."""
-        key = (item.entity, item.id)
-        saved_version = self.versions.get(key)
-        saved_record = self.records.get(key)
-        saved_held = self.quarantine.get(key)
-        applied, households = self.applied, set(self.households)
-        try:
-            with self.session.begin_nested():
-                self.take(item, problem)
-                self.flush()
-        except Exception as exc:
-            if _fatal(exc):
-                raise
-            self._forget_pending()
-            self.applied, self.households = applied, households
-            self._item_households.clear()
-            _restore(self.versions, key, saved_version)
-            _restore(self.records, key, saved_record)
-            _restore(self.quarantine, key, saved_held)
-            if isinstance(exc, IntegrityError):
-                orig = getattr(exc, "orig", None)
-                reason = Problem(INTEGRITY, f"{item.entity}: {orig or 'constraint failed'}"[:200])
-            else:
-                reason = Problem(ERROR, f"{item.entity}: {type(exc).__name__}")
-            held = self.quarantine.get(key)
-            if held is not None and held in self.session:
-                merged = _merge(FeedItem.model_validate(held.item), item)
-                item = merged or item
-            with self.session.begin_nested():
-                self.set_aside(item, reason)
-                self.session.flush()
-
-    def set_aside(self, item: FeedItem, problem: Problem) -> None:
-        key = (item.entity, item.id)
-        row = self.quarantine.get(key)
-        if row is None:
-            row = self.session.get(SyncQuarantineRecord, key)
-        if row is None:
-            row = SyncQuarantineRecord(entity=item.entity, entity_id=item.id)
-            self.session.add(row)
-        row.household_id = item.household_id
-        row.server_version = item.version
-        row.reason = problem.reason
-        row.problem = problem.text[:200]
-        row.item = item.model_dump(mode="json")
-        row.quarantined_at = self.now
-        self.quarantine[key] = row
-        self._quarantined_now.add(key)
-        log.warning("sync: a pulled %s record was quarantined (%s: %s)", item.entity,
-                    problem.reason, problem.text)
-
-    def _apply(self, item: FeedItem, key: Key) -> bool:
-        engine = self.engine
-        known = self.versions.get(key)
-        known_version = known[0] if known is not None else 0
-        record = self.records.get(key)
-        waiting = self._inserts[item.entity].get(item.id)
-        record_pending = self.pending.record_pending(key)
-        if item.op == "delete":
-            if known is not None and item.version <= known_version:
-                return False
-            self._remember(item, key, deleted=True)
-            if waiting is not None:
-                del self._inserts[item.entity][item.id]
-            elif record is not None:
-                if record_pending:
-                    engine._dirty_tombstones = True  # goes once the local change is settled
-                else:
-                    self.session.delete(record)
-                    self.records.pop(key, None)
-            self._note_household(item)
-            return True
-        full = self.snapshot or item.op in ("snapshot", "insert")
-        newer = item.version >= known_version if (self.snapshot or item.op == "snapshot") \
-            else item.version > known_version
-        if known is not None and not newer:
-            return False
-        if item.entity == "household" and item.op == "snapshot" and item.id in self.leaving:
-            self.session.execute(delete(SyncRemovalRecord).where(
-                SyncRemovalRecord.household_id == item.id))
-            self.leaving.discard(item.id)
-        converters = engine._converters[item.entity]
-        blocked = self.pending.fields.get(key, ())
-        values = {name: converters[name](value) for name, value in item.fields.items()
-                  if name in converters and name not in blocked}
-        if waiting is not None:
-            waiting.update(values)
-            waiting["version"] = item.version
-        elif record is None:
-            if not full or key in self.pending.deletes:
-                # An update for a record this laptop does not have (or deleted locally and
-                # has not pushed yet): nothing to apply it to; a snapshot repairs it later.
-                return False
-            row = dict(engine._blanks[item.entity])
-            row.update(values)
-            row["id"] = item.id
-            row["version"] = item.version
-            self._inserts[item.entity][item.id] = row
-        else:
-            for name, value in values.items():
-                if getattr(record, name) != value:
-                    setattr(record, name, value)
-            if not record_pending:
-                record.version = item.version
-        if item.entity == "attachment":
-            self._attachments = True
-        self._remember(item, key, deleted=False)
-        self._note_household(item)
-        return True
-
-    def _note_household(self, item: FeedItem) -> None:
-        household = item.id if item.entity == "household" else item.household_id
-        if household:
-            self._item_households.add(household)
-
-    def _remember(self, item: FeedItem, key: Key, *, deleted: bool) -> None:
-        known = self.versions.get(key)
-        if key in self._new_versions:
-            row = self._new_versions[key]
-            row["server_version"] = max(row["server_version"], item.version)
-            row["deleted"] = deleted
-            row["household_id"] = item.household_id or row["household_id"]
-        elif known is None:
-            self._new_versions[key] = {
-                "entity": item.entity, "entity_id": item.id,
-                "household_id": item.household_id, "server_version": item.version,
-                "deleted": deleted}
-        else:
-            self._changed_versions[key] = {
-                "k_entity": item.entity, "k_id": item.id,
-                "household_id": item.household_id or known[2],
-                "server_version": max(known[0], item.version), "deleted": deleted}
-        version = max(known[0], item.version) if known is not None else item.version
-        self.versions[key] = (version, deleted, item.household_id or
-                              (known[2] if known is not None else None))
-
-    # ------------------------------------------------------------------ writing
-
-    def flush(self) -> None:
-        session = self.session
-        session.flush()  # records this laptop had (ORM), quarantine rows
-        for entity in sorted(self._inserts, key=lambda e: ENTITY_ORDER.get(e, 50)):
-            rows = list(self._inserts[entity].values())
-            if rows:
-                session.execute(insert(_table(self.engine.classes[entity])), rows)
-        table = _table(SyncRecordVersion)
-        if self._new_versions:
-            session.execute(insert(table), list(self._new_versions.values()))
-        if self._changed_versions:
-            session.execute(
-                update(table)
-                .where(table.c.entity == bindparam("k_entity"),
-                       table.c.entity_id == bindparam("k_id"))
-                .values(server_version=bindparam("server_version"),
-                        deleted=bindparam("deleted"), household_id=bindparam("household_id")),
-                list(self._changed_versions.values()))
-        if self._attachments:
-            session.execute(update(SyncStateRecord).values(download_pending=True))
-        self._forget_pending()
-
-    def _forget_pending(self) -> None:
-        self._inserts.clear()
-        self._new_versions.clear()
-        self._changed_versions.clear()
-        self._attachments = False
-
-    def find_retries(self) -> None:
-        """Households of this batch that hold quarantined records worth another try."""
-        if self.retrying or not self.households:
-            return
-        held = self.session.execute(
-            select(SyncQuarantineRecord.entity, SyncQuarantineRecord.entity_id,
-                   SyncQuarantineRecord.household_id)
-            .where(SyncQuarantineRecord.reason.in_([INTEGRITY, ERROR])))
-        for entity, entity_id, household in held:
-            if household in self.households and (entity, entity_id) not in \
-                    self._quarantined_now:
-                self.retry.add(household)
 
 
 def is_logged_in(casefile: CaseFile) -> bool:
