@@ -29,14 +29,14 @@ Cost: a pull is three steps, each as cheap as it can be.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, cast, exists, func, or_, select
+from sqlalchemy import Engine, Text, and_, cast, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.protocol import FeedItem, PullResponse
@@ -64,6 +64,7 @@ ENTITY_ORDER = {
 DIRECTORY_ENTITIES = ("team", "worker")
 CHUNK = 500  # keys per IN (...) query
 STREAM_SLOTS = 64  # feed rows whose payloads are read (and written out) at a time
+PLAN_ROWS = 200  # feed rows looked at per query while choosing a page
 LAST_SEEN_EVERY = timedelta(minutes=5)  # a pull with nothing new writes last_seen_at this often
 
 
@@ -96,27 +97,44 @@ def _reconcile(session: Session, device: Device, wanted: set[str],
     if considered is not None:
         entering &= considered
         leaving &= considered
-    for household in sorted(entering):
-        marker = log_change(session, kind="scope_enter", changeset_id=None,
-                            origin_device_id=None, actor_id=None, entity="household",
-                            entity_id=household, household_id=household, op="snapshot",
-                            version=0, fields={}, target_device_id=device.id)
+    # All markers with one statement (numbered by the database in this order).
+    now = utcnow()
+    entered = _markers(session, device, "scope_enter", sorted(entering), now)
+    left = _markers(session, device, "scope_leave", sorted(leaving), now)
+    new_rows: list[dict[str, Any]] = []
+    for household, seq in entered:
         again = inactive.get(household)
         if again is None:
-            session.add(DeviceHousehold(device_id=device.id, household_id=household,
-                                        entered_seq=marker.server_seq, left_seq=None,
-                                        left_at=None))
+            new_rows.append({"device_id": device.id, "household_id": household,
+                             "entered_seq": seq, "left_seq": None, "left_at": None})
         else:
-            again.entered_seq = marker.server_seq
+            again.entered_seq = seq
             again.left_seq = None
             again.left_at = None
-    for household in sorted(leaving):
-        marker = log_change(session, kind="scope_leave", changeset_id=None,
-                            origin_device_id=None, actor_id=None, entity="household",
-                            entity_id=household, household_id=household, op="delete",
-                            version=0, fields={}, target_device_id=device.id)
-        active[household].left_seq = marker.server_seq
-        active[household].left_at = utcnow()
+    if new_rows:
+        session.execute(insert(DeviceHousehold), new_rows)
+    for household, seq in left:
+        active[household].left_seq = seq
+        active[household].left_at = now
+
+
+def _markers(session: Session, device: Device, kind: str, households: list[str],
+             now: datetime) -> list[tuple[str, int]]:
+    """Per-device feed rows for households entering (``scope_enter``) or leaving
+    (``scope_leave``), as `log_change` writes them but in one statement; returns each
+    household with its marker's ``server_seq``."""
+    if not households:
+        return []
+    op = "snapshot" if kind == "scope_enter" else "delete"
+    rows: list[dict[str, Any]] = [
+        {"kind": kind, "changeset_id": None, "origin_device_id": None, "actor_id": None,
+         "entity": "household", "entity_id": h, "household_id": h, "op": op, "version": 0,
+         "fields": {}, "target_device_id": device.id, "created_at": now}
+        for h in households]
+    result = session.execute(
+        insert(ChangeLog).returning(ChangeLog.household_id, ChangeLog.server_seq,
+                                    sort_by_parameter_order=True), rows)
+    return [(str(h), int(seq)) for h, seq in result]
 
 
 def sync_scope(session: Session, user: User, device: Device) -> None:
@@ -211,46 +229,45 @@ def plan_page(session: Session, user: User, device: Device, cursor: int,
     """Reconcile the scope and choose the rows of the page (in the write transaction)."""
     sync_scope(session, user, device)
     # Nothing before the device's first marker (its directory snapshot) is ever for it.
-    start = max(cursor, (device.directory_seq or 1) - 1)
-    rows = session.execute(
-        select(ChangeLog.server_seq, ChangeLog.kind, ChangeLog.household_id)
-        .where(ChangeLog.server_seq > start, feed_condition(device))
-        .order_by(ChangeLog.server_seq)
-        .limit(limit + 1)
-    ).all()
-    entering = sorted({h for _s, kind, h in rows if kind == "scope_enter" and h})
-    sizes: dict[str | None, int] = {}
-    for chunk in _chunks(entering):
-        sizes.update(session.execute(
-            select(EntityRow.household_id, func.count())
-            .where(EntityRow.household_id.in_(chunk)).group_by(EntityRow.household_id)).all())
-    if any(kind == "directory" for _s, kind, _h in rows):
-        sizes[None] = int(session.scalar(select(func.count()).select_from(EntityRow).where(
-            EntityRow.entity.in_(DIRECTORY_ENTITIES))) or 0)
+    position = max(cursor, (device.directory_seq or 1) - 1)
     slots: list[tuple[str, int, str | None]] = []
     removed: list[str] = []
     count = 0
-    processed = 0
     next_cursor = cursor
-    for seq, kind, household in rows:
-        if count >= limit:
+    has_more = False
+    while True:
+        # A few rows at a time: a marker can stand for a whole household, so the page may
+        # be full after a handful of rows; no need to read (and size) thousands.
+        rows = session.execute(
+            select(ChangeLog.server_seq, ChangeLog.kind, ChangeLog.household_id)
+            .where(ChangeLog.server_seq > position, feed_condition(device))
+            .order_by(ChangeLog.server_seq)
+            .limit(PLAN_ROWS)
+        ).all()
+        if rows and count >= limit:
+            has_more = True
             break
-        if kind == "change":
-            count += 1
-        elif kind == "scope_enter":
-            if household in removed:
-                removed.remove(household)
-            count += sizes.get(household, 0)
-        elif kind == "scope_leave":
-            if household and household not in removed:
-                removed.append(household)
-        elif kind == "directory":
-            count += sizes.get(None, 0)
-        if kind != "scope_leave":
-            slots.append((kind, seq, household))
-        next_cursor = seq
-        processed += 1
-    has_more = processed < len(rows) or len(rows) > limit
+        sizes = _sizes(session, rows)
+        for seq, kind, household in rows:
+            if count >= limit:
+                has_more = True
+                break
+            if kind == "change":
+                count += 1
+            elif kind == "scope_enter":
+                if household in removed:
+                    removed.remove(household)
+                count += sizes.get(household, 0)
+            elif kind == "scope_leave":
+                if household and household not in removed:
+                    removed.append(household)
+            elif kind == "directory":
+                count += sizes.get(None, 0)
+            if kind != "scope_leave":
+                slots.append((kind, seq, household))
+            next_cursor = position = seq
+        if has_more or len(rows) < PLAN_ROWS:
+            break
     if not has_more:
         # Everything of this device up to the newest row is in this answer (writes are
         # serialised and this transaction holds the write lock), so the next pull may start
@@ -263,21 +280,37 @@ def plan_page(session: Session, user: User, device: Device, cursor: int,
     return PagePlan(slots, head, count, removed)
 
 
+def _sizes(session: Session, rows: Sequence[Any]) -> dict[str | None, int]:
+    """How many items each snapshot marker among ``rows`` stands for (from the household
+    index of ``entities``; ``None``: the directory)."""
+    entering = sorted({h for _s, kind, h in rows if kind == "scope_enter" and h})
+    sizes: dict[str | None, int] = {}
+    for chunk in _chunks(entering):
+        sizes.update(session.execute(
+            select(EntityRow.household_id, func.count())
+            .where(EntityRow.household_id.in_(chunk)).group_by(EntityRow.household_id)).all())
+    if any(kind == "directory" for _s, kind, _h in rows):
+        sizes[None] = int(session.scalar(select(func.count()).select_from(EntityRow).where(
+            EntityRow.entity.in_(DIRECTORY_ENTITIES))) or 0)
+    return sizes
+
+
 # --------------------------------------------------------------------------- writing it
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _text(value: str | None) -> str:
+    """A JSON string (or null), escaped by the json module's own C encoder."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _item_json(server_seq: int, changeset_id: str | None, origin: str | None,
                actor: str | None, entity: str, entity_id: str, household: str | None, op: str,
                version: int, fields_json: str) -> str:
     """One `FeedItem` as JSON, around the stored JSON text of its fields."""
-    return (f'{{"server_seq":{server_seq},"changeset_id":{_dump(changeset_id)},'
-            f'"origin_device_id":{_dump(origin)},"actor_id":{_dump(actor)},'
-            f'"entity":{_dump(entity)},"id":{_dump(entity_id)},'
-            f'"household_id":{_dump(household)},"op":{_dump(op)},"version":{version},'
+    return (f'{{"server_seq":{int(server_seq)},"changeset_id":{_text(changeset_id)},'
+            f'"origin_device_id":{_text(origin)},"actor_id":{_text(actor)},'
+            f'"entity":{_text(entity)},"id":{_text(entity_id)},'
+            f'"household_id":{_text(household)},"op":{_text(op)},"version":{int(version)},'
             f'"fields":{fields_json}}}')
 
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Executable,
     Select,
     Table,
     bindparam,
@@ -40,6 +42,7 @@ from sqlalchemy import (
     inspect,
     literal,
     select,
+    tuple_,
     union_all,
     update,
 )
@@ -183,6 +186,39 @@ class Tables:
             self.writers[name] = Writer(_table(cls), ["id", "version", *blank], dialect)
         self.versions = Writer(_table(SyncRecordVersion), VERSION_COLUMNS, dialect)
         assert self.versions.columns == VERSION_COLUMNS
+        # The queries of every batch, built once (the ids are bound when they run, so
+        # SQLAlchemy compiles each only once).
+        versions = _table(SyncRecordVersion)
+        self.read_versions = select(  # by primary key (entity, entity_id)
+            versions.c.entity, versions.c.entity_id, versions.c.server_version,
+            versions.c.deleted, versions.c.household_id,
+        ).where(tuple_(versions.c.entity, versions.c.entity_id).in_(
+            bindparam("keys", expanding=True)))
+        self.read_quarantine = select(SyncQuarantineRecord).where(
+            SyncQuarantineRecord.entity_id.in_(bindparam("ids", expanding=True)))
+        self.read_leaving = select(SyncRemovalRecord.household_id).where(
+            SyncRemovalRecord.household_id.in_(bindparam("ids", expanding=True)))
+        self._existing: dict[tuple[str, ...], Executable] = {}
+        self._records: dict[str, Select[Any]] = {}
+
+    def read_existing(self, entities: tuple[str, ...]) -> Executable:
+        """Which of the given ids (parameter ``ids_<entity>``) exist, over these tables."""
+        query = self._existing.get(entities)
+        if query is None:
+            parts = [select(literal(e), self.classes[e].id).where(
+                self.classes[e].id.in_(bindparam(f"ids_{e}", expanding=True)))
+                for e in entities]
+            query = parts[0] if len(parts) == 1 else union_all(*parts)
+            self._existing[entities] = query
+        return query
+
+    def read_records(self, entity: str) -> Select[Any]:
+        query = self._records.get(entity)
+        if query is None:
+            cls = self.classes[entity]
+            query = self._records[entity] = select(cls).where(
+                cls.id.in_(bindparam("ids", expanding=True)))
+        return query
 
     def values(self, item: FeedItem) -> dict[str, Any]:
         converters = self.converters[item.entity]
@@ -213,6 +249,12 @@ class Tables:
             return Prepared(item, None, values, None, None)
         row = self.row(item, values)
         return Prepared(item, None, values, row, self.writers[item.entity].bind(row))
+
+
+@cache
+def tables_for(dialect: Dialect) -> Tables:
+    """One `Tables` per open case file (its engine's dialect), shared by every sync."""
+    return Tables(dialect)
 
 
 @dataclass(slots=True)
@@ -304,19 +346,17 @@ class Batch:
 
     def _read(self, items: Sequence[Prepared]) -> None:
         session = self.session
+        tables = self.tables
         ids = sorted({p.item.id for p in items})
-        versions = _table(SyncRecordVersion)
-        for chunk in _chunks(ids):
+        keys = sorted({(p.item.entity, p.item.id) for p in items})
+        for key_chunk in _chunks(keys):
             for entity, entity_id, version, deleted, household in session.execute(
-                    select(versions.c.entity, versions.c.entity_id, versions.c.server_version,
-                           versions.c.deleted, versions.c.household_id)
-                    .where(versions.c.entity_id.in_(chunk))):
+                    tables.read_versions, {"keys": list(key_chunk)}):
                 self.versions[(entity, entity_id)] = (version, bool(deleted), household)
+        for chunk in _chunks(ids):
             if self.engine.quarantine_possible:
-                for row in session.scalars(select(SyncQuarantineRecord).where(
-                        SyncQuarantineRecord.entity_id.in_(chunk))):
+                for row in session.scalars(tables.read_quarantine, {"ids": list(chunk)}):
                     self.quarantine[(row.entity, row.entity_id)] = row
-        # Which of these records does the case file have? One query over all their tables.
         by_entity: dict[str, list[str]] = defaultdict(list)
         seen: set[Key] = set()
         for prepared in items:
@@ -324,36 +364,23 @@ class Batch:
             if key not in seen and prepared.item.entity in self.tables.classes:
                 seen.add(key)
                 by_entity[prepared.item.entity].append(prepared.item.id)
+        # Which of these records does the case file have? One query over all their tables.
         present: dict[str, list[str]] = defaultdict(list)
-        parts: list[Select[str, str]] = []
-        size = 0
-        for entity, entity_ids in by_entity.items():
-            cls = self.tables.classes[entity]
-            for chunk in _chunks(entity_ids):
-                parts.append(select(literal(entity), cls.id).where(cls.id.in_(chunk)))
-                size += len(chunk)
-                if size >= 4 * CHUNK:
-                    self._collect(session, parts, present)
-                    parts, size = [], 0
-        if parts:
-            self._collect(session, parts, present)
+        if by_entity:
+            entities = tuple(sorted(by_entity))
+            for entity, entity_id in session.execute(
+                    tables.read_existing(entities),
+                    {f"ids_{e}": by_entity[e] for e in entities}):
+                present[entity].append(entity_id)
         for entity, entity_ids in present.items():
-            cls = self.tables.classes[entity]
             for chunk in _chunks(entity_ids):
-                for record in session.scalars(select(cls).where(cls.id.in_(chunk))):
+                for record in session.scalars(tables.read_records(entity),
+                                              {"ids": list(chunk)}):
                     self.records[(entity, record.id)] = record
         snapshots = [p.item.id for p in items
                      if p.item.entity == "household" and p.item.op == "snapshot"]
-        self.leaving = set(session.scalars(select(SyncRemovalRecord.household_id).where(
-            SyncRemovalRecord.household_id.in_(snapshots)))) if snapshots else set()
-
-    @staticmethod
-    def _collect(session: Session, parts: list[Select[str, str]],
-                 present: dict[str, list[str]]) -> None:
-        """Which of these records exist: one query over all their tables."""
-        query = parts[0] if len(parts) == 1 else union_all(*parts)
-        for entity, entity_id in session.execute(query):
-            present[entity].append(entity_id)
+        self.leaving = set(session.scalars(tables.read_leaving, {"ids": snapshots})) \
+            if snapshots else set()
 
     # ------------------------------------------------------------------ deciding
 
@@ -583,4 +610,4 @@ class Batch:
 
 
 __all__ = ["ENTITY_ORDER", "Batch", "Prepared", "Tables", "column_converters",
-           "entity_classes", "fatal", "merge", "order"]
+           "entity_classes", "fatal", "merge", "order", "tables_for"]

@@ -58,10 +58,10 @@ from wijkteam_app.sync.apply import (
     ENTITY_ORDER,
     Batch,
     Prepared,
-    Tables,
     entity_classes,
     fatal,
     order,
+    tables_for,
 )
 from wijkteam_app.sync.checks import ERROR, INTEGRITY
 from wijkteam_app.sync.protocol import (
@@ -105,7 +105,10 @@ never dropped. Attachment metadata travels as a record; the bytes stay in
 (`SyncEngine.upload_attachments`, `SyncEngine.download_attachments`)."""
 
 PAGE_SIZE = 2000  # items per pull request (the protocol's maximum)
-APPLY_BATCH = 250  # items per apply transaction: the case file's lock is held for one batch
+APPLY_BATCH = 250  # items in the first apply transaction of a sync (the lock is held for one)
+MIN_APPLY_BATCH = 25
+MAX_APPLY_BATCH = 1000
+HOLD_TARGET = 0.025  # seconds: the batch size follows how long a batch holds the lock
 PUSH_BATCH = 100
 
 UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server. De app "
@@ -153,11 +156,12 @@ class SyncEngine:
         self.page_size = page_size
         self.push_batch = push_batch
         self.retries = retries
-        self.tables = Tables(casefile.engine.dialect)
+        self.tables = tables_for(casefile.engine.dialect)
         self.classes = self.tables.classes
         self._new_conflicts: set[str] = set()
         self._dirty_tombstones = False
         self.quarantine_possible = True  # until a look at the quarantine says otherwise
+        self.batch_size = APPLY_BATCH
         # Set when an earlier step of this run gave a later one something to do:
         self._uploads_queued = False
         self._refresh_possible = False
@@ -457,17 +461,22 @@ class SyncEngine:
 
         The next page is requested while the current one is applied (the feed is a pure
         function of device and cursor, and ``next_cursor`` is known as soon as a page
-        arrives), so the server builds page n+1 while this laptop writes page n."""
+        arrives), so the server builds page n+1 while this laptop writes page n. The other
+        thread only receives bytes; parsing happens here, between transactions."""
         if cursor is None:
             with self.casefile.read() as session:
                 cursor = require_state(session).cursor
-        page = self._retry(partial(self.transport.pull, cursor, self.page_size))
+        page = self.transport.parse_pull(self._retry(partial(
+            self.transport.pull_bytes, cursor, self.page_size)))
+        if not page.has_more:  # the usual case: one page, nothing to overlap
+            self._take_page(page, cursor, report)
+            return page.open_conflicts
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead:
             while True:
-                following: Future[PullResponse] | None = None
+                following: Future[bytes] | None = None
                 if page.has_more:
                     following = ahead.submit(self._retry, partial(
-                        self.transport.pull, page.next_cursor, self.page_size))
+                        self.transport.pull_bytes, page.next_cursor, self.page_size))
                 try:
                     self._take_page(page, cursor, report)
                 except BaseException:
@@ -477,7 +486,7 @@ class SyncEngine:
                 if following is None:
                     return page.open_conflicts
                 cursor = page.next_cursor
-                page = following.result()
+                page = self.transport.parse_pull(following.result())
 
     def _take_page(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
         if page.items or page.removed_households or page.next_cursor != cursor:
@@ -507,13 +516,16 @@ class SyncEngine:
         applied = 0
         start = 0
         while True:
-            end = min(start + APPLY_BATCH, len(prepared))
+            end = min(start + self.batch_size, len(prepared))
             final = end >= len(prepared)
+            started = time.perf_counter()
             done = self._apply_batch(
                 prepared[start:end], snapshot=snapshot,
                 bookkeeping=partial(self._bookkeeping, applied_before=applied, cursor=cursor,
                                     removed=removed, open_conflicts=open_conflicts)
                 if final else None)
+            if end - start == self.batch_size:
+                self._adapt(time.perf_counter() - started)
             applied += done.applied
             if report is not None:
                 report.changed_households.update(done.households)
@@ -522,6 +534,13 @@ class SyncEngine:
             if final:
                 return applied
             start = end
+
+    def _adapt(self, took: float) -> None:
+        """Size the next batch so that it holds the lock about `HOLD_TARGET` (a busy or slow
+        laptop writes smaller batches, so a save from the window never waits long)."""
+        wanted = self.batch_size * HOLD_TARGET / max(took, 1e-4)
+        size = (self.batch_size + wanted) / 2  # smoothed: one slow commit is not a trend
+        self.batch_size = int(min(MAX_APPLY_BATCH, max(MIN_APPLY_BATCH, size)))
 
     def attachments_arrived(self) -> None:
         """Attachment records came in: their bytes may have to be downloaded."""
