@@ -35,7 +35,7 @@ from functools import partial
 from typing import Any, TypeVar, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import Exists, Select, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,7 @@ from wijkteam_app.persistence.sync_schema import (
     SyncQuarantineRecord,
     SyncRecordVersion,
     SyncRemovalRecord,
+    SyncStateRecord,
     SyncUploadRecord,
     SyncVerdictRecord,
 )
@@ -78,6 +79,7 @@ from wijkteam_app.sync.protocol import (
     PushRequest,
 )
 from wijkteam_app.sync.state import (
+    STATE_ID,
     PendingWork,
     SyncReport,
     load_state,
@@ -204,25 +206,30 @@ class SyncEngine:
             state.last_error = report.error_codes[0][:64] if report.error_codes else None
 
     def _look(self) -> _Look:
+        """Everything `run` needs to know up front, in one query of indexed lookups."""
+        state = SyncStateRecord
+
+        def some(query: Select[Any]) -> Exists:
+            return exists(query.limit(1))
+
+        look = select(
+            state.cursor,
+            some(select(OutboxRecord.seq).where(OutboxRecord.seq > state.pushed_seq)),
+            some(select(SyncUploadRecord.attachment_id).where(
+                SyncUploadRecord.status.in_(["pending", "uploading"]))),
+            some(select(SyncConflictRecord.id).where(SyncConflictRecord.status == "open")),
+            some(select(SyncConflictRecord.id).where(
+                SyncConflictRecord.needs_refresh.is_(True))),
+            some(select(SyncRemovalRecord.household_id)),
+            state.download_pending,
+            some(select(SyncQuarantineRecord.entity_id)),
+        ).where(state.id == STATE_ID)
         with self.casefile.read() as session:
-            state = require_state(session)
-
-            def some(query: Select[Any]) -> bool:
-                return session.scalar(query.limit(1)) is not None
-
-            return _Look(
-                cursor=state.cursor,
-                unsent=some(select(OutboxRecord.seq).where(
-                    OutboxRecord.seq > state.pushed_seq)),
-                uploads=some(select(SyncUploadRecord.attachment_id).where(
-                    SyncUploadRecord.status.in_(["pending", "uploading"]))),
-                open_conflicts=some(select(SyncConflictRecord.id).where(
-                    SyncConflictRecord.status == "open")),
-                refresh=some(select(SyncConflictRecord.id).where(
-                    SyncConflictRecord.needs_refresh.is_(True))),
-                removals=some(select(SyncRemovalRecord.household_id)),
-                download=state.download_pending,
-                quarantine=some(select(SyncQuarantineRecord.entity_id)))
+            row = session.execute(look).one_or_none()
+        if row is None:
+            raise LookupError("not logged in")
+        flags = [bool(v) for v in row[1:]]
+        return _Look(int(row[0]), *flags)
 
     def _retry(self, call: Callable[[], T]) -> T:
         """Push and pull are idempotent: a dropped connection is retried at once."""
