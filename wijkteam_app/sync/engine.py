@@ -6,20 +6,23 @@ One `SyncEngine.run` is *push, then pull* (docs/sync-protocol.md, "Laptop side")
    wrote it (minus the entities protocol 1 cannot carry, which stay on the laptop and are
    listed as ``held``). Verdicts are stored; accepted (and conflict) rows get ``accepted_at``.
    A push whose answer was lost is simply sent again: the server answers ``duplicate``.
-2. **Pull** the feed from the cursor, page by page. Each page is applied in ONE transaction
-   of the case file that bypasses the change tracker (`CaseFile.read`), so nothing pulled
-   goes back into the outbox, and that transaction also writes one audit entry and the new
-   cursor. Apply rule: per record the last SERVER version is kept (``sync_record_versions``);
-   an item is applied only when newer (``>=`` for snapshots), and a field with a local change
-   still waiting for its verdict is never overwritten (the push decides it).
+2. **Pull** the feed from the cursor, page by page (the next page is fetched while one is
+   applied). Every item is checked and prepared outside the lock (`sync.apply`); a page is
+   applied in short batch transactions of the case file that bypass the change tracker
+   (`CaseFile.read`), so nothing pulled goes back into the outbox; the last one also writes
+   one audit entry and the new cursor. An item that cannot be applied is quarantined, the
+   rest applies. Apply rule: per record the last SERVER version is kept
+   (``sync_record_versions``); an item is applied only when newer (``>=`` for snapshots),
+   and a field with a local change still waiting for its verdict is never overwritten (the
+   push decides it).
 3. **Conflicts** of my scope are mirrored; a household whose local copy still shows "mine"
    after the server kept "theirs" is fetched again.
 4. **Households that left my scope** are removed only when no local change of them is
    waiting, rejected or held; **tombstones** are applied once no local change is pending.
 
-Locking: the case file's lock is held only inside those short transactions (one page, one
-verdict batch); every network call happens outside it, so the UI never waits for the
-network. No Qt here.
+Locking: the case file's lock is held only inside those short transactions (one batch of
+pulled items, sized to hold it about 25 ms; one verdict batch); every network call happens
+outside it, so the UI never waits for the network. No Qt here.
 """
 
 from __future__ import annotations
@@ -469,7 +472,9 @@ class SyncEngine:
         The next page is requested while the current one is applied (the feed is a pure
         function of device and cursor, and ``next_cursor`` is known as soon as a page
         arrives), so the server builds page n+1 while this laptop writes page n. The other
-        thread only receives bytes; parsing happens here, between transactions."""
+        thread only receives bytes: parsing and preparing happen here, between transactions
+        (Python work on the other thread would compete for the interpreter lock with the
+        transaction holding the case file's lock, and make it longer)."""
         if cursor is None:
             with self.casefile.read() as session:
                 cursor = require_state(session).cursor
@@ -495,6 +500,10 @@ class SyncEngine:
                 cursor = page.next_cursor
                 page = self.transport.parse_pull(following.result())
 
+    def prepare(self, items: Sequence[FeedItem], *, snapshot: bool = False) -> list[Prepared]:
+        """Checked, converted and bound, in the order they are applied (no case file)."""
+        return [self.tables.prepare(item, snapshot=snapshot) for item in order(items)]
+
     def _take_page(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
         if page.items or page.removed_households or page.next_cursor != cursor:
             report.pulled += self.apply(page.items, cursor=page.next_cursor,
@@ -519,7 +528,7 @@ class SyncEngine:
         households that left the scope and one audit entry for the page. A batch that the
         case file refuses as a whole (a foreign key, checked at commit) is applied again item
         by item in savepoints, quarantining exactly the items that fail."""
-        prepared = [self.tables.prepare(item, snapshot=snapshot) for item in order(items)]
+        prepared = self.prepare(items, snapshot=snapshot)
         applied = 0
         start = 0
         while True:
@@ -598,7 +607,7 @@ class SyncEngine:
                     items.append(FeedItem.model_validate(row.item))
                 except ValidationError:
                     continue
-            prepared = [self.tables.prepare(item, snapshot=False) for item in order(items)]
+            prepared = self.prepare(items)
             batch = Batch(self, session, prepared, snapshot=False, retrying=True)
             for one in prepared:
                 batch.take_carefully(one)

@@ -7,8 +7,8 @@ offline, to notice the network coming back) and once more before the window clos
 `SyncReport`.
 
 Why the UI never freezes: the network calls run on the worker thread, and the sync engine
-takes the case file's lock only for short transactions (one feed page of at most 500 items,
-one batch of verdicts; tens of milliseconds, see bench/sync.py), never across a network call.
+takes the case file's lock only for short transactions (one batch of pulled items, sized to
+hold it about 25 ms; one batch of verdicts; see bench/sync.py), never across a network call.
 A save from the UI thread therefore waits at most one such transaction. Only one sync runs at a
 time; asking again while one runs schedules exactly one more.
 """
