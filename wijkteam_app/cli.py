@@ -357,6 +357,9 @@ def cmd_sync(args: argparse.Namespace, paths: ProfilePaths) -> int:
     if report.kept:
         print(f"Nog bewaard tot alle wijzigingen binnen zijn: {report.kept} huishouden(s) die "
               "niet meer in uw caseload staan.")
+    if report.quarantined:
+        print(f"In quarantaine: {report.quarantined} gegeven(s) van de server, niet verwerkt "
+              "(zie 'wijkteam check').")
     for message in report.errors:
         print(f"wijkteam: {message}", file=sys.stderr)
     if report.ok:

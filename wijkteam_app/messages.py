@@ -224,6 +224,24 @@ def warning_message(code: str) -> str:
     if code not in set(Warning_):
         return "De server meldt iets bij deze wijziging; overleg met uw teamcoach."
     return WARNING_MESSAGES[Warning_(code)]
+ENTITY_LABELS: dict[str, str] = {
+    "team": "team", "worker": "medewerker", "household": "huishouden", "person": "persoon",
+    "network_member": "netwerklid", "professional": "professional", "case": "casus",
+    "contact_moment": "contactmoment", "consent": "toestemming", "assessment": "meting",
+    "plan_version": "planversie", "attachment": "bijlage", "plan_review": "beoordeling",
+    "plan_toets": "toets", "plan_signature": "ondertekening", "plan_evaluation": "evaluatie",
+    "regie_event": "regiewisseling",
+}
+"""Dutch names of the synced record kinds (sync protocol ``entity``)."""
+
+QUARANTINE_REASONS: dict[str, str] = {
+    "schema": "een waarde past niet of een verplicht veld ontbreekt",
+    "decode": "de inhoud is niet leesbaar",
+    "integrity": "het verwijst naar een gegeven dat op deze laptop ontbreekt",
+    "error": "verwerken mislukte",
+    "unsupported": "deze versie van de app kent dit soort gegeven niet",
+}
+"""Why a pulled record is in quarantine (`wijkteam_app.sync.checks` reason codes)."""
 
 
 def field_message(code: ErrorCode) -> str:

@@ -71,7 +71,10 @@ class User(Base):
 
 class Device(Base):
     """A registered laptop. ``last_seq`` is the last accepted push sequence number;
-    ``directory_seq`` the feed position at which it received the teams and workers."""
+    ``directory_seq`` the feed position at which it received the teams and workers;
+    ``scope_seq`` the feed position up to which its scope was reconciled with the user's
+    (every change after it may have moved a household in or out), ``scope_key`` the user's
+    principals at that moment (a role or team change means a full reconciliation)."""
 
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -82,6 +85,8 @@ class Device(Base):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     directory_seq: Mapped[int | None]
     revoked_at: Mapped[datetime | None]
+    scope_seq: Mapped[int | None]
+    scope_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class DeviceUser(Base):
@@ -146,7 +151,11 @@ class ChangeLog(Base):
     ``scope_leave`` and ``directory`` are per-device markers (``target_device_id``)."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_household_seq", "household_id", "server_seq"),)
+    __table_args__ = (
+        Index("ix_change_log_household_seq", "household_id", "server_seq"),
+        # Covers the choice of a device's page (feed_condition) without reading `fields`.
+        Index("ix_change_log_feed", "server_seq", "kind", "household_id", "target_device_id"),
+    )
     server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     changeset_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -55,3 +55,32 @@ def test_sync_without_a_server_fails_with_a_dutch_message(cli, tmp_path: Path) -
     offline = cli("login", "http://127.0.0.1:9", "anna", "--password-file", str(password_file))
     assert offline.returncode == 1
     assert "Geen verbinding met de server" in offline.stderr
+
+
+def test_sync_with_a_poisoned_record_exits_non_zero_and_check_lists_it(  # type: ignore[no-untyped-def]
+        cli, server: Server, tmp_path: Path) -> None:
+    from tests.sync.test_quarantine import server_update
+
+    account = server.account(server.team())
+    password_file = tmp_path / "server-wachtwoord.txt"
+    password_file.write_text(account.password + "\n", encoding="utf-8")
+    assert cli("init").returncode == 0
+    assert cli("login", server.base_url, account.username, "--password-file",
+               str(password_file)).returncode == 0
+    assert cli("demo", "--aantal", "2").returncode == 0
+    assert cli("sync").returncode == 0
+    with Session(server.engine) as session:
+        household = session.scalars(select(EntityRow.entity_id).where(
+            EntityRow.entity == "household", EntityRow.created_by == account.id)).first()
+    assert household is not None
+    server_update(server, "household", household, {"postcode": {"geheim": "Verstopstraat 9"}})
+
+    synced = cli("sync")
+    assert synced.returncode == 1
+    assert "Synchronisatie voltooid met 1 probleem" in synced.stderr
+    assert "In quarantaine: 1" in synced.stdout
+    assert "Synchronisatie voltooid." not in synced.stdout
+    check = cli("check")
+    assert check.returncode == 1
+    assert f"quarantaine: huishouden {household}" in check.stdout
+    assert "Verstopstraat" not in check.stdout + check.stderr

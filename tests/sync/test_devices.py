@@ -89,25 +89,64 @@ def test_an_expired_or_refused_access_token_is_refreshed_and_rotated(
     from dataclasses import replace
 
     from wijkteam_app.security.tokens import TokenStore
+    from wijkteam_app.services.sync import SyncService
 
     laptop: Laptop = make_laptop(server.account(server.team()))
     store: TokenStore = laptop.sync._token_store
+
+    def new_session() -> None:
+        """The tokens are read from the credential store once per session (a window or a
+        CLI run): start another one to see what was written there."""
+        laptop.sync.close()
+        laptop.sync = SyncService(laptop.workspace, http_transport=laptop.net)
+
     before = store.load()
     assert before is not None
     # The server no longer takes the access token (as after a key rotation): refresh once.
     store.save(replace(before, access_token="ongeldig"))
+    new_session()
     laptop.sync_ok()
     after = store.load()
     assert after is not None and after.refresh_token != before.refresh_token
     # An expired access token is refreshed before the request.
     store.save(replace(after, access_expires_at="2000-01-01T00:00:00+00:00"))
+    new_session()
     laptop.sync_ok()
     # A refresh token that was already used: the server revokes the device's tokens and the
     # worker has to log in again; nothing local is lost.
     store.save(replace(before, access_token="ongeldig"))
+    new_session()
     report = laptop.sync.sync_once()
     assert report.login_required and not report.wiped
     assert laptop.paths.casefile.exists()
+
+
+def test_the_tokens_are_read_from_the_credential_store_once_per_session(
+        server: Server, make_laptop, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+
+    laptop: Laptop = make_laptop(server.account(server.team()))
+    laptop.sync_ok()
+    reads: list[str] = []
+    backend = keyring.get_keyring()
+    original = backend.get_password
+
+    def counted(service: str, username: str) -> str | None:
+        reads.append(username)
+        return original(service, username)
+
+    monkeypatch.setattr(backend, "get_password", counted)
+    for _ in range(3):
+        laptop.sync_ok()
+    assert reads == []
+    # Another process of this profile rotated the pair meanwhile: before its own refresh the
+    # session reads the store again, so it never presents a spent refresh token.
+    other = laptop.sync._token_store.load()
+    assert other is not None
+    laptop.sync._session_tokens()._cached = other.with_access(
+        "verlopen", "2000-01-01T00:00:00+00:00", "al-gebruikt", other.refresh_expires_at)
+    laptop.sync_ok()
+    assert any(name.startswith("sync:") for name in reads)
 
 
 def test_plain_http_is_refused_except_to_this_machine() -> None:

@@ -59,3 +59,31 @@ def test_background_sync_status_and_conflict_dialog(qtbot, server: Server,  # ty
     assert final is not None and final.ok
     assert bert.sync.status().pending_changes == 0
     controller.wait()
+
+
+def test_records_in_quarantine_show_in_the_status_bar(qtbot, server: Server,  # type: ignore[no-untyped-def]
+                                                      make_laptop) -> None:
+    if server.database_url.startswith("postgresql"):
+        pytest.skip("the UI is the same for both databases")
+    from tests.sync.test_quarantine import server_update
+    from wijkteam_app.ui.main_window import MainWindow
+
+    account = server.account(server.team())
+    author = make_laptop(account)
+    household, _ = author.new_household("Huishouden Statusbalk")
+    author.sync_ok()
+    laptop = make_laptop(account)
+    laptop.sync_ok()
+    server_update(server, "household", household, {"postcode": {"geheim": "Verstopweg 3"}})
+
+    window = MainWindow(laptop.workspace)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "quarantaine" in window.offline_label.text(), timeout=60_000)
+    assert "1 gegeven(s) in quarantaine" in window.offline_label.text()
+    tip = window.offline_label.toolTip()
+    assert "huishouden Huishouden Statusbalk" in tip
+    assert "een waarde past niet" in tip and "Verstopweg" not in tip
+    assert window.quarantine_action.isEnabled()
+    box = window.quarantine_box()
+    assert box.text() == window.sync.quarantine_text(limit=50)
+    window.close()

@@ -145,21 +145,40 @@ class CaseFile:
             raise CaseFileDamaged(self.damage.kind, "no writes to a damaged file")
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, *, durable: bool = True) -> Iterator[Session]:
         """A session in one transaction, committed at the end. Used for reads and for the
-        few writes that are not case records (drafts, local state): no outbox, no audit."""
-        with self._lock, self._translated(), \
-                Session(self.engine, expire_on_commit=False) as session:
-            transaction = session.begin()
+        few writes that are not case records (drafts, local state): no outbox, no audit.
+
+        ``durable=False`` commits without waiting for the disk (``synchronous = NORMAL`` for
+        this one transaction, WAL mode): still atomic and never corrupting, but a power loss
+        right after may roll it back. Only for data that can be fetched again and whose
+        bookkeeping rolls back with it (a pulled batch and its cursor), never for a save."""
+        with self._lock, self._translated():
+            if not durable:
+                self._synchronous(full=False)
             try:
-                yield session
-            except BaseException:
-                transaction.rollback()
-                raise
-            if self.damage is None:
-                transaction.commit()
-            else:  # a damaged file is read, never written (drafts, local state)
-                transaction.rollback()
+                with Session(self.engine, expire_on_commit=False) as session:
+                    transaction = session.begin()
+                    try:
+                        yield session
+                    except BaseException:
+                        transaction.rollback()
+                        raise
+                    if self.damage is None:
+                        transaction.commit()
+                    else:  # a damaged file is read, never written (drafts, local state)
+                        transaction.rollback()
+            finally:
+                if not durable:
+                    self._synchronous(full=True)
+
+    def _synchronous(self, *, full: bool) -> None:
+        """Set the commit durability of the one connection, outside any transaction (call
+        with the lock held)."""
+        with self.engine.connect() as conn:
+            driver = conn.connection.dbapi_connection
+            assert driver is not None
+            driver.execute("PRAGMA synchronous = FULL" if full else "PRAGMA synchronous = NORMAL")
 
     @contextmanager
     def save(

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from wijkteam_app.errors import CaseFileCorrupt, CaseFileExists, CaseFileMissing, CaseFileTooNew
+from wijkteam_app.messages import ENTITY_LABELS, QUARANTINE_REASONS
 from wijkteam_app.paths import migrations_dir
 from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
 from wijkteam_app.persistence.engine import make_engine
@@ -142,7 +143,8 @@ class CheckReport:
 
 
 def check_casefile(engine: Engine) -> CheckReport:
-    """Cipher pages, SQLite integrity, foreign keys, schema revision and the audit chain.
+    """Cipher pages, SQLite integrity, foreign keys, schema revision, the audit chain, and
+    records the sync set aside (quarantine: listed without their values).
 
     Every step runs even when an earlier one failed; a step that cannot run is a problem.
     """
@@ -153,6 +155,7 @@ def check_casefile(engine: Engine) -> CheckReport:
         ("foreign_key_check", _check_foreign_keys),
         ("schema", _check_schema),
         ("auditlog", _check_audit),
+        ("sync_quarantine", _check_quarantine),
     ]
     for name, step in steps:
         try:
@@ -219,6 +222,26 @@ def _check_audit(engine: Engine, report: CheckReport) -> None:
     if missing:
         report.problems.append(f"auditlog: {len(missing)} wijziging(en) zonder auditregel")
     report.facts.append(f"auditlog: {len(entries)} regels, keten intact")
+
+
+def _check_quarantine(engine: Engine, report: CheckReport) -> None:
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                  "AND name = 'sync_quarantine'"))
+        rows = list(conn.execute(text(
+            "SELECT entity, entity_id, household_id, server_version, reason, problem "
+            "FROM sync_quarantine ORDER BY quarantined_at, entity, entity_id"))) if exists else []
+    if not rows:
+        report.facts.append("synchronisatie: geen gegevens in quarantaine")
+        return
+    report.problems.append(f"synchronisatie: {len(rows)} gegeven(s) van de server in "
+                           "quarantaine (niet verwerkt; de rest is bijgewerkt)")
+    for entity, entity_id, household_id, version, reason, problem in rows:
+        label = ENTITY_LABELS.get(entity, entity)
+        where = f", huishouden {household_id}" if household_id and entity != "household" else ""
+        report.problems.append(
+            f"quarantaine: {label} {entity_id}{where}, serverversie {version}: "
+            f"{QUARANTINE_REASONS.get(reason, reason)} ({problem})")
 
 
 __all__ = ["check_casefile", "create_casefile", "open_casefile", "set_state"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkteam_app.persistence.schema import Base
@@ -18,7 +18,9 @@ from wijkteam_app.persistence.schema import Base
 
 class SyncStateRecord(Base):
     """The one row (``id`` = 1) saying which server this case file syncs with, as whom, and
-    how far the feed was applied.
+    how far the feed was applied. ``download_pending``: an attachment may still lack its bytes
+    (set when attachment records arrive, cleared when a sync found none missing), so a sync
+    with nothing to do need not look at every attachment.
 
     ``pushed_seq`` is the highest device sequence the server confirmed (``last_device_seq``);
     ``cursor`` the feed position after the last applied page. ``local_worker_id`` and
@@ -42,6 +44,8 @@ class SyncStateRecord(Base):
     last_sync_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))
+    download_pending: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                   server_default=true())
     local_worker_id: Mapped[str | None] = mapped_column(String(36))
     local_team_id: Mapped[str | None] = mapped_column(String(36))
 
@@ -63,15 +67,19 @@ class SyncRecordVersion(Base):
 class SyncVerdictRecord(Base):
     """The server's verdict on one pushed outbox change-set (accepted / conflict /
     rejected), and the changes protocol 1 cannot carry yet, which stay on this laptop
-    (``held``: a list of ``[entity, id]``)."""
+    (``held``: a list of ``[entity, id]``). ``reason`` is the refusal code of a rejected
+    change-set (`sync.authority.Refusal`), ``warnings`` the codes the server attached to
+    accepted work (`sync.authority.Warning_`, e.g. ``bsn_elsewhere``)."""
 
     __tablename__ = "sync_verdicts"
     changeset_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str | None] = mapped_column(String(64))
     conflict_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     held: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list,
+                                                server_default=text("'[]'"))
     received_at: Mapped[datetime]
 
 
@@ -128,6 +136,27 @@ class SyncUploadRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     chunk_size: Mapped[int | None] = mapped_column(Integer)
     received_chunks: Mapped[list[int]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncQuarantineRecord(Base):
+    """A pulled record this laptop could not apply (a value that does not fit the shared
+    schema, content that does not decode, a broken reference, any other error), set aside
+    instead of failing the whole sync or being silently skipped. One row per record: a later
+    delivery of the same record is merged into ``item`` and tried again; once it applies, the
+    row goes. ``problem`` is a short English description that never contains the value;
+    ``item`` is the feed item as received (inside the encrypted case file)."""
+
+    __tablename__ = "sync_quarantine"
+    __table_args__ = (Index("ix_sync_quarantine_household", "household_id"),
+                      Index("ix_sync_quarantine_entity_id", "entity_id"))
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    server_version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(32))
+    problem: Mapped[str] = mapped_column(String(200))
+    item: Mapped[dict[str, Any]] = mapped_column(JSON)
+    quarantined_at: Mapped[datetime]

@@ -6,7 +6,11 @@
 - `sync_once` pushes the outbox and pulls the feed; it never raises for being offline (or any
   other sync problem): everything is in the returned `SyncReport`;
 - `status`, `conflicts`, `resolve`, `full_resync` and `logout` (which never destroys unsynced
-  work: it syncs first and refuses while anything is still waiting).
+  work: it syncs first and refuses while anything is still waiting);
+- `refusals`, `warnings` and `quarantine`: what the server refused or warned about, and the
+  pulled records set aside because they could not be applied (plain dataclasses).
+
+The sync tokens are read from the OS credential store once per session (`_KeyringTokens`).
 
 A revoked device is wiped on its next contact with the server: case file, WAL, key file,
 keyring secret, tokens and backups.
@@ -61,6 +65,7 @@ from wijkteam_app.sync.state import (
     STATE_ID,
     ConflictSideView,
     ConflictView,
+    QuarantineView,
     RefusalView,
     SyncReport,
     SyncStatus,
@@ -68,9 +73,12 @@ from wijkteam_app.sync.state import (
     load_state,
     open_conflict_count,
     pending_count,
+    quarantine_count,
+    quarantine_views,
     refused_changesets,
     rejected_count,
     unsettled_rows,
+    warning_views,
 )
 from wijkteam_app.sync.transport import (
     DeviceRevoked,
@@ -82,8 +90,8 @@ from wijkteam_app.sync.transport import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ConflictView", "LoginResult", "RefusalView", "SyncReport", "SyncService",
-           "SyncStatus", "SyncWarningView", "UnsyncedWork"]
+__all__ = ["ConflictView", "LoginResult", "QuarantineView", "RefusalView", "SyncReport",
+           "SyncService", "SyncStatus", "SyncWarningView", "UnsyncedWork"]
 
 Choice = Literal["mine", "theirs", "value"]
 
@@ -109,7 +117,13 @@ class LoginResult:
 
 
 class _KeyringTokens:
-    """The transport's `TokenHolder`, backed by the OS credential store."""
+    """The transport's `TokenHolder`, backed by the OS credential store.
+
+    Read from the credential store once per session (a Secret Service round trip costs tens
+    of milliseconds), kept in memory, written back whenever the server hands out a new pair.
+    Before a refresh the store is read again: another process of this profile (the CLI next
+    to the window) may have rotated the pair, and presenting a spent refresh token would make
+    the server revoke every token of this device."""
 
     def __init__(self, store: TokenStore) -> None:
         self._store = store
@@ -126,6 +140,7 @@ class _KeyringTokens:
         return self._cached is None or not self._cached.access_valid()
 
     def refresh_token(self) -> str | None:
+        self._cached = self._store.load()
         return self._cached.refresh_token if self._cached else None
 
     def store(self, tokens: TokenResponse) -> None:
@@ -173,6 +188,7 @@ class SyncService:
         self._lock = threading.Lock()
         self._wiped = False
         self._shared: Transport | None = None
+        self._tokens: _KeyringTokens | None = None  # read once per session, see _KeyringTokens
         with workspace.casefile.read() as session:
             profile_id = get_state(session, "profile_id")
         self._profile_id = profile_id or workspace.casefile.device_id
@@ -197,6 +213,13 @@ class SyncService:
             shared = self._shared = self._transport(url, tokens)
         shared.tokens = tokens
         return shared
+
+    def _session_tokens(self) -> _KeyringTokens:
+        """The tokens of this session: read from the credential store the first time only
+        (call with `_lock` held)."""
+        if self._tokens is None:
+            self._tokens = _KeyringTokens(self._token_store)
+        return self._tokens
 
     def close(self) -> None:
         """Close the kept HTTP connection (the window calls this on exit)."""
@@ -231,6 +254,7 @@ class SyncService:
                 raise
             user = answer.user
             base_url = transport.base_url
+            self._tokens = tokens  # the new pair is this session's from now on
         adopted = self._adopt_identity(base_url, user)
         log.info("logged in to the sync server (device registered)")
         return LoginResult(user.id, user.username, user.display_name, user.role, user.team_id,
@@ -387,11 +411,13 @@ class SyncService:
         with casefile.read() as session:
             state = load_state(session)
             url = state.server_url if state is not None and state.logged_in else None
-        tokens = _KeyringTokens(self._token_store) if url else None
+        tokens = self._session_tokens() if url else None
         if url is None or tokens is None or tokens.tokens is None:
+            self._tokens = None  # a login from another process is picked up next time
             report.login_required = True
             report.fail(LoginRequired.code, LoginRequired.message)
             return
+        completed = False
         try:
             transport = self._shared_transport(url, tokens)
             engine = self._engine(transport)
@@ -402,6 +428,7 @@ class SyncService:
             else:
                 engine.run(report)
             push_audit_chain(casefile, transport)  # the access log travels too (NEN 7513)
+            completed = True  # the engine wrote the sync time and the counts
             self._online = True
         except DeviceRevoked as exc:
             self._online = True
@@ -419,15 +446,21 @@ class SyncService:
             report.fail(exc.code, exc.message)
         except SyncError as exc:
             report.fail(exc.code, exc.message)
-        with casefile.read() as session:
-            state = load_state(session)
-            if state is not None:
-                state.last_attempt_at = utcnow()
-                state.last_error = report.error_codes[0][:64] if report.error_codes else None
-                report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
-        log.info("sync: pushed %d, pulled %d, conflicts %d, removed %d, errors %s",
-                 report.pushed, report.pulled, report.conflicts, report.removed,
-                 ",".join(report.error_codes) or "none")
+        except Exception as exc:  # e.g. the disk is full: reported, never raised to the UI
+            log.error("sync stopped by an unexpected %s", type(exc).__name__)
+            report.fail(SyncError.code, SyncError.message)
+        if not completed:
+            with casefile.read() as session:
+                state = load_state(session)
+                if state is not None:
+                    state.last_attempt_at = utcnow()
+                    state.last_error = report.error_codes[0][:64] if report.error_codes \
+                        else None
+                    report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
+                report.quarantined = quarantine_count(session)
+        log.info("sync: pushed %d, pulled %d, conflicts %d, removed %d, quarantined %d, "
+                 "errors %s", report.pushed, report.pulled, report.conflicts, report.removed,
+                 report.quarantined, ",".join(report.error_codes) or "none")
 
     # ------------------------------------------------------------------ access log
 
@@ -462,14 +495,21 @@ class SyncService:
             pending = pending_count(session)
             rejected = rejected_count(session)
             local_open = open_conflict_count(session)
+            quarantined = quarantine_count(session)
             if state is None:
-                return SyncStatus(False, None, None, None, None, pending, rejected, 0, None)
+                return SyncStatus(False, None, None, None, None, pending, rejected, 0, None,
+                                  quarantined)
             return SyncStatus(
                 logged_in=state.logged_in, online=self._online, server_url=state.server_url,
                 username=state.username, last_sync_at=state.last_sync_at,
                 pending_changes=pending, rejected_changes=rejected,
                 open_conflicts=max(local_open, state.open_conflicts),
-                last_error=state.last_error)
+                last_error=state.last_error, quarantined=quarantined)
+
+    def quarantine(self) -> list[QuarantineView]:
+        """Pulled records set aside because they could not be applied (oldest first)."""
+        with self.workspace.casefile.read() as session:
+            return quarantine_views(session)
 
     def conflicts(self, include_resolved: bool = False) -> list[ConflictView]:
         with self.workspace.casefile.read() as session:
@@ -511,9 +551,9 @@ class SyncService:
 
     def warnings(self) -> list[SyncWarningView]:
         """Accepted change-sets the server flagged (``ChangeSetResult.warnings``, e.g.
-        ``bsn_elsewhere``). Storing them with the verdicts belongs to the sync engine; until
-        it does, there are none to show."""
-        return []
+        ``bsn_elsewhere``), kept with their verdicts; one row per warning."""
+        with self.workspace.casefile.read() as session:
+            return warning_views(session)
 
     def resolve(self, conflict_id: str, chosen_value: Any = None,
                 choice: Choice = "value") -> SyncReport:
@@ -525,9 +565,9 @@ class SyncService:
             url = state.server_url if state is not None and state.logged_in else None
         if url is None:
             raise LoginRequired("not logged in")
-        tokens = _KeyringTokens(self._token_store)
         request = ResolveRequest(choice=choice, value=chosen_value if choice == "value" else None)
         with self._lock:
+            tokens = self._session_tokens()
             try:
                 answer = self._shared_transport(url, tokens).resolve(conflict_id, request)
             except DeviceRevoked:
@@ -561,6 +601,7 @@ class SyncService:
             if state is not None:
                 state.logged_in = False
         self._token_store.delete()
+        self._tokens = None
         self.close()
         log.info("logged out of the sync server")
         return report
@@ -577,6 +618,7 @@ class SyncService:
         if account:
             secret_store.delete_secret(account)
         self._token_store.delete()
+        self._tokens = None
         if self._shared is not None:
             self._shared.close()
             self._shared = None

@@ -6,20 +6,23 @@ One `SyncEngine.run` is *push, then pull* (docs/sync-protocol.md, "Laptop side")
    wrote it (minus the entities protocol 1 cannot carry, which stay on the laptop and are
    listed as ``held``). Verdicts are stored; accepted (and conflict) rows get ``accepted_at``.
    A push whose answer was lost is simply sent again: the server answers ``duplicate``.
-2. **Pull** the feed from the cursor, page by page. Each page is applied in ONE transaction
-   of the case file that bypasses the change tracker (`CaseFile.read`), so nothing pulled
-   goes back into the outbox, and that transaction also writes one audit entry and the new
-   cursor. Apply rule: per record the last SERVER version is kept (``sync_record_versions``);
-   an item is applied only when newer (``>=`` for snapshots), and a field with a local change
-   still waiting for its verdict is never overwritten (the push decides it).
+2. **Pull** the feed from the cursor, page by page (the next page is fetched while one is
+   applied). Every item is checked and prepared outside the lock (`sync.apply`); a page is
+   applied in short batch transactions of the case file that bypass the change tracker
+   (`CaseFile.read`), so nothing pulled goes back into the outbox; the last one also writes
+   one audit entry and the new cursor. An item that cannot be applied is quarantined, the
+   rest applies. Apply rule: per record the last SERVER version is kept
+   (``sync_record_versions``); an item is applied only when newer (``>=`` for snapshots),
+   and a field with a local change still waiting for its verdict is never overwritten (the
+   push decides it).
 3. **Conflicts** of my scope are mirrored; a household whose local copy still shows "mine"
    after the server kept "theirs" is fetched again.
 4. **Households that left my scope** are removed only when no local change of them is
    waiting, rejected or held; **tombstones** are applied once no local change is pending.
 
-Locking: the case file's lock is held only inside those short transactions (one page, one
-verdict batch); every network call happens outside it, so the UI never waits for the
-network. No Qt here.
+Locking: the case file's lock is held only inside those short transactions (one batch of
+pulled items, sized to hold it about 25 ms; one verdict batch); every network call happens
+outside it, so the UI never waits for the network. No Qt here.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import Boolean, Date, DateTime, delete, func, inspect, select, text, update
+from sqlalchemy import Exists, Select, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,18 +46,28 @@ from wijkteam_app.persistence.casefile import CaseFile, utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
-    Base,
-    Entity,
     HouseholdRecord,
     OutboxRecord,
 )
 from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
+    SyncQuarantineRecord,
     SyncRecordVersion,
     SyncRemovalRecord,
+    SyncStateRecord,
     SyncUploadRecord,
     SyncVerdictRecord,
 )
+from wijkteam_app.sync.apply import (
+    ENTITY_ORDER,
+    Batch,
+    Prepared,
+    entity_classes,
+    fatal,
+    order,
+    tables_for,
+)
+from wijkteam_app.sync.checks import ERROR, INTEGRITY
 from wijkteam_app.sync.protocol import (
     SERVER_OWNED_ENTITIES,
     AttachmentCreate,
@@ -63,15 +78,18 @@ from wijkteam_app.sync.protocol import (
     EntityChange,
     EntityName,
     FeedItem,
+    PullResponse,
     PushRequest,
 )
 from wijkteam_app.sync.reference import BadReferenceData, store_bundle
 from wijkteam_app.sync.reference import cached_version as cached_reference_version
 from wijkteam_app.sync.state import (
+    STATE_ID,
     PendingWork,
     SyncReport,
     load_state,
     pending_work,
+    quarantine_count,
     removals,
     require_state,
     unsettled_rows,
@@ -101,19 +119,12 @@ never dropped. Attachment metadata travels as a record; the bytes stay in
 ``attachment_blobs``, never enter the outbox, and travel by the chunked upload
 (`SyncEngine.upload_attachments`, `SyncEngine.download_attachments`)."""
 
-# Parents before children (the server's order), so inserts can follow it.
-ENTITY_ORDER: dict[str, int] = {
-    name: i for i, name in enumerate(
-        ["team", "worker", "household", "person", "network_member", "professional", "case",
-         "contact_moment", "consent", "assessment", "plan_version", "attachment",
-         "plan_review", "plan_toets", "plan_signature", "plan_evaluation", "regie_event",
-         "kitchen_table_report", "case_conference", "stuck_flag", "stuck_decision",
-         "client_experience", "privacy_request"])
-}
-
-PAGE_SIZE = 500
+PAGE_SIZE = 2000  # items per pull request (the protocol's maximum)
+APPLY_BATCH = 250  # items in the first apply transaction of a sync (the lock is held for one)
+MIN_APPLY_BATCH = 25
+MAX_APPLY_BATCH = 1000
+HOLD_TARGET = 0.025  # seconds: the batch size follows how long a batch holds the lock
 PUSH_BATCH = 100
-CHUNK = 500  # ids per IN (...) query
 
 UPLOAD_FAILED = ("Een bijlage (ondertekende scan of PDF) kon niet naar de server. De app "
                  "probeert het bij de volgende synchronisatie opnieuw; er gaat niets verloren.")
@@ -124,54 +135,31 @@ DOWNLOAD_FAILED = ("Een bijlage van de server klopte niet (controlegetal) en is 
                    "opgeslagen. De app probeert het bij de volgende synchronisatie opnieuw.")
 
 
-def entity_classes() -> dict[str, type[Entity]]:
-    """``__entity__`` name -> ORM class, for every tracked table of the case file."""
-    out: dict[str, type[Entity]] = {}
-    for mapper in Base.registry.mappers:
-        cls = mapper.class_
-        if issubclass(cls, Entity) and cls.__entity__:
-            out[cls.__entity__] = cls
-    return out
+def quarantine_message(count: int) -> str:
+    """The Dutch report of a sync that completed with records in quarantine."""
+    if count == 1:
+        return ("Synchronisatie voltooid met 1 probleem: 1 gegeven van de server kon niet "
+                "worden verwerkt en staat apart (in quarantaine). Al het andere is bijgewerkt. "
+                "Meld het aan de functioneel beheerder; 'wijkteam check' laat zien welk "
+                "gegeven het is.")
+    return (f"Synchronisatie voltooid met {count} problemen: {count} gegevens van de server "
+            "konden niet worden verwerkt en staan apart (in quarantaine). Al het andere is "
+            "bijgewerkt. Meld het aan de functioneel beheerder; 'wijkteam check' laat zien "
+            "welke gegevens het zijn.")
 
 
-def _convert_date(value: Any) -> Any:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What a sync has to do, from one read of the case file."""
 
-
-def _convert_datetime(value: Any) -> Any:
-    if isinstance(value, str):
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        return moment
-    return value
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-def column_converters(cls: type[Entity]) -> dict[str, Callable[[Any], Any]]:
-    """Field name -> JSON value to Python value, for the synced columns of a table."""
-    out: dict[str, Callable[[Any], Any]] = {}
-    for attr in inspect(cls).column_attrs:
-        if attr.key in ("id", "version"):
-            continue
-        column_type = attr.columns[0].type
-        if isinstance(column_type, DateTime):
-            out[attr.key] = _convert_datetime
-        elif isinstance(column_type, Date):
-            out[attr.key] = _convert_date
-        elif isinstance(column_type, Boolean):
-            out[attr.key] = lambda v: bool(v) if v is not None else v
-        else:
-            out[attr.key] = _identity
-    return out
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+    cursor: int
+    unsent: bool
+    uploads: bool
+    open_conflicts: bool
+    refresh: bool
+    removals: bool
+    download: bool
+    quarantine: bool
 
 
 class SyncEngine:
@@ -186,31 +174,79 @@ class SyncEngine:
         self.page_size = page_size
         self.push_batch = push_batch
         self.retries = retries
-        self.classes = entity_classes()
-        self._converters = {name: column_converters(cls) for name, cls in self.classes.items()}
+        self.tables = tables_for(casefile.engine.dialect)
+        self.classes = self.tables.classes
         self._new_conflicts: set[str] = set()
         self._dirty_tombstones = False
+        self.quarantine_possible = True  # until a look at the quarantine says otherwise
+        self.batch_size = APPLY_BATCH
+        # Set when an earlier step of this run gave a later one something to do:
+        self._uploads_queued = False
+        self._refresh_possible = False
+        self._removals_told = False
+        self._attachments_arrived = False
 
     # ------------------------------------------------------------------ the whole run
 
     def run(self, report: SyncReport) -> None:
         """Push, pull, conflicts, refreshes, removals. Raises `SyncError`s (the service
-        turns them into the report)."""
-        self.push(report)
-        self.upload_attachments(report)
-        open_conflicts = self.pull(report)
+        turns them into the report).
+
+        One look at the case file first says which steps have anything to do; a sync with
+        nothing to do is that look, one pull request and one small write of the sync time
+        (none of them reads a table that grows with the case file)."""
+        look = self._look()
+        self.quarantine_possible = look.quarantine
+        if look.unsent:
+            self.push(report)
+        if look.uploads or self._uploads_queued:
+            self.upload_attachments(report)
+        open_conflicts = self.pull(report, cursor=look.cursor)
         self.sync_reference(report)
-        self.mirror_conflicts(open_conflicts)
-        self.refresh_households(report)
-        self.process_removals(report)
-        self.download_attachments(report)
+        if open_conflicts or look.open_conflicts or self._new_conflicts:
+            self.mirror_conflicts(open_conflicts)
+        if look.refresh or self._refresh_possible:
+            self.refresh_households(report)
+        if look.removals or self._removals_told:
+            self.process_removals(report)
+        if look.download or self._attachments_arrived:
+            self.download_attachments(report)
         if self._dirty_tombstones:
             self.sweep_tombstones()
-        with self.casefile.read() as session:
+        with self.casefile.read(durable=False) as session:  # the sync time: informative
             state = require_state(session)
-            state.last_sync_at = utcnow()
-            state.last_error = None
-            report.open_conflicts = state.open_conflicts
+            state.last_sync_at = state.last_attempt_at = utcnow()
+            report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
+            report.quarantined = quarantine_count(session) if self.quarantine_possible else 0
+            if report.quarantined:
+                report.fail("quarantine", quarantine_message(report.quarantined))
+            state.last_error = report.error_codes[0][:64] if report.error_codes else None
+
+    def _look(self) -> _Look:
+        """Everything `run` needs to know up front, in one query of indexed lookups."""
+        state = SyncStateRecord
+
+        def some(query: Select[Any]) -> Exists:
+            return exists(query.limit(1))
+
+        look = select(
+            state.cursor,
+            some(select(OutboxRecord.seq).where(OutboxRecord.seq > state.pushed_seq)),
+            some(select(SyncUploadRecord.attachment_id).where(
+                SyncUploadRecord.status.in_(["pending", "uploading"]))),
+            some(select(SyncConflictRecord.id).where(SyncConflictRecord.status == "open")),
+            some(select(SyncConflictRecord.id).where(
+                SyncConflictRecord.needs_refresh.is_(True))),
+            some(select(SyncRemovalRecord.household_id)),
+            state.download_pending,
+            some(select(SyncQuarantineRecord.entity_id)),
+        ).where(state.id == STATE_ID)
+        with self.casefile.read() as session:
+            row = session.execute(look).one_or_none()
+        if row is None:
+            raise LookupError("not logged in")
+        flags = [bool(v) for v in row[1:]]
+        return _Look(int(row[0]), *flags)
 
     def _retry(self, call: Callable[[], T]) -> T:
         """Push and pull are idempotent: a dropped connection is retried at once."""
@@ -297,6 +333,7 @@ class SyncEngine:
                     session.add(verdict)
                 verdict.status = result.status
                 verdict.reason = result.reason
+                verdict.warnings = list(result.warnings)
                 verdict.conflict_ids = list(result.conflict_ids)
                 verdict.held = held.get(result.id, [])
                 row = by_id.get(result.id)
@@ -317,8 +354,7 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ attachments
 
-    @staticmethod
-    def _queue_uploads(session: Session, row: OutboxRecord, now: datetime) -> None:
+    def _queue_uploads(self, session: Session, row: OutboxRecord, now: datetime) -> None:
         """The server holds the metadata of these new attachments: their bytes may go."""
         for change in row.changes:
             if change.get("entity") != "attachment" or change.get("op") != "insert":
@@ -329,6 +365,7 @@ class SyncEngine:
             meta = session.get(AttachmentRecord, attachment_id)
             if meta is None or session.get(AttachmentBlobRecord, attachment_id) is None:
                 continue
+            self._uploads_queued = True
             session.add(SyncUploadRecord(
                 attachment_id=attachment_id, household_id=meta.household_id, server_id=None,
                 sha256=meta.sha256, size=meta.size, chunk_size=None, received_chunks=[],
@@ -404,11 +441,24 @@ class SyncEngine:
         is checked in memory before the bytes go into the (encrypted) case file; a file the
         server does not have yet (404, 409) is simply tried again next sync."""
         with self.casefile.read() as session:
+            if not require_state(session).download_pending:
+                return  # no attachment record arrived since every one had its bytes
             missing = list(session.execute(
                 select(AttachmentRecord.id, AttachmentRecord.sha256, AttachmentRecord.size)
                 .outerjoin(AttachmentBlobRecord,
                            AttachmentBlobRecord.id == AttachmentRecord.id)
                 .where(AttachmentBlobRecord.id.is_(None))))
+        if not missing:
+            with self.casefile.read() as session:
+                # Unless an attachment arrived meanwhile (the flag is set again then).
+                still = session.scalar(
+                    select(AttachmentRecord.id)
+                    .outerjoin(AttachmentBlobRecord,
+                               AttachmentBlobRecord.id == AttachmentRecord.id)
+                    .where(AttachmentBlobRecord.id.is_(None)).limit(1))
+                if still is None:
+                    require_state(session).download_pending = False
+            return
         for attachment_id, sha256, size in missing:
             try:
                 data = self._retry(partial(self.transport.attachment_content, attachment_id))
@@ -430,25 +480,54 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ pull
 
-    def pull(self, report: SyncReport) -> int:
-        """Apply every page after the cursor; returns the server's open-conflict count."""
-        open_conflicts = 0
-        while True:
+    def pull(self, report: SyncReport, *, cursor: int | None = None) -> int:
+        """Apply every page after the cursor; returns the server's open-conflict count.
+
+        The next page is requested while the current one is applied (the feed is a pure
+        function of device and cursor, and ``next_cursor`` is known as soon as a page
+        arrives), so the server builds page n+1 while this laptop writes page n. The other
+        thread only receives bytes: parsing and preparing happen here, between transactions
+        (Python work on the other thread would compete for the interpreter lock with the
+        transaction holding the case file's lock, and make it longer)."""
+        if cursor is None:
             with self.casefile.read() as session:
                 cursor = require_state(session).cursor
-            page = self._retry(partial(self.transport.pull, cursor, self.page_size))
-            open_conflicts = page.open_conflicts
-            if page.items or page.removed_households or page.next_cursor != cursor:
-                report.pulled += self.apply(page.items, cursor=page.next_cursor,
-                                            removed=page.removed_households,
-                                            open_conflicts=page.open_conflicts)
-            else:
-                with self.casefile.read() as session:
-                    state = require_state(session)
-                    if state.open_conflicts != page.open_conflicts:
-                        state.open_conflicts = page.open_conflicts
-            if not page.has_more:
-                return open_conflicts
+        page = self.transport.parse_pull(self._retry(partial(
+            self.transport.pull_bytes, cursor, self.page_size)))
+        if not page.has_more:  # the usual case: one page, nothing to overlap
+            self._take_page(page, cursor, report)
+            return page.open_conflicts
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead:
+            while True:
+                following: Future[bytes] | None = None
+                if page.has_more:
+                    following = ahead.submit(self._retry, partial(
+                        self.transport.pull_bytes, page.next_cursor, self.page_size))
+                try:
+                    self._take_page(page, cursor, report)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                    raise
+                if following is None:
+                    return page.open_conflicts
+                cursor = page.next_cursor
+                page = self.transport.parse_pull(following.result())
+
+    def prepare(self, items: Sequence[FeedItem], *, snapshot: bool = False) -> list[Prepared]:
+        """Checked, converted and bound, in the order they are applied (no case file)."""
+        return [self.tables.prepare(item, snapshot=snapshot) for item in order(items)]
+
+    def _take_page(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
+        if page.items or page.removed_households or page.next_cursor != cursor:
+            report.pulled += self.apply(page.items, cursor=page.next_cursor,
+                                        removed=page.removed_households,
+                                        open_conflicts=page.open_conflicts, report=report)
+        else:
+            with self.casefile.read() as session:
+                state = require_state(session)
+                if state.open_conflicts != page.open_conflicts:
+                    state.open_conflicts = page.open_conflicts
 
     # ------------------------------------------------------------------ reference data
 
@@ -488,25 +567,107 @@ class SyncEngine:
 
     def apply(self, items: Sequence[FeedItem], *, snapshot: bool = False,
               cursor: int | None = None, removed: Sequence[str] = (),
-              open_conflicts: int | None = None) -> int:
-        """Apply feed items in one transaction (fast path); if the page as a whole breaks a
-        foreign key, apply it again item by item, skipping only the items that cannot be
-        applied (they are logged, never guessed)."""
-        try:
-            with self.casefile.read() as session:
-                # Checked at commit: a page may insert a child before its parent.
-                session.execute(text("PRAGMA defer_foreign_keys = ON"))
-                applied = self._apply_page(session, items, snapshot=snapshot, careful=False)
-                self._bookkeeping(session, applied, cursor, removed, open_conflicts)
-        except IntegrityError:
-            log.warning("sync: page did not apply as a whole; applying item by item")
-            with self.casefile.read() as session:
-                applied = self._apply_page(session, items, snapshot=snapshot, careful=True)
-                self._bookkeeping(session, applied, cursor, removed, open_conflicts)
-        return applied
+              open_conflicts: int | None = None, report: SyncReport | None = None) -> int:
+        """Apply feed items; returns how many were applied. Never fails on an item: one that
+        cannot be applied is quarantined and the rest still applies.
 
-    def _bookkeeping(self, session: Session, applied: int, cursor: int | None,
-                     removed: Sequence[str], open_conflicts: int | None) -> None:
+        Every item is checked and prepared before the case file is touched (outside the
+        lock, `apply.Tables.prepare`). The items are then applied in batches of
+        `APPLY_BATCH`, each in ONE short transaction with bulk inserts (the lock is held for
+        one batch, never for a whole page); the last batch also stores the cursor, the
+        households that left the scope and one audit entry for the page. A batch that the
+        case file refuses as a whole (a foreign key, checked at commit) is applied again item
+        by item in savepoints, quarantining exactly the items that fail."""
+        prepared = self.prepare(items, snapshot=snapshot)
+        applied = 0
+        start = 0
+        while True:
+            end = min(start + self.batch_size, len(prepared))
+            final = end >= len(prepared)
+            started = time.perf_counter()
+            done = self._apply_batch(
+                prepared[start:end], snapshot=snapshot,
+                bookkeeping=partial(self._bookkeeping, applied_before=applied, cursor=cursor,
+                                    removed=removed, open_conflicts=open_conflicts)
+                if final else None)
+            if end - start == self.batch_size:
+                self._adapt(time.perf_counter() - started)
+            applied += done.applied
+            if report is not None:
+                report.changed_households.update(done.households)
+            if done.retry:
+                applied += self._retry_quarantined(done.retry, report)
+            if final:
+                return applied
+            start = end
+
+    def _adapt(self, took: float) -> None:
+        """Size the next batch so that it holds the lock about `HOLD_TARGET` (a busy or slow
+        laptop writes smaller batches, so a save from the window never waits long)."""
+        wanted = self.batch_size * HOLD_TARGET / max(took, 1e-4)
+        size = (self.batch_size + wanted) / 2  # smoothed: one slow commit is not a trend
+        self.batch_size = int(min(MAX_APPLY_BATCH, max(MIN_APPLY_BATCH, size)))
+
+    def attachments_arrived(self) -> None:
+        """Attachment records came in: their bytes may have to be downloaded."""
+        self._attachments_arrived = True
+
+    def tombstones_waiting(self) -> None:
+        """A pulled delete waits for a local change of the record to be settled."""
+        self._dirty_tombstones = True
+
+    def _apply_batch(self, items: Sequence[Prepared], *, snapshot: bool,
+                     bookkeeping: Callable[[Session, int], None] | None) -> Batch:
+        try:
+            with self.casefile.read(durable=False) as session:
+                # Checked at commit: a batch may insert a child before its parent.
+                session.execute(text("PRAGMA defer_foreign_keys = ON"))
+                batch = Batch(self, session, items, snapshot=snapshot)
+                for prepared in items:
+                    batch.take(prepared)
+                batch.flush()
+                batch.find_retries()
+                if bookkeeping is not None:
+                    bookkeeping(session, batch.applied)
+            return batch
+        except Exception as exc:
+            if fatal(exc):
+                raise
+            log.warning("sync: a batch did not apply as a whole (%s); applying item by item",
+                        type(exc).__name__)
+        with self.casefile.read(durable=False) as session:
+            batch = Batch(self, session, items, snapshot=snapshot)
+            for prepared in items:
+                batch.take_carefully(prepared)
+            batch.find_retries()
+            if bookkeeping is not None:
+                bookkeeping(session, batch.applied)
+        return batch
+
+    def _retry_quarantined(self, households: set[str], report: SyncReport | None) -> int:
+        """Records quarantined for a reason that can pass (a missing parent, an error) are
+        tried again once their household received something new."""
+        with self.casefile.read(durable=False) as session:
+            rows = list(session.scalars(select(SyncQuarantineRecord).where(
+                SyncQuarantineRecord.household_id.in_(sorted(households)),
+                SyncQuarantineRecord.reason.in_([INTEGRITY, ERROR]))))
+            items: list[FeedItem] = []
+            for row in rows:
+                try:
+                    items.append(FeedItem.model_validate(row.item))
+                except ValidationError:
+                    continue
+            prepared = self.prepare(items)
+            batch = Batch(self, session, prepared, snapshot=False, retrying=True)
+            for one in prepared:
+                batch.take_carefully(one)
+        if report is not None:
+            report.changed_households.update(batch.households)
+        return batch.applied
+
+    def _bookkeeping(self, session: Session, applied: int, *, applied_before: int,
+                     cursor: int | None, removed: Sequence[str],
+                     open_conflicts: int | None) -> None:
         state = require_state(session)
         now = utcnow()
         if cursor is not None:
@@ -514,135 +675,17 @@ class SyncEngine:
         if open_conflicts is not None:
             state.open_conflicts = open_conflicts
         for household in removed:
+            self._removals_told = True
             row = session.get(SyncRemovalRecord, household)
             if row is None:
                 session.add(SyncRemovalRecord(household_id=household, told_at=now,
                                               told_cursor=cursor or 0, blocked_reason=None))
-        if applied or removed:
-            self.casefile._append_audit(  # same transaction as the records
+        total = applied_before + applied
+        if total or removed:
+            self.casefile._append_audit(  # one entry per page, in its last transaction
                 session, actor_id=self.actor_id, action="sync.ontvangen",
                 object_type="synchronisatie", object_id="",
-                result=f"{applied} toegepast"[:32], changeset_id=None, at=now)
-
-    def _order(self, items: Sequence[FeedItem]) -> list[FeedItem]:
-        """Parents first for inserts and updates, children first for deletes. Items of one
-        record keep their order (the sort is stable); the version rule makes the rest safe."""
-        def key(item: FeedItem) -> tuple[int, int]:
-            rank = ENTITY_ORDER.get(item.entity, 50)
-            return (1, -rank) if item.op == "delete" else (0, rank)
-        return sorted(items, key=key)
-
-    def _apply_page(self, session: Session, items: Sequence[FeedItem], *, snapshot: bool,
-                    careful: bool) -> int:
-        if not items:
-            return 0
-        pending = pending_work(session)
-        ordered = self._order(items)
-        versions: dict[tuple[str, str], SyncRecordVersion] = {}
-        records: dict[tuple[str, str], Entity] = {}
-        ids = sorted({i.id for i in ordered})
-        for chunk in _chunks(ids):
-            for version in session.scalars(select(SyncRecordVersion).where(
-                    SyncRecordVersion.entity_id.in_(chunk))):
-                versions[(version.entity, version.entity_id)] = version
-        by_entity: dict[str, set[str]] = {}
-        for item in ordered:
-            by_entity.setdefault(item.entity, set()).add(item.id)
-        for entity, entity_ids in by_entity.items():
-            cls = self.classes.get(entity)
-            if cls is None:
-                continue
-            for chunk in _chunks(sorted(entity_ids)):
-                for record in session.scalars(select(cls).where(cls.id.in_(chunk))):
-                    records[(entity, record.id)] = record
-        leaving = set(session.scalars(select(SyncRemovalRecord.household_id)))
-        applied = 0
-        for item in ordered:
-            if careful:
-                try:
-                    with session.begin_nested():
-                        done = self._apply_item(session, item, snapshot, pending, versions,
-                                                records, leaving)
-                        session.flush()
-                except IntegrityError:
-                    log.warning("sync: a %s record could not be applied", item.entity)
-                    versions.pop((item.entity, item.id), None)
-                    records.pop((item.entity, item.id), None)
-                    continue
-            else:
-                done = self._apply_item(session, item, snapshot, pending, versions, records,
-                                        leaving)
-            applied += int(done)
-        session.flush()
-        return applied
-
-    def _apply_item(self, session: Session, item: FeedItem, snapshot: bool,
-                    pending: PendingWork, versions: dict[tuple[str, str], SyncRecordVersion],
-                    records: dict[tuple[str, str], Entity], leaving: set[str]) -> bool:
-        cls = self.classes.get(item.entity)
-        if cls is None:
-            return False
-        key = (item.entity, item.id)
-        known = versions.get(key)
-        known_version = known.server_version if known is not None else 0
-        record = records.get(key)
-        record_pending = pending.record_pending(key)
-        if item.op == "delete":
-            if known is not None and item.version <= known_version:
-                return False
-            self._remember(session, versions, item, deleted=True)
-            if record is not None:
-                if record_pending:
-                    self._dirty_tombstones = True  # goes once the local change is settled
-                else:
-                    session.delete(record)
-                    records.pop(key, None)
-            return True
-        full = snapshot or item.op in ("snapshot", "insert")
-        newer = item.version >= known_version if (snapshot or item.op == "snapshot") \
-            else item.version > known_version
-        if known is not None and not newer:
-            return False
-        if item.entity == "household" and item.op == "snapshot" and item.id in leaving:
-            session.execute(delete(SyncRemovalRecord).where(
-                SyncRemovalRecord.household_id == item.id))
-            leaving.discard(item.id)
-        converters = self._converters[item.entity]
-        blocked = pending.fields.get(key, set())
-        values = {name: converters[name](value) for name, value in item.fields.items()
-                  if name in converters and name not in blocked}
-        if record is None:
-            if not full or key in pending.deletes:
-                # An update for a record this laptop does not have (or deleted locally and
-                # has not pushed yet): nothing to apply it to; a snapshot repairs it later.
-                return False
-            record = cls(id=item.id, version=item.version, **values)
-            session.add(record)
-            records[key] = record
-        else:
-            for name, value in values.items():
-                if getattr(record, name) != value:
-                    setattr(record, name, value)
-            if not record_pending:
-                record.version = item.version
-        self._remember(session, versions, item, deleted=False)
-        return True
-
-    @staticmethod
-    def _remember(session: Session, versions: dict[tuple[str, str], SyncRecordVersion],
-                  item: FeedItem, *, deleted: bool) -> None:
-        key = (item.entity, item.id)
-        row = versions.get(key)
-        if row is None:
-            row = SyncRecordVersion(entity=item.entity, entity_id=item.id,
-                                    household_id=item.household_id,
-                                    server_version=item.version, deleted=deleted)
-            session.add(row)
-            versions[key] = row
-        else:
-            row.server_version = max(row.server_version, item.version)
-            row.deleted = deleted
-            row.household_id = item.household_id or row.household_id
+                result=f"{total} toegepast"[:32], changeset_id=None, at=now)
 
     # ------------------------------------------------------------------ conflicts
 
@@ -664,6 +707,7 @@ class SyncEngine:
                 if exc.status != 404:
                     raise
                 gone.append(conflict_id)  # left my scope: the server no longer shows it
+        self._refresh_possible = True
         with self.casefile.read() as session:
             for conflict in [*listed, *extra]:
                 self._store_conflict(session, conflict,
@@ -729,7 +773,7 @@ class SyncEngine:
                     raise
                 records = None
             if records is not None:
-                report.pulled += self.apply(records.items, snapshot=True)
+                report.pulled += self.apply(records.items, snapshot=True, report=report)
             with self.casefile.read() as session:
                 session.execute(update(SyncConflictRecord).where(
                     SyncConflictRecord.household_id == household).values(needs_refresh=False))

@@ -1,6 +1,7 @@
 """What the sync client knows about itself, read from and written to the case file.
 
-Plain results for the services and the UI (`SyncReport`, `SyncStatus`, `ConflictView`) and the
+Plain results for the services and the UI (`SyncReport`, `SyncStatus`, `ConflictView`,
+`QuarantineView`, `RefusalView`, `WarningView`) and the
 queries on the sync tables (`persistence/sync_schema.py`): the state row, the outbox rows still
 waiting for a verdict and the fields they touch (which a pulled change must not overwrite).
 """
@@ -15,9 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.persistence.schema import OutboxRecord
+from wijkteam_app.persistence.schema import HouseholdRecord, OutboxRecord
 from wijkteam_app.persistence.sync_schema import (
     SyncConflictRecord,
+    SyncQuarantineRecord,
     SyncRemovalRecord,
     SyncStateRecord,
     SyncVerdictRecord,
@@ -41,6 +43,10 @@ class SyncReport:
     uploaded: int = 0  # attachment files whose bytes reached the server (SHA-256 verified)
     downloaded: int = 0  # attachment files fetched and verified into the case file
     reference_updated: bool = False  # a new version of the municipality's reference data
+    quarantined: int = 0  # pulled records set aside because they cannot be applied (all of
+    # them after this sync, also those of earlier syncs that are still waiting)
+    changed_households: set[str] = field(default_factory=set)  # households of which this
+    # sync applied at least one pulled record (open pages refresh these)
     offline: bool = False
     login_required: bool = False
     wiped: bool = False
@@ -69,6 +75,21 @@ class SyncStatus:
     rejected_changes: int
     open_conflicts: int
     last_error: str | None
+    quarantined: int = 0  # pulled records in quarantine
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineView:
+    """A pulled record set aside (no values: what, where, why)."""
+
+    entity: str
+    entity_id: str
+    household_id: str | None
+    server_version: int
+    reason: str  # `sync.checks.REASONS`
+    problem: str  # short English text, never the value
+    quarantined_at: datetime
+    household_name: str | None = None  # as this laptop has it (None: not on this laptop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +185,38 @@ def pending_count(session: Session) -> int:
 def rejected_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(SyncVerdictRecord)
                               .where(SyncVerdictRecord.status == "rejected")) or 0)
+
+
+def quarantine_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(SyncQuarantineRecord)) or 0)
+
+
+def quarantine_views(session: Session) -> list[QuarantineView]:
+    rows = session.execute(
+        select(SyncQuarantineRecord, HouseholdRecord.name)
+        .outerjoin(HouseholdRecord, HouseholdRecord.id == SyncQuarantineRecord.household_id)
+        .order_by(SyncQuarantineRecord.quarantined_at, SyncQuarantineRecord.entity,
+                  SyncQuarantineRecord.entity_id))
+    return [QuarantineView(r.entity, r.entity_id, r.household_id, r.server_version, r.reason,
+                           r.problem, r.quarantined_at, name) for r, name in rows]
+
+
+def warning_views(session: Session) -> list[SyncWarningView]:
+    """Accepted change-sets the server flagged, one row per warning code, oldest first."""
+    rows = session.execute(
+        select(SyncVerdictRecord, OutboxRecord)
+        .join(OutboxRecord, OutboxRecord.id == SyncVerdictRecord.changeset_id)
+        .where(SyncVerdictRecord.status != "rejected",
+               func.json_array_length(SyncVerdictRecord.warnings) > 0)
+        .order_by(SyncVerdictRecord.seq)).all()
+    households = {v.changeset_id: changeset_household(row) for v, row in rows}
+    ids = {h for h in households.values() if h}
+    names = {h.id: h.name for h in session.scalars(
+        select(HouseholdRecord).where(HouseholdRecord.id.in_(ids)))} if ids else {}
+    return [SyncWarningView(v.changeset_id, code, row.action, households[v.changeset_id],
+                            names.get(households[v.changeset_id] or ""), row.created_at,
+                            v.received_at)
+            for v, row in rows for code in v.warnings]
 
 
 def open_conflict_count(session: Session) -> int:

@@ -343,11 +343,21 @@ class Transport:
         return _parse(PushResponse, response)
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
-        """One page of the feed. Remembers the reference-data version the server announced
-        (``last_reference_version``), so the sync needs no extra request to know it."""
+        """One page of the feed (see `parse_pull`)."""
+        return self.parse_pull(self.pull_bytes(cursor, limit))
+
+    def pull_bytes(self, cursor: int, limit: int) -> bytes:
+        """The page as received (decompressed), not yet parsed: the engine fetches the next
+        page on another thread, and parsing it there would hold the interpreter lock (the
+        parser does not release it) while the case file's lock is held for the current one."""
         response = self._call("GET", "/sync/pull", "pull",
                               params={"cursor": cursor, "limit": limit})
-        page = _parse(PullResponse, response)
+        return response.content
+
+    def parse_pull(self, content: bytes) -> PullResponse:
+        """A received page, parsed. Remembers the reference-data version the server announced
+        (``last_reference_version``), so the sync needs no extra request to know it."""
+        page = _parse_bytes(PullResponse, content)
         self.last_reference_version = page.reference_version
         return page
 
@@ -413,8 +423,12 @@ class Transport:
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:
+    return _parse_bytes(model, response.content)
+
+
+def _parse_bytes(model: type[M], content: bytes) -> M:
     try:
-        parsed = model.model_validate_json(response.content)
+        parsed = model.model_validate_json(content)
     except ValidationError as exc:
         raise ProtocolMismatch("unexpected answer") from exc
     protocol = getattr(parsed, "protocol", PROTOCOL_VERSION)

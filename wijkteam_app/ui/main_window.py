@@ -128,8 +128,7 @@ class MainWindow(QMainWindow):
                                 worker_name=lambda: self._workspace.worker.display_name)
         self._build_menus()
         self._build_status_bar()
-        self.sync.status_changed.connect(
-            lambda status: self.offline_label.setText(self.sync.status_text(status)))
+        self.sync.status_changed.connect(self._show_sync_status)
         self.sync.status_changed.connect(lambda _status: self._update_login_action())
         self.sync.status_changed.connect(self._update_refused_indicator)
         self.sync.finished.connect(lambda _report: self.caseload.refresh())
@@ -316,6 +315,10 @@ class MainWindow(QMainWindow):
         self.refusals_action = QAction(self.tr("&Geweigerd door de server…"), self)
         self.refusals_action.triggered.connect(self.show_refusals)
         sync_menu.addAction(self.refusals_action)
+        self.quarantine_action = QAction(self.tr("&Quarantaine bekijken…"), self)
+        self.quarantine_action.setEnabled(False)
+        self.quarantine_action.triggered.connect(self.show_quarantine)
+        sync_menu.addAction(self.quarantine_action)
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
@@ -541,6 +544,24 @@ class MainWindow(QMainWindow):
         self.refused_button.setAccessibleName(
             self.tr("Door de server geweigerd of gemeld: {text}").format(text=text))
         self.refused_button.setVisible(bool(parts))
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        if self._closed:
+            return
+        self.offline_label.setText(self.sync.status_text(status))
+        quarantine = self.sync.quarantine_text() if status.quarantined else ""
+        self.offline_label.setToolTip(quarantine)
+        self.quarantine_action.setEnabled(bool(status.quarantined))
+
+    def quarantine_box(self) -> QMessageBox:
+        text = self.sync.quarantine_text(limit=50) or self.tr(
+            "Er staan geen gegevens in quarantaine.")
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Quarantaine"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 34em; }")
+        return box
+
+    def show_quarantine(self) -> None:
+        self.quarantine_box().exec()
 
     def show_conflicts(self) -> None:
         ConflictDialog(self.sync_service, self.sync, self).exec()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
 
 from wijkteam_app.sync.protocol import (
@@ -38,9 +38,16 @@ from wijkteam_server.api.deps import (
     SettingsDep,
     _doc,
 )
-from wijkteam_server.db import read_session, write_session
+from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.errors import MESSAGES, ApiError, not_found
-from wijkteam_server.feed import _snapshot, pull_page
+from wijkteam_server.feed import (
+    LAST_SEEN_EVERY,
+    _snapshot,
+    empty_page,
+    nothing_new,
+    plan_page,
+    stream_page,
+)
 from wijkteam_server.models import ChangeLog, EntityRow, HouseholdAccess
 from wijkteam_server.models import Conflict as ConflictRow
 from wijkteam_server.scope import in_scope, principals
@@ -93,13 +100,23 @@ def push(body: PushRequest, caller: CallerDep, settings: SettingsDep,
 def pull(caller: CallerDep, engine: EngineDep,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-         ) -> PullResponse:
+         ) -> PullResponse | StreamingResponse:
     """Start with cursor 0. Store ``next_cursor`` once the page is applied; repeat while
     ``has_more``. Households entering the scope arrive as snapshots, households leaving it
-    are listed in ``removed_households``."""
+    are listed in ``removed_households``.
+
+    With nothing new after the cursor the answer comes from one indexed read; otherwise the
+    page is chosen in the serialised write transaction and streamed (gzip when the client
+    accepts it, as every answer of this server)."""
+    seen = caller.device.last_seen_at  # as read by the authentication a moment ago
+    if seen is not None and seen > utcnow() - LAST_SEEN_EVERY:
+        with read_session(engine) as session:
+            if nothing_new(session, caller.user, caller.device, cursor):
+                return empty_page(session, caller.user, cursor)
     with write_session(engine) as session:
         user, device = caller.load(session)
-        return pull_page(session, user, device, cursor, limit)
+        plan = plan_page(session, user, device, cursor, limit)
+    return StreamingResponse(stream_page(engine, plan), media_type="application/json")
 
 
 @router.get("/households", response_model=HouseholdList, responses=AUTH_ERRORS,

@@ -7,8 +7,8 @@ offline, to notice the network coming back) and once more before the window clos
 `SyncReport`.
 
 Why the UI never freezes: the network calls run on the worker thread, and the sync engine
-takes the case file's lock only for short transactions (one feed page of at most 500 items,
-one batch of verdicts; tens of milliseconds, see bench/sync.py), never across a network call.
+takes the case file's lock only for short transactions (one batch of pulled items, sized to
+hold it about 25 ms; one batch of verdicts; see bench/sync.py), never across a network call.
 A save from the UI thread therefore waits at most one such transaction. Only one sync runs at a
 time; asking again while one runs schedules exactly one more.
 """
@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from wijkteam_app.messages import ENTITY_LABELS, QUARANTINE_REASONS
 from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -238,4 +239,36 @@ class SyncController(QObject):
         # Refused change-sets have their own clickable indicator in the window's status bar.
         if status.open_conflicts:
             parts.append(self.tr("{n} open conflict(en)").format(n=status.open_conflicts))
+        if status.quarantined:
+            parts.append(self.tr("{n} gegeven(s) in quarantaine").format(n=status.quarantined))
         return " · ".join(parts)
+
+    def quarantine_text(self, limit: int = 12) -> str:
+        """What is in quarantine, for a tooltip or a dialog (Dutch: the kind of record, the
+        household as this laptop knows it, and why; never the refused values). Empty when
+        nothing is."""
+        entries = self.service.quarantine()
+        if not entries:
+            return ""
+        lines = [self.tr("Gegevens van de server die deze laptop niet kon verwerken "
+                         "(in quarantaine):"), ""]
+        for entry in entries[:limit]:
+            kind = self.tr(ENTITY_LABELS.get(entry.entity, entry.entity))
+            reason = self.tr(QUARANTINE_REASONS.get(entry.reason, entry.reason))
+            household = entry.household_name or (entry.household_id or "")[:8]
+            if entry.entity == "household":
+                what = self.tr("huishouden {name}").format(
+                    name=entry.household_name or entry.entity_id[:8])
+            elif household:
+                what = self.tr("{kind} {id} van huishouden {household}").format(
+                    kind=kind, id=entry.entity_id[:8], household=household)
+            else:
+                what = f"{kind} {entry.entity_id[:8]}"
+            lines.append(self.tr("• {what}: {reason}").format(what=what, reason=reason))
+        if len(entries) > limit:
+            lines.append(self.tr("… en nog {n}").format(n=len(entries) - limit))
+        lines.append("")
+        lines.append(self.tr("Al het andere is wel bijgewerkt. Meld dit aan de functioneel "
+                             "beheerder; het gegeven komt vanzelf binnen zodra de server een "
+                             "correcte versie heeft."))
+        return "\n".join(lines)
