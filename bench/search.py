@@ -238,7 +238,7 @@ def main() -> int:
 def open_in_window(ws: Workspace, sample: list[str], heavy: str, opens: int) -> None:
     """Open households in the real main window and time each until its page has painted."""
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from wijkteam_app.ui.app import create_application
     from wijkteam_app.ui.main_window import MainWindow

@@ -123,9 +123,12 @@ def test_orm_tables_match_the_head_migration(tmp_path: Path) -> None:
             diff = compare_metadata(context, Base.metadata)
             # Alembic cannot compare expression indexes (name COLLATE NOCASE); both sides
             # have it under the same name, which is what matters.
-            expression = {"ix_households_name_nocase"}
+            expression = {"ix_households_name_nocase", "ix_caseload_index_status_name"}
             diff = [d for d in diff if not (
                 d[0] in ("add_index", "remove_index") and d[1].name in expression)]
+            # The FTS5 table over search_names (and its shadow tables) is not mapped.
+            diff = [d for d in diff if not (
+                d[0] == "remove_table" and d[1].name.startswith("search_names_fts"))]
             assert diff == []
             assert context.get_current_revision() == head_revision()
     finally:

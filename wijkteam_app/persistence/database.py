@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from wijkteam_app.errors import CaseFileCorrupt, CaseFileExists, CaseFileMissing, CaseFileTooNew
 from wijkteam_app.paths import migrations_dir
+from wijkteam_app.persistence import caseload_index
 from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
 from wijkteam_app.persistence.engine import make_engine
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
@@ -147,6 +148,7 @@ def check_casefile(engine: Engine) -> CheckReport:
         ("integrity_check", _check_integrity),
         ("foreign_key_check", _check_foreign_keys),
         ("schema", _check_schema),
+        ("zoekindex", _check_caseload_index),
         ("auditlog", _check_audit),
     ]
     for name, step in steps:
@@ -191,6 +193,16 @@ def _check_schema(engine: Engine, report: CheckReport) -> None:
         report.problems.append(f"schema: versie {current}, verwacht {head}")
     else:
         report.facts.append(f"schema: {current} (nieuwste)")
+
+
+def _check_caseload_index(engine: Engine, report: CheckReport) -> None:
+    if current_revision(engine) != head_revision():
+        return  # the schema step already says the file is not up to date
+    with engine.connect() as conn:
+        found = caseload_index.problems(conn)
+    report.problems.extend(found)
+    if not found:
+        report.facts.append("zoekindex: in overeenstemming met de gegevens")
 
 
 def _check_audit(engine: Engine, report: CheckReport) -> None:

@@ -50,8 +50,19 @@ from wijkteam_app.persistence.schema import (
 )
 from wijkteam_app.services.profile import Workspace
 
-__all__ = ["CaseOverview", "CaseloadFilter", "HouseholdPage", "HouseholdService",
-           "HouseholdSummary"]
+__all__ = ["CaseOverview", "CaseloadFilter", "CaseloadResult", "HouseholdPage",
+           "HouseholdService", "HouseholdSummary"]
+
+FIRST_ROWS = 64  # a screenful and more: the rest of a result is read as the list scrolls
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadResult:
+    """A caseload search: every matching household in list order (up to the filter's
+    limit), and the rows of the first few; `HouseholdService.summaries` reads the others."""
+
+    ids: tuple[str, ...]
+    rows: tuple[HouseholdSummary, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,18 @@ class HouseholdService:
     def caseload(self, flt: CaseloadFilter) -> builtins.list[HouseholdSummary]:
         with self._db.read() as session:
             return repo.caseload(session, flt)
+
+    def caseload_result(self, flt: CaseloadFilter, first: int = FIRST_ROWS) -> CaseloadResult:
+        """What the caseload list shows first: all matching ids and the first rows, in one
+        short read (index lookups only, see `persistence/caseload_index.py`)."""
+        with self._db.read() as session:
+            ids = repo.caseload_ids(session, flt)
+            return CaseloadResult(tuple(ids), tuple(repo.summaries(session, ids[:first])))
+
+    def summaries(self, ids: Sequence[str]) -> builtins.list[HouseholdSummary]:
+        """The list rows of these households, in this order (missing ones left out)."""
+        with self._db.read() as session:
+            return repo.summaries(session, ids)
 
     def wijken(self) -> builtins.list[str]:
         with self._db.read() as session:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
 from wijkteam_app.errors import WijkteamError
-from wijkteam_app.services.households import CaseloadFilter, HouseholdService, HouseholdSummary
+from wijkteam_app.services.households import CaseloadFilter, HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui import labels
 from wijkteam_app.ui.i18n import error_text
@@ -219,15 +219,16 @@ class CaseloadPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Run the search again: ids and the first rows now, the rest as the list scrolls."""
         flt = self.current_filter()
         try:
-            rows = self._service.caseload(flt)
+            result = self._service.caseload_result(flt)
         except WijkteamError as exc:
             log.warning("caseload query failed: %s", exc.code)
             self.countChanged.emit(error_text(exc.code))
             return
-        self.model.set_rows(rows)
-        self._show_counts(rows, filtered=bool(flt.text.strip()) or any(
+        self.model.set_result(result.ids, result.rows, self._service.summaries)
+        self._show_counts(self.model.total(), filtered=bool(flt.text.strip()) or any(
             (flt.status, flt.wijk, flt.urgency)))
 
     def reload(self, select_id: str | None = None) -> None:
@@ -238,14 +239,12 @@ class CaseloadPage(QWidget):
             self.select(select_id)
 
     def select(self, household_id: str) -> None:
-        for row, summary in enumerate(self.model.rows()):
-            if summary.id == household_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-                return
+        row = self.model.row_of(household_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
-    def _show_counts(self, rows: list[HouseholdSummary], filtered: bool) -> None:
-        count = len(rows)
+    def _show_counts(self, count: int, filtered: bool) -> None:
         if count >= LIST_LIMIT:
             text = self.tr("Eerste {count} huishoudens — verfijn de zoekopdracht").format(
                 count=count)
