@@ -6,8 +6,10 @@
 Builds an encrypted case file with --persons generated persons (households of 1-5), then
 measures:
   * search: p50/p95 per query type (name, postcode + huisnummer, BSN, birth date, status
-    filter, the unfiltered first page) of the call the caseload page makes for a new search,
-    through the app's own services;
+    filter, the unfiltered first page) of the call the caseload page makes for a new search
+    (`HouseholdService.caseload_result`: all matching ids and the first screenful of rows),
+    through the app's own services; and a name search in the real caseload page until the
+    list has painted;
   * opening a household in the real main window (offscreen), from the call that opens it to
     the end of the first paint of the household page: random households of the file, a
     household with five years of history (10 persons, 50 ZRM, 300 contacts) and an
@@ -217,11 +219,11 @@ def main() -> int:
         print(f"\n{'zoekopdracht':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
         for kind, make in kinds.items():
             pool = pools.get(kind) or [""]
-            service.caseload(make(pool[0]))  # warm the page cache
+            service.caseload_result(make(pool[0]))  # warm the page cache
             times = []
             for i in range(args.queries):
                 q = pool[i % len(pool)]
-                times += timed(lambda q=q, make=make: service.caseload(make(q)), 1)
+                times += timed(lambda q=q, make=make: service.caseload_result(make(q)), 1)
             verdict = "PASS" if p95(times) <= 20 else "MISS"
             print(f"{kind:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
                   f"{'<= 20':>8} {verdict}")
@@ -230,12 +232,14 @@ def main() -> int:
         print(f"\n{'HouseholdService.page (5 jaar)':32} {statistics.median(page_times):8.1f} "
               f"{p95(page_times):8.1f} {'info':>8}")
         ids = [s.id for s in service.caseload(CaseloadFilter(text="", limit=5000))]
-        open_in_window(ws, rng.sample(ids, min(args.opens, len(ids))), heavy, args.opens)
+        open_in_window(ws, rng.sample(ids, min(args.opens, len(ids))), heavy, args.opens,
+                       samples["name"])
         ws.close()
     return 0
 
 
-def open_in_window(ws: Workspace, sample: list[str], heavy: str, opens: int) -> None:
+def open_in_window(ws: Workspace, sample: list[str], heavy: str, opens: int,
+                   names: list[str]) -> None:
     """Open households in the real main window and time each until its page has painted."""
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QWidget
@@ -288,17 +292,27 @@ def open_in_window(ws: Workspace, sample: list[str], heavy: str, opens: int) -> 
         app.processEvents()
         return until_painted(window.plan, window.show_plan_tab)
 
+    def search(name: str) -> float:
+        back()
+        window.caseload.search.blockSignals(True)  # no typing delay: the search itself
+        window.caseload.search.setText(name)
+        window.caseload.search.blockSignals(False)
+        return until_painted(window.caseload.table, window.caseload.refresh)
+
     open_one(sample[0])  # first use of every widget: not counted
+    search(names[0])
     rows = {
+        "zoeken op naam, lijst getekend": [search(n) for n in names[:opens]],
         "willekeurig huishouden": [open_one(h) for h in sample],
         "5 jaar geschiedenis + plan": [open_one(heavy) for _ in range(opens)],
         "  daarna tabblad Plan (Ctrl+7)": [plan_tab() for _ in range(opens)],
     }
-    print(f"\n{'openen tot getekend (GUI)':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
+    print(f"\n{'in het hoofdvenster (GUI)':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
     for name, times in rows.items():
-        verdict = "PASS" if p95(times) <= 100 else "MISS"
-        print(f"{name:32} {statistics.median(times):8.1f} {p95(times):8.1f} {'<= 100':>8} "
-              f"{verdict}")
+        target = 20 if name.startswith("zoeken") else 100
+        verdict = "PASS" if p95(times) <= target else "MISS"
+        print(f"{name:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
+              f"{'<= ' + str(target):>8} {verdict}")
     window.close()
 
 

@@ -126,8 +126,18 @@ class HouseholdService:
     def page(self, household_id: str) -> HouseholdPage:
         """The household page's data in four short reads (household, cases with contacts,
         consents, assessments); 6 ms p50 for five years of history (bench/search.py)."""
+        return HouseholdPage(
+            self.get(household_id),
+            tuple(self.cases(household_id)),
+            tuple(self.consents(household_id)),
+            self.assessments(household_id),
+            self.worker_names(),
+        )
+
+    def assessments(self, household_id: str) -> tuple[Assessment, ...]:
+        """All assessments of the household and its members, oldest first."""
         with self._db.read() as session:
-            assessments = tuple(
+            return tuple(
                 repo.assessment_from(r)
                 for r in session.scalars(
                     select(AssessmentRecord)
@@ -135,13 +145,6 @@ class HouseholdService:
                     .order_by(AssessmentRecord.assessed_on)
                 )
             )
-        return HouseholdPage(
-            self.get(household_id),
-            tuple(self.cases(household_id)),
-            tuple(self.consents(household_id)),
-            assessments,
-            self.worker_names(),
-        )
 
     def get(self, household_id: str) -> HouseholdDetail:
         with self._db.read() as session:

@@ -217,9 +217,11 @@ class MainWindow(QMainWindow):
         self.caseload.table.setFocus()
 
     def open_household(self, household_id: str) -> None:
+        """The household page on its first tab; the assessments and the plan are read when
+        their tab is shown."""
         self.household.show_household(household_id)
-        self.assessments.show_household(household_id)
-        self.plan.show_household(household_id)
+        self.assessments.set_household(household_id)
+        self.plan.set_household(household_id)
         self.pages.setCurrentWidget(self.household)
 
     def show_plan_tab(self) -> None:
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def _after_assessment(self, household_id: str) -> None:
         self.household.show_household(household_id)
-        self.assessments.show_household(household_id)
+        self.assessments.set_household(household_id)
         self._update_drafts_banner()
 
     def _update_drafts_banner(self) -> None:

@@ -10,7 +10,7 @@ versions is refused with an explanation.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -82,6 +82,7 @@ class AssessmentsPanel(QWidget):
         self._households = HouseholdService(workspace)
         self.definitions = self._assessments.definitions
         self.household_id = ""
+        self._stale = False  # a household is set but not read yet (the panel was hidden)
         self._members: tuple[Person, ...] = ()
         self._history: dict[str, list[Assessment]] = {}
         self._worker_names: dict[str, str] = {}
@@ -255,9 +256,23 @@ class AssessmentsPanel(QWidget):
         self.household_id = household_id
         self.refresh()
 
+    def set_household(self, household_id: str) -> None:
+        """The household to show; read when the panel is shown (its tab), at once while it
+        is visible."""
+        self.household_id = household_id
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         if not self.household_id:
             return
+        self._stale = False
         previous = self.current_subject()
         detail = self._households.get(self.household_id)
         self._members = detail.members
