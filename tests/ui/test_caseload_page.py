@@ -1,5 +1,6 @@
 """The caseload list with more households than a screen: the count covers them all, rows are
-read as the list scrolls, and sorting on another column sorts all of them."""
+read as the list scrolls, a refresh keeps the worker's place, and sorting on another column
+sorts all of them."""
 
 from __future__ import annotations
 
@@ -64,7 +65,16 @@ def test_a_long_caseload_counts_all_reads_as_it_scrolls_and_sorts_all(
     last = page.model.index(COUNT - 1, Column.NAME).data()
     assert last == f"Huishouden {COUNT - 1:03d}"
 
+    # A sync or a save elsewhere refreshes the same search: the place in the list stays.
+    selected = page.model.summary(page.table.currentIndex().row()).id
+    top = page.table.rowAt(0)
+    assert top > 0
+    page.refresh()
+    assert page.model.summary(page.table.currentIndex().row()).id == selected
+    assert page.table.rowAt(0) == top
+
     # A new search starts reading from the top again; sorting on Leden sorts all of them.
+    page.search.setText("huishouden")
     page.refresh()
     assert page.model.rowCount() < COUNT
     page.table.sortByColumn(Column.MEMBERS, Qt.SortOrder.DescendingOrder)
@@ -99,6 +109,6 @@ def test_selecting_a_household_further_down_reads_up_to_it(qtbot: QtBot,
     qtbot.addWidget(page)
     page.show()
     far = HouseholdService(many).list(f"Huishouden {COUNT - 2:03d}")[0].id
-    page.select(far)
+    page.reload(select_id=far)
     selected = page.table.selectionModel().selectedRows()
     assert [page.model.summary(i.row()).id for i in selected] == [far]

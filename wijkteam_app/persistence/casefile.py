@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,10 @@ from wijkteam_app.persistence.schema import AuditRecord, LocalState, OutboxRecor
 from wijkteam_app.persistence.tracking import ChangeTracker
 
 GENESIS_HASH = "0" * 64
+
+log = logging.getLogger(__name__)
+
+SaveListener = Callable[[frozenset[str]], None]
 
 
 def utcnow() -> datetime:
@@ -86,6 +91,7 @@ class CaseFile:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.RLock()
+        self._listeners: list[SaveListener] = []
         with self.read() as session:
             device = get_state(session, "device_id")
         if device is None:
@@ -95,6 +101,15 @@ class CaseFile:
     def close(self) -> None:
         with self._lock:
             self.engine.dispose()
+
+    def add_listener(self, listener: SaveListener) -> None:
+        """Call `listener` after every committed save that changed records, with the
+        households it touched, in the thread that saved (open pages follow saves)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: SaveListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -149,6 +164,12 @@ class CaseFile:
                     at=now,
                 )
                 ctx.result = SaveResult(changeset_id, seq, changes, households)
+        if ctx.result is not None and ctx.result.changes:  # committed: tell the open pages
+            for listener in list(self._listeners):
+                try:
+                    listener(ctx.result.household_ids)
+                except Exception:  # a listener never undoes or fails a committed save
+                    log.exception("save listener failed")
 
     def audit(self, actor_id: str, action: str, object_type: str, object_id: str,
               result: str = "ok") -> None:

@@ -33,7 +33,14 @@ class AssessmentService:
     def __init__(self, workspace: Workspace, definitions: Definitions | None = None) -> None:
         self._ws = workspace
         self._db = workspace.casefile
-        self.definitions: Definitions = definitions or installed_definitions()
+        self._definitions = definitions
+
+    @property
+    def definitions(self) -> Definitions:
+        """The instrument catalog, read on first use (not while the app starts)."""
+        if self._definitions is None:
+            self._definitions = installed_definitions()
+        return self._definitions
 
     def definition_for(self, assessment: Assessment) -> InstrumentDefinition:
         defn = self.definitions.get(assessment.definition_key)

@@ -123,14 +123,14 @@ class HouseholdService:
         with self._db.read() as session:
             return {w.id: w.display_name for w in session.scalars(select(WorkerRecord))}
 
-    def page(self, household_id: str) -> HouseholdPage:
-        """The household page's data in four short reads (household, cases with contacts,
-        consents, assessments); 6 ms p50 for five years of history (bench/search.py)."""
+    def page(self, household_id: str, with_assessments: bool = True) -> HouseholdPage:
+        """A household with its cases and contacts, consents and (unless not wanted: the
+        household page shows them in its own panel) assessments, in a few short reads."""
         return HouseholdPage(
             self.get(household_id),
             tuple(self.cases(household_id)),
             tuple(self.consents(household_id)),
-            self.assessments(household_id),
+            self.assessments(household_id) if with_assessments else (),
             self.worker_names(),
         )
 

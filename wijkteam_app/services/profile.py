@@ -6,6 +6,7 @@ Unlocking runs exactly one Argon2id derivation and opens exactly one database co
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,13 @@ class Workspace:
 
     def close(self) -> None:
         self.casefile.close()
+
+    def add_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """`listener(household_ids)` after every committed save (any service, any thread)."""
+        self.casefile.add_listener(listener)
+
+    def remove_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        self.casefile.remove_listener(listener)
 
 
 def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today) -> Workspace:

@@ -371,6 +371,7 @@ class SyncService:
             return
         try:
             engine = self._engine(self._shared_transport(url, tokens))
+            engine.changed_households = report.changed_households  # filled as items apply
             if full:
                 engine.full_resync(report)
             else:

@@ -175,6 +175,7 @@ class SyncEngine:
         self._converters = {name: column_converters(cls) for name, cls in self.classes.items()}
         self._new_conflicts: set[str] = set()
         self._dirty_tombstones = False
+        self.changed_households: set[str] = set()  # of the items applied (SyncReport)
 
     # ------------------------------------------------------------------ the whole run
 
@@ -539,6 +540,7 @@ class SyncEngine:
             if known is not None and item.version <= known_version:
                 return False
             self._remember(session, versions, item, deleted=True)
+            self.changed_households.add(item.household_id or item.id)
             if record is not None:
                 if record_pending:
                     self._dirty_tombstones = True  # goes once the local change is settled
@@ -574,6 +576,7 @@ class SyncEngine:
             if not record_pending:
                 record.version = item.version
         self._remember(session, versions, item, deleted=False)
+        self.changed_households.add(item.household_id or item.id)
         return True
 
     @staticmethod

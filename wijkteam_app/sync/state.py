@@ -45,6 +45,8 @@ class SyncReport:
     wiped: bool = False
     errors: list[str] = field(default_factory=list)
     error_codes: list[str] = field(default_factory=list)
+    # Households of the feed items applied in this run: open pages showing them refresh.
+    changed_households: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:

@@ -1,14 +1,23 @@
 """The main window: a thin shell around the caseload and the household page.
 
 Menus, shortcuts and the status bar live here; each page owns its own behaviour.
+
+Start-up is built to paint first. The window can start without a case file (`opener`): it
+paints a busy page at once, then unlocks, builds the pages and loads the caseload. Given an
+open workspace it builds the pages at once but loads the caseload after its first paint
+either way. `is_ready`/`ready` say when the caseload is shown. Modules the first screen does
+not need (the pages' services, the sync stack, the dialogs) are imported when used; the
+sync service starts right after the caseload is shown.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,52 +33,150 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
-from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.profile import Workspace
-from wijkteam_app.services.settings import SettingsService
-from wijkteam_app.services.sync import SyncService
-from wijkteam_app.ui.controllers.sync_controller import SyncController
-from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
-from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
-from wijkteam_app.ui.forms.ladder_form import LadderDialog
-from wijkteam_app.ui.forms.zrm_form import ZrmDialog
-from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
-from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
-from wijkteam_app.ui.pages.caseload_page import CaseloadPage
-from wijkteam_app.ui.pages.household_page import HouseholdPage
-from wijkteam_app.ui.pages.plan_page import PlanPage
-from wijkteam_app.ui.pages.review_page import ReviewPage
+from wijkteam_app.ui.widgets import heading_label, muted_label
+
+if TYPE_CHECKING:
+    from wijkteam_app.services.drafts import DraftService
+    from wijkteam_app.services.profile import Workspace
+    from wijkteam_app.services.sync import SyncService
+    from wijkteam_app.ui.controllers.sync_controller import SyncController
+    from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
+    from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+    from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+    from wijkteam_app.ui.pages.household_page import HouseholdPage
+    from wijkteam_app.ui.pages.plan_page import PlanPage
+    from wijkteam_app.ui.pages.review_page import ReviewPage
 
 log = logging.getLogger(__name__)
+
+Opener = Callable[[], "Workspace"]
 
 
 class MainWindow(QMainWindow):
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
+    ready = Signal()  # the caseload is shown (after the first paint)
+    _saved = Signal(object)  # household ids of a committed save (from any thread)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace | None = None, parent: QWidget | None = None, *,
+                 opener: Opener | None = None) -> None:
         super().__init__(parent)
-        self._workspace = workspace
-        self._drafts = DraftService(workspace)
         self._closed = False
+        self._painted = False
+        self._attached = False
+        self._ready = False
+        self._opener = opener
+        self._sync_service: SyncService | None = None
+        self._sync: SyncController | None = None
+        self.open_error: BaseException | None = None  # what `opener` raised, if anything
+        self._changed_households: set[str] = set()
+        self._live_timer = QTimer(self)  # collects the changes of one action or sync
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(0)
+        self._live_timer.timeout.connect(self._refresh_live)
+        self._saved.connect(self._households_changed)  # queued when saved off the GUI thread
 
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
+        self.setWindowTitle(self.tr("Wijkteam"))
         self.resize(1280, 760)
         self.setMinimumSize(960, 560)
+        self.setCentralWidget(self._build_busy_page())
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        if workspace is not None:
+            self._attach(workspace)
+        # Not shown (tests, scripts): no paint will come, so load on the next turn.
+        QTimer.singleShot(0, self._start_if_hidden)
 
-        self.caseload = CaseloadPage(workspace)
-        self.household = HouseholdPage(workspace)
-        self.assessments = AssessmentsPanel(workspace)
+    # --- start-up --------------------------------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        """True once the caseload is shown."""
+        return self._ready
+
+    def _build_busy_page(self) -> QWidget:
+        page = QFrame()
+        page.setObjectName("emptyState")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        self.busy_title = heading_label(self.tr("Wijkteam"), 5.0)
+        self.busy_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy_text = muted_label(self.tr("Uw dossier wordt geopend…"))
+        self.busy_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.busy_title)
+        layout.addWidget(self.busy_text)
+        layout.addStretch(3)
+        self.statusBar().showMessage(self.tr("Bezig met openen…"))
+        return page
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._continue_start)  # after this first paint
+        return super().event(event)
+
+    def _start_if_hidden(self) -> None:
+        if not self.isVisible() and not self._painted:
+            self._continue_start()
+
+    def _continue_start(self) -> None:
+        """After the first paint: open the case file if needed, then show the caseload."""
+        if self._ready or self._closed:
+            return
+        if not self._attached:
+            opener, self._opener = self._opener, None
+            if opener is None:
+                return
+            try:
+                workspace = opener()
+            except Exception as exc:  # handed back to the caller of run() (the CLI)
+                self.open_error = exc
+                self._finish_busy()
+                self._closed = True  # there is no case file to close
+                self.close()
+                return
+            self._attach(workspace)
+        self.caseload.reload()
+        self._update_drafts_banner()
+        self.caseload.search.setFocus()
+        self._finish_busy()
+        self._ready = True
+        self.ready.emit()
+        QTimer.singleShot(0, self._start_sync)
+
+    def _finish_busy(self) -> None:
+        if QGuiApplication.overrideCursor() is not None:
+            QGuiApplication.restoreOverrideCursor()
+        self.statusBar().clearMessage()
+
+    def _attach(self, workspace: Workspace) -> None:
+        """Build the pages on an open workspace (the caseload is loaded after painting)."""
+        from wijkteam_app.services.drafts import DraftService
+        from wijkteam_app.services.settings import SettingsService
+        from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+        from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+        from wijkteam_app.ui.pages.household_page import HouseholdPage
+        from wijkteam_app.ui.pages.plan_page import PlanPage
+        from wijkteam_app.ui.pages.review_page import ReviewPage
+
+        self._attached = True
+        self._workspace = workspace
+        self._drafts: DraftService = DraftService(workspace)
+
+        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
+
+        self.caseload: CaseloadPage = CaseloadPage(workspace)
+        self.household: HouseholdPage = HouseholdPage(workspace)
+        self.assessments: AssessmentsPanel = AssessmentsPanel(workspace)
         container_layout = self.household.assessments_container.layout()
         if container_layout is None:
             container_layout = QVBoxLayout(self.household.assessments_container)
             container_layout.setContentsMargins(0, 0, 0, 0)
         container_layout.addWidget(self.assessments)
 
-        self.plan = PlanPage(workspace)
+        self.plan: PlanPage = PlanPage(workspace)
         self.plan.report_settings = SettingsService(workspace).report_settings()
         self.household.tabs.addTab(self.plan, self.tr("Plan"))
         self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
-        self.review = ReviewPage(workspace)
+        self.review: ReviewPage = ReviewPage(workspace)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
@@ -85,15 +192,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.sync_service = SyncService(workspace)
-        self.sync = SyncController(self.sync_service, self)
         self._build_menus()
+        self.statusBar().clearMessage()  # (widgets added under a message would stay hidden)
         self._build_status_bar()
-        self.sync.status_changed.connect(
-            lambda status: self.offline_label.setText(self.sync.status_text(status)))
-        self.sync.status_changed.connect(lambda _status: self._update_login_action())
-        self.sync.finished.connect(lambda _report: self.caseload.refresh())
-        self.sync.wiped.connect(self._device_wiped)
 
         self.caseload.countChanged.connect(self.count_label.setText)
         self.caseload.householdActivated.connect(self.open_household)
@@ -110,11 +211,76 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+7"), self).activated.connect(self.show_plan_tab)
         self.plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
         self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
+        self._save_listener = self._saved.emit
+        workspace.add_save_listener(self._save_listener)
 
-        self.caseload.refresh()
-        self._update_drafts_banner()
-        self.caseload.search.setFocus()
+        self.count_label.setText(self.tr("Caseload wordt geladen…"))
+        if workspace.backup_path is not None:
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "app", "Uw dossier is bijgewerkt voor Wijkteam {version}. Vooraf is een "
+                "versleutelde reservekopie gemaakt: {path}").format(
+                    version=__version__, path=workspace.backup_path), 0)
+
+    # --- sync (started after the caseload is shown) ---------------------------------------
+
+    @property
+    def sync_service(self) -> SyncService:
+        if self._sync_service is None:
+            from wijkteam_app.services.sync import SyncService
+
+            self._sync_service = SyncService(self._workspace)
+        return self._sync_service
+
+    @property
+    def sync(self) -> SyncController:
+        if self._sync is None:
+            from wijkteam_app.ui.controllers.sync_controller import SyncController
+
+            controller = SyncController(self.sync_service, self)
+            controller.status_changed.connect(
+                lambda status: self.offline_label.setText(controller.status_text(status)))
+            controller.status_changed.connect(lambda _status: self._update_login_action())
+            controller.finished.connect(lambda _report: self._refresh_caseload())
+            controller.households_changed.connect(self._households_changed)
+            controller.wiped.connect(self._device_wiped)
+            self._sync = controller
+        return self._sync
+
+    def _start_sync(self) -> None:
+        if self._closed:
+            return
+        self._update_login_action()
         self.sync.start()
+
+    def _sync_now(self) -> None:
+        self.sync.sync_now()
+
+    # --- live pages ------------------------------------------------------------------------
+
+    def _households_changed(self, household_ids: object) -> None:
+        """A save or a sync changed records of these households: the open pages showing
+        them refresh once the current action is done (changes of one action are collected)."""
+        if isinstance(household_ids, set | frozenset):
+            self._changed_households |= {str(h) for h in household_ids}
+        self._live_timer.start()
+
+    def _refresh_live(self) -> None:
+        changed, self._changed_households = self._changed_households, set()
+        if self._closed or not self._attached or not changed:
+            return
+        self._refresh_caseload()
+        shown = self.household.current_household_id()
+        if shown and shown in changed:
+            if self.pages.currentWidget() is self.household:
+                self.household.live_reload()
+            self.assessments.set_household(shown)  # read now if visible, else when shown
+            self.plan.live_refresh()
+        self.review.live_refresh()
+
+    def _refresh_caseload(self) -> None:
+        """The list as it is now, keeping the worker's place (hidden: refreshed when shown)."""
+        if not self._closed and self._attached and self.pages.currentWidget() is self.caseload:
+            self.caseload.refresh()
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -158,7 +324,7 @@ class MainWindow(QMainWindow):
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
         self.sync_action.setShortcut(QKeySequence("F5"))
-        self.sync_action.triggered.connect(self.sync.sync_now)
+        self.sync_action.triggered.connect(self._sync_now)
         sync_menu.addAction(self.sync_action)
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
@@ -166,7 +332,7 @@ class MainWindow(QMainWindow):
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
-        self._update_login_action()
+        self.login_action.setEnabled(False)  # until the sync status is known
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Sneltoetsen"), self)
@@ -245,6 +411,8 @@ class MainWindow(QMainWindow):
             self.open_household(registered[-1])
 
     def score_zrm(self, person_id: str, household_id: str) -> None:
+        from wijkteam_app.ui.forms.zrm_form import ZrmDialog
+
         dialog = ZrmDialog(self._workspace, household_id, person_id or None, self)
         dialog.exec()
         self._after_assessment(household_id)
@@ -253,6 +421,8 @@ class MainWindow(QMainWindow):
         household_id = self.household.current_household_id()
         if not household_id:
             return
+        from wijkteam_app.ui.forms.ladder_form import LadderDialog
+
         dialog = LadderDialog(self._workspace, household_id, person_id, self)
         dialog.exec()
         self._after_assessment(household_id)
@@ -280,16 +450,20 @@ class MainWindow(QMainWindow):
     # --- sync ------------------------------------------------------------------------------
 
     def show_conflicts(self) -> None:
+        from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
+
         ConflictDialog(self.sync_service, self.sync, self).exec()
         self.sync.refresh_status()
         self.caseload.refresh()
 
     def _update_login_action(self) -> None:
-        if self._closed:  # a status queued before closing: the case file is shut
+        if self._closed or not self._attached:  # a status queued before closing: shut
             return
         self.login_action.setEnabled(not self.sync_service.is_logged_in())
 
     def log_in(self) -> None:
+        from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
+
         if LoginDialog(self.sync_service, self).exec() != LoginDialog.DialogCode.Accepted.value:
             return
         self._update_login_action()
@@ -343,8 +517,15 @@ class MainWindow(QMainWindow):
 
     def close_workspace(self) -> None:
         """Close the case file once; safe to call more than once."""
+        if not self._closed and not self._attached:
+            self._closed = True  # closed while still opening: nothing is open
+            self._opener = None
+            self._finish_busy()
         if not self._closed:
             self._closed = True
+            self._finish_busy()
+            self._live_timer.stop()
+            self._workspace.remove_save_listener(self._save_listener)
             self.caseload.stop()
             if not self.sync_service.wiped:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online

@@ -37,7 +37,7 @@ from wijkteam_app.domain.instruments import (
     version_key,
 )
 from wijkteam_app.domain.people import Person
-from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.assessments import AssessmentService, Definitions
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.forms.common import key_label, plain_button
@@ -80,7 +80,6 @@ class AssessmentsPanel(QWidget):
         self._ws = workspace
         self._assessments = AssessmentService(workspace)
         self._households = HouseholdService(workspace)
-        self.definitions = self._assessments.definitions
         self.household_id = ""
         self._stale = False  # a household is set but not read yet (the panel was hidden)
         self._members: tuple[Person, ...] = ()
@@ -248,6 +247,11 @@ class AssessmentsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
+
+    @property
+    def definitions(self) -> Definitions:
+        """The instrument catalog (read when the panel first needs it)."""
+        return self._assessments.definitions
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -80,7 +80,7 @@ class CaseloadPage(QWidget):
         self.urgency.addItem(self.tr("Alle urgenties"), None)
         for criterion in UrgencyCriterion:
             self.urgency.addItem(labels.urgency_label(criterion), criterion.value)
-        self._fill_wijken()
+        self.wijk.addItem(self.tr("Alle wijken"), None)  # the others come with reload()
 
         self.new_intake = QPushButton(self.tr("&Nieuwe aanmelding"))
         self.new_intake.setToolTip(self.tr("Een nieuw huishouden aanmelden (Ctrl+N)"))
@@ -143,7 +143,8 @@ class CaseloadPage(QWidget):
         self.setTabOrder(self.wijk, self.urgency)
         self.setTabOrder(self.urgency, self.new_intake)
         self.setTabOrder(self.new_intake, self.table)
-        self.refresh()
+        self._shown_filter: CaseloadFilter | None = None
+        # Nothing is read yet: the main window calls reload() once it has painted.
 
     # --- building --------------------------------------------------------------------------
 
@@ -219,20 +220,45 @@ class CaseloadPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Run the search again: ids and the first rows now, the rest as the list scrolls."""
+        """Run the search again: ids and the first rows now, the rest as the list scrolls.
+        With the same search as before (a sync or a save changed the list) the selected
+        household and the scroll position stay where they were."""
         flt = self.current_filter()
+        same = flt == self._shown_filter
+        selected = self._selected_id() if same else None
+        top = self.table.rowAt(0) if same else -1
         try:
             result = self._service.caseload_result(flt)
         except WijkteamError as exc:
             log.warning("caseload query failed: %s", exc.code)
             self.countChanged.emit(error_text(exc.code))
             return
+        self._shown_filter = flt
         self.model.set_result(result.ids, result.rows, self._service.summaries)
         self._show_counts(self.model.total(), filtered=bool(flt.text.strip()) or any(
             (flt.status, flt.wijk, flt.urgency)))
+        if selected:
+            row = self.model.row_of(selected)
+            if row >= 0:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        if top > 0:  # last: the rows above stay above, as the worker left them
+            while self.model.rowCount() <= top and self.model.canFetchMore():
+                self.model.fetchMore()
+            self.table.scrollTo(self.model.index(min(top, self.model.rowCount() - 1), 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.summary(index.row()).id
 
     def reload(self, select_id: str | None = None) -> None:
-        """After a save elsewhere: refresh the wijk list and rows, optionally select one."""
+        """The first load, and after a save elsewhere: the wijk list and the rows,
+        optionally selecting one."""
         self._fill_wijken()
         self.refresh()
         if select_id:

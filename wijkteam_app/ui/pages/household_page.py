@@ -486,11 +486,20 @@ class HouseholdPage(QWidget):
         self.tabs.setCurrentIndex(0)
         self.members_table.setFocus()
 
+    def live_reload(self) -> None:
+        """Show what a sync or a save elsewhere changed: read again, keeping the selected
+        rows (as `reload` does) and where each list was scrolled."""
+        bars = [table.verticalScrollBar() for table, _model in self._tables()]
+        positions = [bar.value() for bar in bars]
+        self.reload()
+        for bar, value in zip(bars, positions, strict=True):
+            bar.setValue(value)
+
     def reload(self) -> None:
         if not self.household_id:
             return
         try:
-            data = self.service.page(self.household_id)
+            data = self.service.page(self.household_id, with_assessments=False)
         except NotFound:
             self._say(error_text("not_found"))
             return

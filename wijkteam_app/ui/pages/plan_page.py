@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -1888,6 +1889,49 @@ class PlanPage(QWidget):
             self._selecting = False
         self._show(self.versions_model.item(row))
 
+    def live_refresh(self) -> None:
+        """Something this page shows changed (a sync or a save elsewhere): show it now, or
+        when the page is shown next. What the worker typed in the editor and where the page
+        was scrolled stay as they were."""
+        if not self.household_id:
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        try:
+            ctx = load_context(self._ws, self.household_id)
+            versions = self.service.versions(self.household_id)
+        except NotFound:
+            self._say(error_text("not_found"))
+            return
+        if versions == self.versions and ctx == self.ctx:
+            return  # nothing this page shows
+        shown = self.shown
+        typed: dict[str, Any] | None = None
+        if self._dirty and self.editor is not None and shown is not None:
+            typed = self._draft_payload()
+            if self.keeper is not None:
+                self.keeper.flush()  # also in the drafts, should anything go wrong now
+        if self.keeper is not None:
+            self.keeper.deleteLater()
+            self.keeper = None
+        bar = self.editor_scroll.verticalScrollBar()
+        position = bar.value()
+        self.reload(select_id=shown.id if shown is not None else None)
+        again = self.shown
+        if typed is not None and again is not None and shown is not None \
+                and again.id == shown.id and self.editor is not None and self.editor.editable:
+            self.editor.set_content(content_from_plain(typed["content"]))
+            self.editor.restore_raw_dates(typed["raw_dates"])
+            self._dirty = True
+            self._offered = None
+            self.draft_offer.setVisible(False)
+            if again.content != shown.content:
+                self._say(self.tr("Dit plan is intussen elders gewijzigd. Uw wijzigingen staan "
+                                  "nog in het formulier; bij opslaan ziet u of ze botsen."))
+        QTimer.singleShot(0, lambda: bar.setValue(position))  # once the layout is done
+        bar.setValue(position)
+
     def _prepare_editor(self) -> None:
         """The editor is made once and reused for every version and household."""
         assert self.ctx is not None
@@ -1912,7 +1956,9 @@ class PlanPage(QWidget):
             self._show(version)
 
     def _show(self, version: PlanVersion | None) -> None:
-        self.shown = version
+        previous, self.shown = self.shown, version
+        if version is None or previous is None or previous.id != version.id:
+            self.editor_scroll.verticalScrollBar().setValue(0)  # another version: from the top
         self._dirty = False
         self.draft_offer.setVisible(False)
         self._offered = None

@@ -16,6 +16,7 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -305,7 +306,12 @@ class ReviewPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.notice)
         layout.addWidget(self.detail, 1)
-        self.reload()
+        self._stale = True  # read when shown (or by reload())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     # --- roles ---------------------------------------------------------------------------------
 
@@ -337,6 +343,46 @@ class ReviewPage(QWidget):
 
     def reload(self) -> None:
         """Read the waiting versions again (after a decision, or when the page is shown)."""
+        self._stale = False
+        rows = self._waiting_rows()
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        self.detail.setVisible(bool(rows))
+        self.current = None
+        if rows:
+            self.table.selectRow(0)
+            self.open_row(0)
+        self._update_decision_area()
+
+    def live_refresh(self) -> None:
+        """A sync or a save elsewhere may have changed what waits: show it now (or when the
+        page is shown next), keeping the plan being read, the comments typed for it and
+        where it was scrolled. A plan that no longer waits is said so."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        rows = self._waiting_rows()
+        current = self.current
+        still = next((r for r in rows if current is not None
+                      and r.version.id == current.version.id), None)
+        if current is None or still is None:
+            gone = current is not None
+            self.reload()
+            if gone:
+                self._say(self.tr("Het plan dat u las, wacht niet meer op beoordeling (het "
+                                  "is elders beoordeeld of ingetrokken)."))
+            return
+        if [r.version.id for r in rows] == [r.version.id for r in self.model.items()]:
+            return
+        self.current = still  # selecting it again leaves the open plan as it is
+        self.model.set_rows(rows)
+        self.table.selectRow(self.model.row_of(still.version.id))
+        self.empty_label.setVisible(False)
+        self.table.setVisible(True)
+        self.detail.setVisible(True)
+
+    def _waiting_rows(self) -> list[WaitingRow]:
         names = self.households.worker_names()
         rows = []
         household_names: dict[str, str] = {}
@@ -349,15 +395,7 @@ class ReviewPage(QWidget):
                     household_names[hid] = self.tr("(onbekend huishouden)")
             actor, at = submitted_change(version)
             rows.append(WaitingRow(version, household_names[hid], names.get(actor, ""), at))
-        self.model.set_rows(rows)
-        self.empty_label.setVisible(not rows)
-        self.table.setVisible(bool(rows))
-        self.detail.setVisible(bool(rows))
-        self.current = None
-        if rows:
-            self.table.selectRow(0)
-            self.open_row(0)
-        self._update_decision_area()
+        return rows
 
     def open_row(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():
