@@ -677,3 +677,31 @@ def test_the_plan_is_read_when_its_tab_is_shown_filled_once_and_its_editor_reuse
     assert shown.participants.person_ids == other_content.participants.person_ids
     assert [replace(s, product_name="") for s in shown.goals[0].professioneel] == [
         replace(s, product_name="") for s in other_content.goals[0].professioneel]
+
+
+def test_a_save_elsewhere_refreshes_the_open_plan_keeping_what_was_typed(
+        qtbot: QtBot, workspace: Workspace, family: Family) -> None:
+    from wijkteam_app.ui.main_window import MainWindow
+
+    PlanService(workspace).start(family.household.id, valid_content(workspace, family))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_ready)
+    window.open_household(family.household.id)
+    window.show_plan_tab()
+    editor = window.plan.editor
+    assert editor is not None
+    retype(qtbot, editor.question, "Nog niet opgeslagen")
+    assert window.plan.has_unsaved_changes()
+
+    # Another part of the app saves: the father's name is corrected.
+    service = HouseholdService(workspace)
+    father = next(p for p in service.get(family.household.id).members
+                  if p.id == family.father.id)
+    service.save_person(replace(father, first_name="Bram-Jan"))
+    qtbot.waitUntil(lambda: editor.person_checks[father.id].text().startswith("Bram-Jan"))
+    assert editor.question.toPlainText() == "Nog niet opgeslagen"
+    assert window.plan.has_unsaved_changes()
+    assert editor.person_checks[father.id].isChecked()  # as the worker had it
