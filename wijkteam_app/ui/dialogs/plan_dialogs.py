@@ -20,9 +20,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPainter
-from PySide6.QtNetwork import QNetworkInterface  # noqa: F401 (loads libQt6Network for QtPdf)
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -1095,6 +1092,11 @@ class PdfPreviewDialog(QDialog):
         self._data = QByteArray(pdf_bytes)
         self._buffer = QBuffer(self._data, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        # QtPdf (and libQt6Network, which it needs loaded first) only when a PDF is shown.
+        from PySide6.QtNetwork import QNetworkInterface  # noqa: F401
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
         self.document = QPdfDocument(self)
         self.document.load(self._buffer)
         self.view = QPdfView(self)
