@@ -16,6 +16,7 @@ GROUPS = [
     ("plan-pagina", "Geprint ondersteuningsplan (PDF, pagina's)"),
     ("plan", "Ondersteuningsplan in de app"),
     ("sync", "Synchronisatie"),
+    ("rollen", "Rollen: wat iemand mag"),
 ]
 
 

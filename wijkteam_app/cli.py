@@ -7,6 +7,7 @@ Everything printed for a person is Dutch; exit codes: 0 fine, 1 a problem found 
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import logging
 import os
@@ -15,10 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wijkteam_app import __version__
-from wijkteam_app.errors import WijkteamError
-from wijkteam_app.log import install_excepthook, setup_logging
+from wijkteam_app.errors import UnlockThrottled, WijkteamError
+from wijkteam_app.log import install_excepthook, log_exception, setup_logging
 from wijkteam_app.messages import error_message
 from wijkteam_app.paths import ProfilePaths, default_data_dir
+from wijkteam_app.persistence.integrity import translate
 
 PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a secret
 log = logging.getLogger("wijkteam.cli")
@@ -167,8 +169,21 @@ def cmd_passwd(args: argparse.Namespace, paths: ProfilePaths) -> int:
     return 0
 
 
+def _write_output(path: Path, data: bytes) -> None:
+    """Write a file the person asked for, whole or not at all (temporary file, rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = ("de schijf is vol" if exc.errno == errno.ENOSPC
+                  else "de map bestaat niet of is niet beschrijfbaar")
+        raise UsageError(f"Het bestand {path} kon niet worden geschreven: {reason}.") from exc
+
+
 def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
-    from wijkteam_app.services.plans import PlanService
+    from wijkteam_app.services.plans import PlanService, SignedPdfMissing
     from wijkteam_app.services.settings import SettingsService
 
     workspace = _workspace(args, paths)
@@ -177,13 +192,24 @@ def cmd_plan(args: argparse.Namespace, paths: ProfilePaths) -> int:
         version = plans.current(args.household)
         if version is None:
             raise UsageError("Dit huishouden heeft nog geen ondersteuningsplan.")
-        pdf = plans.render_pdf(version, SettingsService(workspace).report_settings())
-        workspace.casefile.audit(workspace.actor_id, "plan.pdf_maken", "planversie",
-                                 version.id)
+        try:
+            pdf = plans.pdf(version, SettingsService(workspace).report_settings())
+        except SignedPdfMissing as exc:
+            raise UsageError("Deze versie is ondertekend, maar de ondertekende PDF staat niet "
+                             "in dit dossier. Er is geen nieuwe PDF gemaakt: die zou niet "
+                             "zijn wat er is ondertekend.") from exc
+        action = "plan.ondertekende_pdf_uitgeven" if pdf.signed else "plan.pdf_maken"
+        workspace.casefile.audit(workspace.actor_id, action, "planversie", version.id)
     finally:
         workspace.close()
-    args.output.write_bytes(pdf)
-    print(f"Plan versie {version.number} geschreven naar {args.output}")
+    _write_output(args.output, pdf.data)
+    if pdf.signed and version.signature is not None:
+        signed_on = version.signature.signed_on.strftime("%d-%m-%Y")
+        print(f"Plan versie {version.number} is ondertekend op {signed_on}: de ondertekende "
+              f"PDF (ongewijzigd, SHA-256 {pdf.sha256}) is geschreven naar {args.output}")
+    else:
+        print(f"Plan versie {version.number} ({version.status.value.replace('_', ' ')}, niet "
+              f"ondertekend) geschreven naar {args.output}")
     return 0
 
 
@@ -322,15 +348,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProfilePaths], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file we create (case file, WAL, logs, backups) is owner-only
+    install_excepthook()  # first: nothing below may end in a raw traceback
     args = build_parser().parse_args(argv)
     paths = ProfilePaths(args.data_dir or default_data_dir())
-    setup_logging(paths.logs if paths.root.exists() or args.command == "init" else None)
-    install_excepthook()
     command = args.command or "gui"
+    # The window and `init` may make the profile folder; the log goes in it from the first
+    # session on (a crash report that says "vastgelegd in het logbestand" must be true).
+    wants_file = command in ("init", "gui") or paths.root.is_dir()
+    logged = setup_logging(paths.logs if wants_file else None)
+    if wants_file and not logged:
+        log.warning("no log file: the profile folder cannot be written")
     try:
         return COMMANDS[command](args, paths)
     except UsageError as exc:
         print(f"wijkteam: {exc}", file=sys.stderr)
+        return 2
+    except UnlockThrottled as exc:
+        log.warning("%s refused: unlock throttled", command)
+        print(f"wijkteam: {error_message(exc.code)} Probeer het over {exc.seconds} seconden "
+              "opnieuw.", file=sys.stderr)
         return 2
     except WijkteamError as exc:
         log.warning("%s failed: %s", command, exc.code)
@@ -338,3 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.code == "wrong_passphrase" else 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last line of defence: a Dutch message, no traceback
+        known = translate(exc, paths.casefile)
+        if known is not None:
+            log.warning("%s failed: %s", command, known.code)
+            print(f"wijkteam: {error_message(known.code)}", file=sys.stderr)
+            return 1
+        log_exception(type(exc), exc, exc.__traceback__)
+        print("wijkteam: Er ging iets onverwachts mis. De fout is vastgelegd in het logbestand, "
+              "zonder persoonsgegevens. Wat al was opgeslagen, blijft bewaard.", file=sys.stderr)
+        return 1

@@ -35,7 +35,11 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
+def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> bool:
+    """Log to `log_dir/wijkteam.log` (and warnings to stderr). Returns False when the log
+    folder cannot be made or written (a file in its place, read-only, disk full): logging
+    then goes to stderr only, and never raises or prints a traceback."""
+    logging.raiseExceptions = False  # a log write that fails (disk full) stays silent
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_wijkteam", False):
@@ -44,10 +48,15 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     handlers: list[logging.Handler] = []
+    to_file = log_dir is not None
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.handlers.RotatingFileHandler(
-            log_dir / "wijkteam.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"))
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            handlers.append(logging.handlers.RotatingFileHandler(
+                log_dir / "wijkteam.log", maxBytes=2_000_000, backupCount=5,
+                encoding="utf-8"))
+        except OSError:
+            to_file = False
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setLevel(logging.WARNING)
     handlers.append(stderr)
@@ -57,6 +66,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
         handler.addFilter(RedactingFilter())
         handler._wijkteam = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    return to_file
 
 
 def log_exception(exc_type: type[BaseException], exc: BaseException,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -54,6 +56,16 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
         body = ErrorBody(code=code, message=MESSAGES.get(code, MESSAGES["http_error"]))
         return JSONResponse(body.model_dump(mode="json"), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # A request of another protocol version is told to update (400), not merely "invalid";
+        # everything else keeps FastAPI's standard 422 shape.
+        if any(tuple(e.get("loc", ()))[-1:] == ("protocol",) for e in exc.errors()):
+            body = ErrorBody(code="protocol_unsupported",
+                             message=MESSAGES["protocol_unsupported"])
+            return JSONResponse(body.model_dump(mode="json"), status_code=400)
+        return await request_validation_exception_handler(request, exc)
 
     app.include_router(api_router)
     return app

@@ -29,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "sequence_reused": "Dit volgnummer is al gebruikt voor een andere wijziging.",
     "changeset_id_in_use": "Deze wijziging is al door een ander apparaat verstuurd.",
     "already_resolved": "Dit conflict is al opgelost.",
-    "invalid_value": "Deze keuze is niet geldig voor dit conflict.",
+    "invalid_value": "Deze keuze is niet geldig voor dit conflict (verkeerd soort waarde).",
     "immutable": (
         "Dit onderdeel van het plan ligt vast en wordt niet meer gewijzigd. Uw versie blijft "
         "bewaard in het conflict; maak zo nodig een nieuwe planversie."

@@ -80,6 +80,17 @@ class Device(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class DeviceUser(Base):
+    """Every user who has been logged in on a device. A change-set made offline by an
+    earlier user of the device (before a user switch on a team laptop) is theirs, and is
+    authorized as theirs; any other actor id in a push is refused as forged."""
+
+    __tablename__ = "device_users"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    first_at: Mapped[datetime]
+
+
 class RefreshToken(Base):
     """Only the SHA-256 of a refresh token is stored (the token itself has 256 random bits,
     so a fast hash suffices). ``used_at`` marks rotation; reuse revokes the device's tokens."""
@@ -165,6 +176,7 @@ class AppliedChangeSet(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64))
     conflict_ids: Mapped[list[str]] = mapped_column(Json)
+    warnings: Mapped[list[str]] = mapped_column(Json, default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
 
 

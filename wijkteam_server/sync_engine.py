@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wijkteam_app.sync.authority import ACTOR_FIELDS, ENTITY_ACTION, Actor, Warning_, may
+from wijkteam_app.sync.entities import FieldProblem, check_value
 from wijkteam_app.sync.protocol import (
     FROZEN_PLAN_FIELDS,
     IMMUTABLE_ENTITIES,
@@ -34,6 +37,7 @@ from wijkteam_app.sync.protocol import (
     EntityChange,
     ResolveRequest,
 )
+from wijkteam_server.authorization import Authorizer, Refused, household_facts
 from wijkteam_server.db import utcnow
 from wijkteam_server.errors import ApiError, not_found
 from wijkteam_server.models import (
@@ -55,6 +59,10 @@ CONCEPT = "concept"
 TOETSER_ENTITIES = frozenset({"plan_toets"})  # the only records a toetser writes
 
 SCOPE_ENTITIES = frozenset({"household", "case", "plan_version"})  # changes move access
+LEGITIMACY_FIELDS: dict[str, tuple[str, ...]] = {
+    entity: (*names, *(("status", "history") if entity == "plan_version" else ()))
+    for entity, names in ACTOR_FIELDS.items()
+}
 UNSYNCED_FIELDS = frozenset({"id", "version"})
 DELETED_FIELD = "_deleted"
 
@@ -63,6 +71,11 @@ class NotAllowed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class InvalidValue(Exception):
+    """A conflict resolution whose value does not fit the field's type (answered as a
+    request validation error, 422)."""
 
 
 class SequenceProblem(Exception):
@@ -111,6 +124,7 @@ class _Context:
     now: datetime
     conflict_ids: list[str] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def origin(self) -> dict[str, Any]:
@@ -157,6 +171,36 @@ def _authorize(ctx: _Context, grace: timedelta) -> None:
                 session, ctx.user, ctx.device, household, grace
             ):
                 raise NotAllowed("not_allowed")
+    # Scope is settled; now the matrix and the plan rules (wijkteam_server.authorization).
+    def held_by_device(household: str) -> bool:
+        return may_write(session, ctx.user, ctx.device, household, grace)
+
+    try:
+        Authorizer(session, ctx.user, ctx.device, ctx.changeset, held_by_device).check()
+    except Refused as refused:
+        raise NotAllowed(refused.reason.value) from None
+
+
+def _bsn_warnings(ctx: _Context) -> None:
+    """A BSN already registered in another (live) household: accepted, but flagged, so a
+    person looks at it (one household, one plan). The other household is not named: it may
+    lie outside the writer's scope."""
+    for change in ctx.changeset.changes:
+        if change.entity != "person" or change.op == "delete" or "bsn" not in change.fields:
+            continue
+        bsn = change.fields["bsn"].new
+        if not isinstance(bsn, str) or not bsn:
+            continue
+        row = ctx.session.get(EntityRow, ("person", change.id))
+        household = row.household_id if row is not None else _new_value(change, "household_id")
+        elsewhere = ctx.session.scalar(
+            select(EntityRow.entity_id).where(
+                EntityRow.entity == "person", EntityRow.deleted.is_(False),
+                EntityRow.entity_id != change.id, EntityRow.household_id != household,
+                EntityRow.data["bsn"].as_string() == bsn,
+            ).limit(1))
+        if elsewhere is not None and Warning_.BSN_ELSEWHERE.value not in ctx.warnings:
+            ctx.warnings.append(Warning_.BSN_ELSEWHERE.value)
 
 
 def _effective_base(ctx: _Context, change: EntityChange) -> int:
@@ -334,7 +378,7 @@ def process_changeset(session: Session, user_id: str, device_id: str, changeset:
         return ChangeSetResult(id=existing.id, device_seq=existing.device_seq,
                                status=existing.status,  # type: ignore[arg-type]
                                duplicate=True, conflict_ids=list(existing.conflict_ids),
-                               reason=existing.reason)
+                               reason=existing.reason, warnings=list(existing.warnings))
     expected = device.last_seq + 1
     if changeset.device_seq != expected:
         code = "sequence_gap" if changeset.device_seq > expected else "sequence_reused"
@@ -344,6 +388,7 @@ def process_changeset(session: Session, user_id: str, device_id: str, changeset:
     try:
         with session.begin_nested():
             _authorize(ctx, grace)
+            _bsn_warnings(ctx)
             for change in changeset.changes:
                 _apply_change(ctx, change)
             for household in sorted(ctx.touched):
@@ -351,13 +396,14 @@ def process_changeset(session: Session, user_id: str, device_id: str, changeset:
     except NotAllowed as exc:
         reason = exc.reason
         ctx.conflict_ids = []
+        ctx.warnings = []
     status = "rejected" if reason else ("conflict" if ctx.conflict_ids else "accepted")
     session.add(AppliedChangeSet(
         id=changeset.id, device_id=device.id, device_seq=changeset.device_seq,
         user_id=user.id, actor_id=changeset.actor_id, action=changeset.action,
         household_id=changeset.household_id,
         created_at=changeset.created_at.replace(tzinfo=None), received_at=ctx.now,
-        status=status, reason=reason, conflict_ids=ctx.conflict_ids,
+        status=status, reason=reason, conflict_ids=ctx.conflict_ids, warnings=ctx.warnings,
         payload=changeset.model_dump(mode="json"),
     ))
     device.last_seq = changeset.device_seq
@@ -365,7 +411,7 @@ def process_changeset(session: Session, user_id: str, device_id: str, changeset:
     session.flush()
     return ChangeSetResult(id=changeset.id, device_seq=changeset.device_seq,
                            status=status, conflict_ids=ctx.conflict_ids,  # type: ignore[arg-type]
-                           reason=reason)
+                           reason=reason, warnings=ctx.warnings)
 
 
 def resolve_conflict(session: Session, user: User, device: Device, conflict_id: str,
@@ -384,12 +430,26 @@ def resolve_conflict(session: Session, user: User, device: Device, conflict_id: 
             or (conflict.kind == "field" and _frozen(row, conflict.field))):
         # Immutable things never merge: "mine" stays in the conflict, the record stays as is.
         raise ApiError(409, "immutable")
+    action = ENTITY_ACTION.get(row.entity)
+    actor = Actor(user.id, user.role, user.team_id)
+    if action is None or not may(actor, household_facts(session, row.household_id or ""),
+                                 action):
+        raise ApiError(403, "forbidden")
+    if request.choice != "theirs" and conflict.field in LEGITIMACY_FIELDS.get(row.entity, ()):
+        # Who approved, who made a record, and the status history are not a matter of taste:
+        # they change only through the plan's own steps (which the push authorizes).
+        raise ApiError(409, "immutable")
     if request.choice == "mine":
         value = conflict.mine_value
     elif request.choice == "theirs":
         value = conflict.theirs_value
     else:
         value = request.value
+    if conflict.kind != "delete":
+        try:
+            check_value(row.entity, conflict.field, value)
+        except FieldProblem as problem:
+            raise InvalidValue(problem.problem) from None
     now = utcnow()
     origin = {"device": device.id, "actor": user.id, "at": now.isoformat()}
     changeset_id: str | None = str(uuid.uuid4())

@@ -13,7 +13,7 @@ A later migration that rebuilds `households`, `persons` or `cases` (batch mode) 
 triggers with the table: it must create them again (`wijkteam check` reports missing ones).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -21,7 +21,6 @@ from wijkteam_app.domain.plans import (
     ReviewOutcome,
     SectionComment,
     Signer,
-    ToetsByRegisseur,
     ToetsDecision,
     short_fingerprint,
 )
@@ -128,7 +127,7 @@ def test_toets_cannot_be_given_by_the_regisseur_and_signature_binds_the_pdf(
     assert plans.toets_needed(version)  # dagbesteding is outside the mandate
     with pytest.raises(IllegalTransition):
         plans.to_signing(version)
-    with pytest.raises(ToetsByRegisseur):
+    with pytest.raises(NotAllowed):  # the regisseur is no toetser (and four eyes)
         plans.record_toets(version, ToetsDecision.POSITIEF)
     workspace.worker = toetser
     version = plans.record_toets(version, ToetsDecision.POSITIEF, "Past binnen beleid.")

@@ -106,7 +106,7 @@ def test_only_embedded_fonts(sample_pdf: Path) -> None:
 def test_metadata_and_language(sample_pdf: Path) -> None:
     info = subprocess.run([tool("pdfinfo"), str(sample_pdf)], check=True, capture_output=True,
                           text=True).stdout
-    assert "Title:           Ondersteuningsplan De Vries (versie 2)" in info
+    assert "Title:           Ondersteuningsplan versie 2" in info
     assert "Author:          Sociaal wijkteam Noord" in info
     assert "Subject:" in info and "Page size:       595.276 x 841.89 pts (A4)" in info
     qdf = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(sample_pdf),
@@ -166,3 +166,97 @@ def test_renders_with_logo_and_minimal_content(tmp_path: Path) -> None:
     text = flat(pdftext(pdf))
     assert "Er zijn nog geen doelen afgesproken." in text
     assert "Pagina 1 van" in text
+
+
+def info_fields(path: Path) -> dict[str, str]:
+    info = subprocess.run([tool("pdfinfo"), str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    return {k.strip(): v.strip() for k, _s, v in (line.partition(":") for line in
+                                                  info.splitlines())}
+
+
+def test_metadata_never_holds_the_household_name(sample_pdf: Path) -> None:
+    """Observed: the Title held the household name (it shows in file lists and queues)."""
+    fields = info_fields(sample_pdf)
+    for key in ("Title", "Subject", "Keywords", "Author", "Creator"):
+        assert "De Vries" not in fields.get(key, ""), key
+    raw = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(sample_pdf),
+                          "-"], check=True, capture_output=True).stdout
+    info = raw[raw.find(b"/Title"):raw.find(b"/Title") + 200]
+    assert b"De Vries" not in info
+
+
+def shaded_boxes(path: Path) -> list[tuple[float, float]]:
+    """Left and right edge (absolute, in pt) of every paragraph drawn on a shaded box: a
+    paragraph is placed with its own `cm`, then its background is filled."""
+    qdf = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(path), "-"],
+                         check=True, capture_output=True).stdout.decode("latin-1")
+    pattern = re.compile(
+        r"1 0 0 1 ([-\d.]+) ([-\d.]+) cm\s+q\s+\.933333 \.952941 \.964706 rg\s+"
+        r"n ([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re f")
+    return [(float(m[1]) + float(m[3]), float(m[1]) + float(m[3]) + float(m[5]))
+            for m in pattern.finditer(qdf)]
+
+
+def test_the_quote_boxes_stay_within_the_margins(sample_pdf: Path) -> None:
+    """Observed: the shaded quote box ran about 8 pt past the right margin."""
+    from wijkteam_app.reports.plan_pdf import MARGIN_X, PAGE_WIDTH
+
+    text = flat(pdftext(sample_pdf))
+    assert "“We willen weer rust in huis." in text
+    boxes = shaded_boxes(sample_pdf)
+    assert boxes, "no shaded box found"
+    quotes = [(left, right) for left, right in boxes if right - left > PAGE_WIDTH / 2]
+    assert len(quotes) == 2  # the question and the resident's own words
+    for left, right in quotes:
+        assert left >= MARGIN_X - 0.5, (left, right)
+        assert right <= PAGE_WIDTH - MARGIN_X + 0.5, (left, right)
+
+
+def test_typed_quotes_are_not_doubled(tmp_path: Path) -> None:
+    sample = sample_plan()
+    doc = dataclasses.replace(sample.document, question='"Ik wil weer rust in huis."',
+                              resident_words="“Akkoord, maar spannend.”")
+    path = tmp_path / "quotes.pdf"
+    path.write_bytes(render_plan_pdf(doc, sample.settings))
+    text = flat(pdftext(path))
+    assert "“Ik wil weer rust in huis.”" in text
+    assert '"Ik wil' not in text and "““" not in text and "””" not in text
+    assert "“Akkoord, maar spannend.”" in text
+
+
+def test_a_zrm_without_target_says_geen_doelscore(tmp_path: Path) -> None:
+    """Observed: "Doelscore: niet besproken" read as a verdict when no target was set."""
+    sample = sample_plan()
+    zrm = sample.document.zrm[0]
+    scores = tuple(dataclasses.replace(s, target=None) for s in zrm.scores)
+    doc = dataclasses.replace(sample.document,
+                              zrm=(dataclasses.replace(zrm, scores=scores),))
+    path = tmp_path / "zonder-doel.pdf"
+    path.write_bytes(render_plan_pdf(doc, sample.settings))
+    text = flat(pdftext(path))
+    assert text.count("geen doelscore") == len(scores)
+
+
+@pytest.mark.parametrize("padding", range(0, 60, 3))
+def test_a_section_heading_never_ends_a_page(tmp_path: Path, padding: int) -> None:
+    """Observed: heading 9 at the foot of a page, its text on the next. Shift the layout
+    line by line (a longer text in section 8, just before it) and check no page ends with a
+    section heading."""
+    sample = sample_plan()
+    doc = dataclasses.replace(
+        sample.document,
+        evaluation_method=sample.document.evaluation_method + " We kijken samen." * padding)
+    path = tmp_path / f"kop-{padding}.pdf"
+    path.write_bytes(render_plan_pdf(doc, sample.settings))
+    heading = re.compile(r"^\d{1,2}\. [A-Z]")
+    pages = pdftext(path).split("\f")
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith(("Vertrouwelijk", "Versie "))
+                and not re.match(r"^Pagina \d+ van \d+$", line)]
+        if body:
+            assert not heading.match(body[-1]), body[-3:]
+    # Section 9 keeps its verdict and the resident's own words on the heading's page.
+    nine = next(p for p in pages if "9. Uw mening over dit plan" in p)
+    assert "Uw oordeel" in nine and "“We zijn het eens met het plan" in nine

@@ -18,6 +18,43 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def person_fields(household_id: str, **over: Any) -> dict[str, Any]:
+    return {"household_id": household_id, "first_name": "Anouk", "name_prefix": "",
+            "last_name": "Proef", "search_name": "", "birth_date": "1980-05-17", "bsn": "",
+            "household_role": "hoofdbewoner", "gezag_holder_ids": [], "gezag_note": "",
+            **over}
+
+
+def household_fields(**over: Any) -> dict[str, Any]:
+    return {"name": "Huishouden Proef", "street": "Proefstraat", "house_number": 1,
+            "house_number_suffix": "", "postcode": "1234 AB", "city": "Voorbeeldstad",
+            "wijk": "Noord", "created_at": "2026-01-05T10:00:00", **over}
+
+
+def support(product_code: str = "L06SB1", cost_cents: int = 100_000) -> dict[str, Any]:
+    return {"product_code": product_code, "product_name": "Begeleiding", "provider": "Zorg BV",
+            "volume": 2, "unit_code": "04", "frequency_code": "2", "start": "2026-01-01",
+            "end": "2026-06-30", "cost_cents": cost_cents}
+
+
+def plan_content(regisseur_id: str, supports: list[dict[str, Any]] | None = None,
+                 question: str = "Grip op geld") -> dict[str, Any]:
+    return {"question": question, "regisseur_id": regisseur_id, "goals": [{
+        "id": "doel-1", "domain_code": "financien", "description": "Schulden op orde",
+        "current_level": 2, "target_level": 3, "horizon": "drie_maanden", "zelf": "",
+        "netwerk": [], "voorzieningen": [], "professioneel": supports or []}]}
+
+
+def plan_fields(household_id: str, author_id: str, *, content: dict[str, Any] | None = None,
+                plan_id: str | None = None, number: int = 1) -> dict[str, Any]:
+    return {"household_id": household_id, "plan_id": plan_id or new_id(), "number": number,
+            "status": "concept", "content": content or plan_content(author_id),
+            "fingerprint": "a" * 64, "based_on_id": None, "created_at": "2026-11-23T09:00:00",
+            "created_by": author_id, "history": [
+                {"from_status": None, "to_status": "concept", "actor_id": author_id,
+                 "at": "2026-11-23T09:00:00", "note": ""}]}
+
+
 class Laptop:
     def __init__(self, server: Server, account: Account, name: str = "laptop",
                  device_id: str | None = None) -> None:
@@ -98,11 +135,7 @@ class Laptop:
 
     def new_household(self, name: str = "Huishouden Proef") -> str:
         hh = new_id()
-        change = self.insert("household", hh, {
-            "name": name, "street": "Proefstraat", "house_number": 1,
-            "house_number_suffix": "", "postcode": "1234 AB", "city": "Voorbeeldstad",
-            "wijk": "Noord", "created_at": "2026-01-05T10:00:00",
-        })
+        change = self.insert("household", hh, household_fields(name=name))
         self.save("household.create", [change], hh)
         return hh
 
@@ -111,13 +144,56 @@ class Laptop:
         case_id = new_id()
         change = self.insert("case", case_id, {
             "household_id": household_id, "team_id": team_id, "regisseur_id": regisseur_id,
-            "case_team_ids": case_team_ids or [], "status": "open",
+            "case_team_ids": case_team_ids or [], "status": "aangemeld",
             "referral_source": "huisarts", "referral_date": "2026-01-05", "referral_note": "",
+            "quickscan_self": "", "quickscan_arrange": "", "quickscan_help": "",
             "complexity": None, "urgency": [], "client_profile": None, "problem_areas": [],
             "next_evaluation": None, "closed_on": None,
         })
         self.save("case.create", [change], household_id)
         return case_id
+
+    def new_person(self, household_id: str, **over: Any) -> str:
+        person_id = new_id()
+        self.save("person.create", [self.insert("person", person_id,
+                                                person_fields(household_id, **over))],
+                  household_id)
+        return person_id
+
+    def new_plan(self, household_id: str, *, content: dict[str, Any] | None = None,
+                 plan_id: str | None = None, number: int = 1) -> str:
+        version_id = new_id()
+        self.save("plan.aanmaken", [self.insert("plan_version", version_id, plan_fields(
+            household_id, self.user_id, content=content, plan_id=plan_id, number=number))],
+            household_id)
+        return version_id
+
+    def status_change(self, version_id: str, to: str,
+                      extra: list[EntityChange] | None = None) -> dict[str, Any]:
+        """A plan status step as the app saves it: status and one more history entry by me,
+        plus the records that go with it (a review, a signature, ...)."""
+        record = self.records[("plan_version", version_id)]["data"]
+        entry = {"from_status": record["status"], "to_status": to, "actor_id": self.user_id,
+                 "at": "2026-11-23T10:00:00", "note": ""}
+        household = record["household_id"]
+        change = self.update("plan_version", version_id, status=to,
+                             history=[*record["history"], entry])
+        return self.save(f"plan.{to}", [change, *(extra or [])], household)
+
+    def review(self, version_id: str, outcome: str, reviewer_id: str | None = None,
+               ) -> EntityChange:
+        household = self.records[("plan_version", version_id)]["data"]["household_id"]
+        return self.insert("plan_review", new_id(), {
+            "household_id": household, "version_id": version_id,
+            "reviewer_id": reviewer_id or self.user_id, "decided_at": "2026-11-23T10:00:00",
+            "outcome": outcome,
+            "comments": [{"section": "doelen", "text": "Graag concreter", "goal_id": None}]})
+
+    def toets(self, version_id: str, decision: str = "positief") -> EntityChange:
+        household = self.records[("plan_version", version_id)]["data"]["household_id"]
+        return self.insert("plan_toets", new_id(), {
+            "household_id": household, "version_id": version_id, "toetser_id": self.user_id,
+            "decided_at": "2026-11-23T11:00:00", "decision": decision, "note": ""})
 
     # ------------------------------------------------------------------ sync
 

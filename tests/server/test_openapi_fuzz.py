@@ -16,6 +16,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -25,7 +27,10 @@ from tests.server.laptop import Laptop
 
 EXAMPLES = int(os.environ.get("WIJKTEAM_FUZZ_EXAMPLES", "15"))  # per operation
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+          response_schema_conformance, positive_data_acceptance]
+# Schema-violating bodies must be refused too. (Not applied to query strings and paths: they
+# carry text only, so "false" is a valid text there, not a wrongly typed value.)
+BODY_CHECKS = [*CHECKS, negative_data_rejection]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +88,8 @@ def test_openapi_contract(fuzz_server: Server, fuzz_auth: dict[str, str]) -> Non
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case: Any) -> None:
-            case.call_and_validate(headers=fuzz_auth, checks=CHECKS)
+            checks = BODY_CHECKS if isinstance(case.body, dict | list | bytes) else CHECKS
+            case.call_and_validate(headers=fuzz_auth, checks=checks)
 
         try:
             run()

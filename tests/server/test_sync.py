@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.server.conftest import Server
-from tests.server.laptop import Laptop, new_id
+from tests.server.laptop import Laptop, household_fields, new_id, person_fields
 
 
 def results(response: Any) -> list[dict[str, Any]]:
@@ -167,10 +167,8 @@ def test_second_offline_save_does_not_overwrite_a_concurrent_change(server: Serv
 def test_tombstones(server: Server) -> None:
     worker, hh, _case = case_household(server)
     person = new_id()
-    worker.save("person.create", [worker.insert("person", person, {
-        "household_id": hh, "first_name": "Anouk", "name_prefix": "", "last_name": "Proef",
-        "search_name": "", "birth_date": "1980-05-17", "bsn": "", "household_role": "ouder",
-        "gezag_holder_ids": [], "gezag_note": ""})], hh)
+    worker.save("person.create", [worker.insert("person", person, person_fields(
+        hh, household_role="ouder"))], hh)
     results(worker.push())
     worker.pull()
     stale = dict(worker.records[("person", person)])
@@ -221,9 +219,9 @@ def test_team_a_cannot_read_or_write_team_b(server: Server) -> None:
     outsider.records[("household", hh)] = {"version": 1, "server_version": 1,
                                            "data": {"name": owner_name}}
     outsider.save("household.update", [outsider.update("household", hh, name="Gekaapt")], hh)
-    outsider.save("person.create", [outsider.insert("person", new_id(), {
-        "household_id": hh, "first_name": "X", "last_name": "Y"})], hh)
-    outsider.save("household.create", [outsider.insert("household", hh, {"name": "Kopie"})], hh)
+    outsider.save("person.create", [outsider.insert("person", new_id(), person_fields(hh))], hh)
+    outsider.save("household.create", [outsider.insert("household", hh, household_fields(
+        name="Kopie"))], hh)
     outsider.records[("case", case_id)] = {"version": 1, "server_version": 1, "data": {}}
     outsider.save("case.update", [outsider.update("case", case_id, regisseur_id=outsider.user_id)],
                   hh)
@@ -292,44 +290,53 @@ def test_pull_pages_and_directory(server: Server) -> None:
 def test_append_only_plan_records_never_merge_and_a_toetser_only_records_toetsen(
         server: Server) -> None:
     worker, hh, _case_id = case_household(server)
-    version_id, review_id = new_id(), new_id()
-    worker.save("plan.aanmaken", [worker.insert("plan_version", version_id, {
-        "household_id": hh, "plan_id": new_id(), "number": 1, "status": "concept",
-        "content": {"question": "Eerst"}, "fingerprint": "a" * 64, "history": []})], hh)
+    coach = Laptop(server, server.account(worker.account.team, "teamcoach"))
+    version_id = worker.new_plan(hh)
     # One save that edits the concept and submits it: made on a concept, so it applies.
-    worker.save("plan.indienen", [worker.update("plan_version", version_id, status=(
-        "ter_beoordeling"), content={"question": "Tweede"}, fingerprint="b" * 64)], hh)
-    worker.save("plan.terugsturen", [worker.insert("plan_review", review_id, {
-        "household_id": hh, "version_id": version_id, "reviewer_id": worker.user_id,
-        "decided_at": "2026-11-23T10:00:00", "outcome": "terugsturen", "comments": []})], hh)
+    record = worker.records[("plan_version", version_id)]["data"]
+    edited = {**record["content"], "question": "Tweede"}
+    worker.save("plan.concept_opslaan", [worker.update("plan_version", version_id,
+                                                       content=edited, fingerprint="b" * 64)],
+                hh)
+    worker.status_change(version_id, "ter_beoordeling")
     assert [r["status"] for r in results(worker.push())] == ["accepted"] * 3
-    # Afterwards: no field of the review changes, it is not deleted, and the submitted
-    # content stays; each attempt is a conflict that keeps both.
-    worker.save("x", [worker.update("plan_review", review_id, outcome="goedkeuren")], hh)
-    worker.save("x", [worker.delete("plan_review", review_id)], hh)
-    worker.save("x", [worker.update("plan_version", version_id, content={"question": "Stil"},
-                                    history=[{"to": "x"}])], hh)
+    coach.pull()
+    review = coach.review(version_id, "terugsturen")
+    coach.status_change(version_id, "teruggestuurd", [review])
+    assert [(r["status"], r["reason"]) for r in results(coach.push())] == [("accepted", None)]
+    worker.pull()
+    # Afterwards: no field of the review changes, it is not deleted (not even by the coach
+    # who made it), and the submitted content stays; each attempt is a conflict that keeps
+    # both. The worker may not touch the coach's review at all.
+    coach.save("x", [coach.update("plan_review", review.entity_id, outcome="goedkeuren")], hh)
+    coach.save("x", [coach.delete("plan_review", review.entity_id)], hh)
+    assert [v["status"] for v in results(coach.push())] == ["conflict"] * 2
+    worker.save("x", [worker.update("plan_review", review.entity_id, outcome="goedkeuren")],
+                hh)
+    worker.save("x", [worker.update("plan_version", version_id,
+                                    content={**edited, "question": "Stil"})], hh)
     verdicts = results(worker.push())
-    assert [v["status"] for v in verdicts] == ["conflict"] * 3
-    assert all(len(v["conflict_ids"]) == 1 for v in verdicts)
+    assert [(v["status"], v["reason"]) for v in verdicts] == [
+        ("rejected", "role_not_allowed"), ("conflict", None)]
+    assert len(verdicts[1]["conflict_ids"]) == 1
     items = {i["entity"]: i["fields"] for i in
              worker.get(f"/api/v1/households/{hh}").json()["items"]}
     assert items["plan_review"]["outcome"] == "terugsturen"
-    assert items["plan_version"]["content"] == {"question": "Tweede"}
-    assert items["plan_version"]["history"] == [{"to": "x"}]  # the rest merges per field
-    conflict_id = verdicts[2]["conflict_ids"][0]
+    assert items["plan_version"]["content"]["question"] == "Tweede"
+    conflict_id = verdicts[1]["conflict_ids"][0]
     refused = worker.post(f"/api/v1/conflicts/{conflict_id}/resolve", json={"choice": "mine"})
     assert refused.status_code == 409 and refused.json()["code"] == "immutable"
 
     # Under review: the team's toetser sees the household, and may only add a toets.
+    second = worker.new_plan(hh, plan_id=record["plan_id"], number=2)
+    worker.status_change(second, "ter_beoordeling")
+    results(worker.push())
     toetser = Laptop(server, server.account(worker.account.team, "toetser"))
     assert any(i["id"] == hh for i in toetser.pull())
-    toetser.save("plan.toets", [toetser.insert("plan_toets", new_id(), {
-        "household_id": hh, "version_id": version_id, "toetser_id": toetser.user_id,
-        "decided_at": "2026-11-23T11:00:00", "decision": "positief", "note": ""})], hh)
-    toetser.save("person.create", [toetser.insert("person", new_id(), {
-        "household_id": hh, "first_name": "X", "last_name": "Y"})], hh)
+    toetser.save("plan.toets", [toetser.toets(second)], hh)
+    toetser.save("person.create", [toetser.insert("person", new_id(), person_fields(hh))], hh)
     assert [(v["status"], v["reason"]) for v in results(toetser.push())] == [
         ("accepted", None), ("rejected", "not_allowed")]
     worker.close()
+    coach.close()
     toetser.close()

@@ -368,3 +368,56 @@ def test_a_wrong_passphrase_from_a_file_is_raised_to_the_caller(
         ui_app.run(profile_paths, passphrase="verkeerd wachtwoord", quit_after_start=True)
     assert not [w for w in QApplication.topLevelWidgets()
                 if isinstance(w, MainWindow) and w.isVisible()]
+
+
+def test_every_caseload_header_title_fits_its_column_at_1366(
+        qtbot: QtBot, filled_workspace: Workspace) -> None:
+    """Observed: the header "Niet gesynchroniseerd" showed as "t gesynchronise"."""
+    from PySide6.QtGui import QFontMetrics
+
+    window = MainWindow(filled_workspace)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    header = window.table.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    for column in Column:
+        title = str(window.model.headerData(column, Qt.Orientation.Horizontal))
+        needed = QFontMetrics(bold).horizontalAdvance(title) + 15 + 16  # padding, indicator
+        assert header.sectionSize(column) >= needed, (title, header.sectionSize(column))
+
+
+def test_the_shortcuts_keep_keys_and_descriptions_apart(
+        qtbot: QtBot, filled_workspace: Workspace) -> None:
+    """Observed: "Ctrl+7Tabbladen" ran together in the shortcuts dialog."""
+    from PySide6.QtGui import QTextDocument
+
+    window = MainWindow(filled_workspace)
+    qtbot.addWidget(window)
+    document = QTextDocument()
+    document.setHtml(window.shortcuts_html())
+    document.setTextWidth(800)
+    layout = document.documentLayout()
+    keys = document.find("Ctrl+1 … Ctrl+7")
+    description = document.find("Tabbladen van het huishouden")
+    assert not keys.isNull() and not description.isNull()
+    key_block = keys.block()
+    key_end = (layout.blockBoundingRect(key_block).x()
+               + key_block.layout().lineAt(0).naturalTextWidth())
+    gap = layout.blockBoundingRect(description.block()).x() - key_end
+    assert gap >= 12, gap
+
+
+def test_the_window_title_does_not_repeat_wijkteam(qtbot: QtBot, tmp_path: Path) -> None:
+    """Observed: "Wijkteam — Wijkteam Noord"."""
+    paths = ProfilePaths(tmp_path / "noord")
+    init_profile(paths, PASSPHRASE, LocalIdentity(team_name="Wijkteam Noord"), kdf=FAST_KDF)
+    workspace = unlock(paths, PASSPHRASE)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    try:
+        assert window.windowTitle() == "Wijkteam Noord"
+    finally:
+        window.close_workspace()

@@ -508,3 +508,31 @@ def test_sort_keeps_persistent_indexes_and_sorts_by_age(workspace: Workspace,
 def test_mask_bsn_shows_only_the_last_three_digits() -> None:
     assert mask_bsn("999999990") == "******990"
     assert mask_bsn("") == ""
+
+
+def test_a_full_disk_while_saving_is_said_in_the_form_and_keeps_what_was_typed(
+        qtbot: QtBot, page: HouseholdPage, workspace: Workspace, family: Family) -> None:
+    """Observed: a traceback instead of a message when the disk filled up during a save."""
+    page.tabs.setCurrentIndex(3)
+    click(qtbot, page.add_contact_button)
+    dialog = page.active_dialog
+    assert isinstance(dialog, ContactDialog)
+    qtbot.keyClick(dialog.duration, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dialog.duration, "30")
+    qtbot.keyClicks(dialog.notes_edit, "Een lang verslag. " * 400)
+    before = outbox_count(workspace)
+    with workspace.casefile.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+    try:
+        click(qtbot, dialog.save_button)
+        assert dialog.isVisible()
+        assert dialog.general_error.text() == error_message("disk_full")
+        assert dialog.notes_edit.toPlainText().startswith("Een lang verslag.")
+        assert outbox_count(workspace) == before
+    finally:
+        with workspace.casefile.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA max_page_count = 1073741823")
+    with qtbot.waitSignal(dialog.finished, timeout=5_000):
+        click(qtbot, dialog.save_button)  # space again: saved
+    assert outbox_count(workspace) == before + 1

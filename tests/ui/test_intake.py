@@ -275,11 +275,13 @@ def test_tab_goes_from_the_address_through_the_persons_to_the_buttons(
     qtbot.keyClick(wizard.city, Qt.Key.Key_N, CTRL_SHIFT)  # a second person
     first, second = wizard.member_rows
     assert wizard.members_scroll.focusPolicy() == Qt.FocusPolicy.NoFocus
-    wanted = [wizard.household_name,
+    # Stadsdeel beside Wijk; the household's name (filled from the first last name) after
+    # the persons it is made from.
+    wanted = [wizard.stadsdeel,
               first.first_name, first.name_prefix, first.last_name, first.birth_date,
               first.bsn, first.role, first.remove_button,
               second.first_name, second.name_prefix, second.last_name, second.birth_date,
-              second.bsn, second.role, second.remove_button,
+              second.bsn, second.role, second.remove_button, wizard.household_name,
               wizard.add_member_button, wizard.cancel_button, wizard.back_button,
               wizard.next_button, wizard.save_button, wizard.street]
     assert tab_path(qtbot, wizard, wizard.wijk, len(wanted)) == wanted
@@ -290,7 +292,7 @@ def test_tab_goes_from_the_address_through_the_persons_to_the_buttons(
     fill_member(qtbot, wizard, 1, "Daan", "Voorbeeld", child_born)
     gezag = second.gezag_checks[first.person_id]
     assert tab_path(qtbot, wizard, second.role, 3) == [gezag, second.remove_button,
-                                                        wizard.add_member_button]
+                                                        wizard.household_name]
 
 
 def test_ticking_gezag_keeps_the_box_and_the_focus(qtbot: QtBot, workspace: Workspace) -> None:
@@ -347,3 +349,43 @@ def test_mnemonics_of_the_household_step(qtbot: QtBot, workspace: Workspace) -> 
         assert wizard.focusWidget() is target, key
     qtbot.keyClick(wizard.street, Qt.Key.Key_N, alt)  # "Persoo&n toevoegen"
     qtbot.waitUntil(lambda: len(wizard.member_rows) == 2)
+
+
+def test_client_profile_problem_areas_and_stadsdeel_are_set_in_the_intake(
+        qtbot: QtBot, workspace: Workspace) -> None:
+    """Observed: client profile and problem areas could only be set after the intake, and a
+    household had no stadsdeel beside its wijk."""
+    from wijkteam_app.domain.cases import ProblemArea
+
+    wizard = open_wizard(qtbot, workspace)
+    fill_referral(qtbot, wizard)
+    fill_address(qtbot, wizard)
+    wizard.wijk.setFocus()
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Tab)
+    assert wizard.focusWidget() is wizard.stadsdeel
+    qtbot.keyClicks(wizard.stadsdeel, "Stad-Oost")
+    fill_member(qtbot, wizard, 0, "Anouk", "Voorbeeld", "02-03-1984")
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return, CTRL)
+    assert wizard.stack.currentIndex() == STEP_QUICKSCAN
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert wizard.focusWidget() is wizard.client_profile
+    for _ in range(3):
+        qtbot.keyClick(wizard.client_profile, Qt.Key.Key_Down)
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert wizard.focusWidget() is wizard.problem_areas
+    for _area in range(2):  # inkomen, then besteding
+        qtbot.keyClick(wizard.problem_areas, Qt.Key.Key_Space)
+        qtbot.keyClick(wizard.problem_areas, Qt.Key.Key_Down)
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return, CTRL)
+    assert wizard.stack.currentIndex() == STEP_SUMMARY
+    assert "Stad-Oost" in wizard.summary.text()
+    wizard.save()
+    detail = HouseholdService(workspace).get(wizard.household_id)
+    assert detail.household.stadsdeel == "Stad-Oost"
+    case = HouseholdService(workspace).cases(wizard.household_id)[0].case
+    assert case.client_profile == 3
+    assert set(case.problem_areas) == set(list(ProblemArea)[:2])
+    # A second household in the same wijk gets the stadsdeel offered.
+    again = open_wizard(qtbot, workspace)
+    again.wijk.setEditText(detail.household.wijk)
+    assert again.stadsdeel.currentText() == "Stad-Oost"

@@ -134,3 +134,41 @@ def test_each_field_has_its_own_alt_letter(qtbot: QtBot, workspace: Workspace,
                         (Qt.Key.Key_O, dialog.notes)):
         qtbot.keyClick(dialog.current, key, alt)
         assert dialog.focusWidget() is target, key
+
+
+def type_keys(qtbot: QtBot, dialog: LadderDialog, *keys: Qt.Key) -> None:
+    """Keys as a person types them: each one goes to whatever has the focus now."""
+    for key in keys:
+        target = dialog.focusWidget()
+        assert target is not None
+        qtbot.keyClick(target, key)
+
+
+def test_arrow_keys_do_what_the_help_says_2_right_4_is_2_and_4(
+        qtbot: QtBot, workspace: Workspace, member: Person) -> None:
+    """Observed: "2 → 4" saved current 4 and no potential; → sent the focus back."""
+    dialog = open_dialog(qtbot, workspace, member)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.current)
+    type_keys(qtbot, dialog, Qt.Key.Key_2, Qt.Key.Key_Right, Qt.Key.Key_4)
+    assert (dialog.current.score(), dialog.potential.score()) == (2, 4)
+    # ← goes to the current rung and stays there; → to the potential and stays there.
+    type_keys(qtbot, dialog, Qt.Key.Key_Left, Qt.Key.Key_Left)
+    assert dialog.focusWidget() is dialog.current
+    type_keys(qtbot, dialog, Qt.Key.Key_Right, Qt.Key.Key_Right)
+    assert dialog.focusWidget() is dialog.potential
+    # Both values are shown before saving.
+    assert "Huidige trede: 2 Sociale contacten buitenshuis" in dialog.summary.text()
+    assert "Haalbare trede: 4 Onbetaald werk" in dialog.summary.text()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    entry = AssessmentService(workspace).history(person_id=member.id)[0].items[0]
+    assert (entry.score, entry.target_score) == (2, 4)
+
+
+def test_summary_says_when_the_potential_is_not_chosen(
+        qtbot: QtBot, workspace: Workspace, member: Person) -> None:
+    dialog = open_dialog(qtbot, workspace, member)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.current)
+    assert "Huidige trede: nog niet gekozen" in dialog.summary.text()
+    type_keys(qtbot, dialog, Qt.Key.Key_3)
+    assert "Huidige trede: 3" in dialog.summary.text()
+    assert "Haalbare trede: nog niet gekozen" in dialog.summary.text()

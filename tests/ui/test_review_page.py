@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_household_page import Family, make_family
@@ -114,8 +115,19 @@ def test_return_new_version_resubmit_and_approve(
         page.reload()
         assert page.model.rowCount() == 1
         assert page.current is not None and page.current.version.id == second.id
-        # No approved version yet: everything is new; the base would be an approved one.
-        assert page.base is None
+        # Observed: "Eerste versie ter beoordeling: alles is nieuw". A rework is compared
+        # with the version the coach returned, her comments beside what changed.
+        assert page.base is not None and page.base.id == first.id
+        assert page.changed_sections() == {PlanSection.HULPVRAAG}
+        text = page.plan_view.toPlainText()
+        assert "alles is nieuw" not in text
+        assert "gewijzigd sinds versie 1, die Coach Test terugstuurde" in text
+        assert "Opmerking bij versie 1: Schrijf de vraag in de woorden van Anouk." in text
+        assert "Ik wil weer slapen zonder zorgen over geld." in text
+        earlier = page.earlier_labels[PlanSection.HULPVRAAG]
+        assert earlier.isVisible()
+        assert earlier.text() == "Bij versie 1: Schrijf de vraag in de woorden van Anouk."
+        assert not page.earlier_labels[PlanSection.DOELEN].isVisible()
         click(qtbot, page.approve_button)
         assert "goedgekeurd" in page.notice.text()
     approved = service.version(second.id)
@@ -152,7 +164,7 @@ def test_a_worker_who_is_not_a_teamcoach_gets_an_explanation(
     page = review_page(qtbot, workspace)
     assert page.model.rowCount() == 1
     assert page.explanation.isVisible()
-    assert page.explanation.text().startswith("Alleen een teamcoach kan plannen goedkeuren")
+    assert page.explanation.text().startswith("Alleen een teamcoach van het team kan plannen")
     assert not page.approve_button.isVisible() and not page.return_button.isVisible()
     assert page.comment_edits[PlanSection.DOELEN].isReadOnly()
     assert page.decide(ReviewOutcome.GOEDKEUREN) is False
@@ -189,3 +201,44 @@ def test_waiting_model_passes_the_model_tester(
     model.set_rows(rows * 3)
     assert model.rowCount() == 3
     assert tester is not None
+
+
+def main_window_review(qtbot: QtBot, workspace: Workspace):  # type: ignore[no-untyped-def]
+    from wijkteam_app.ui.main_window import MainWindow
+
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)  # a 1366x768 laptop screen minus the title bar
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_review()
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def test_at_1366x768_every_comment_box_is_in_view_and_the_decision_note_stays_small(
+        qtbot: QtBot, workspace: Workspace, family: Family, coach: Worker) -> None:
+    """Observed: the last comment field was below the fold; after the decision its
+    confirmation filled half the screen."""
+    submitted_plan(workspace, family)
+    with acting_as(workspace, coach):
+        window = main_window_review(qtbot, workspace)
+        page = window.review
+        viewport = page.comments_scroll.viewport()
+        for section, edit in page.comment_edits.items():
+            top_left = edit.mapTo(viewport, edit.rect().topLeft())
+            bottom = top_left.y() + edit.height()
+            assert top_left.y() >= 0 and bottom <= viewport.height(), section
+        last = page.comment_edits[PlanSection.TOESTEMMING]
+        qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(last, "Noem het doel van het delen.")
+        qtbot.waitUntil(lambda: last.height() > 40)
+        bottom = last.mapTo(viewport, last.rect().bottomLeft()).y()
+        assert bottom <= viewport.height()
+        last.clear()
+        assert page.decide(ReviewOutcome.GOEDKEUREN)
+        for _ in range(5):
+            QApplication.processEvents()
+        assert "De beslissing is vastgelegd" in page.notice.text()
+        assert page.notice.height() < 90

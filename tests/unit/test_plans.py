@@ -468,3 +468,26 @@ def test_code_lists_link_up() -> None:
         if provision.product_code:
             assert provision.product_code in codes.product_codes
     assert all(p.local for p in codes.products)  # shipped product codes are local
+
+
+def test_a_goal_for_some_members_keeps_older_fingerprints() -> None:
+    """A goal can name for whom it is; plans made before that field existed keep their
+    fingerprint (signatures stay valid), and the field round-trips through storage."""
+    from wijkteam_app.domain.plans import Goal, Horizon, PlanContent, to_plain
+    from wijkteam_app.persistence.codec import from_plain
+
+    goal = Goal("g1", "financien", "Schulden op een rij", 2, 4, Horizon.DRIE_MAANDEN)
+    plain = to_plain(goal)
+    assert isinstance(plain, dict) and "for_person_ids" not in plain
+    older = {k: v for k, v in plain.items()}  # what a version stored before looked like
+    assert from_plain(Goal, older) == goal
+    for_noor = Goal("g1", "financien", "Schulden op een rij", 2, 4, Horizon.DRIE_MAANDEN,
+                    for_person_ids=("noor",))
+    stored = to_plain(for_noor)
+    assert isinstance(stored, dict) and stored["for_person_ids"] == ["noor"]
+    assert from_plain(Goal, stored) == for_noor
+    assert fingerprint(PlanContent(goals=(goal,))) != fingerprint(PlanContent(goals=(for_noor,)))
+    # The canonical form of a goal without "for whom" is exactly the one from before it existed.
+    from wijkteam_app.domain.plans import canonical_json
+
+    assert canonical_json(PlanContent(goals=(goal,))).count("for_person_ids") == 0

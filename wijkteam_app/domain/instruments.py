@@ -223,6 +223,10 @@ class Assessment:
 
     Participatieladder: a single item "trede" with score = current rung,
     target_score = the rung reachable (potential) and target_date = the horizon.
+
+    Corrections never change a stored assessment: a later record with `corrects_id` takes
+    its place (with the worker's `correction_reason`), or withdraws it (`withdrawn`, no
+    items). The history keeps both; `effective_assessments` gives the ones that count.
     """
 
     id: str
@@ -236,6 +240,9 @@ class Assessment:
     zwaartefactoren: tuple[str, ...] = ()
     target_date: date | None = None
     notes: str = ""
+    corrects_id: str | None = None
+    withdrawn: bool = False
+    correction_reason: str = ""
     version: int = 0
 
     @property
@@ -331,6 +338,44 @@ def _zwaartefactor_errors(defn: InstrumentDefinition, codes: Iterable[str]) -> l
         elif code not in known:
             errors.append(FieldError(field, ErrorCode.UNKNOWN_CHOICE))
         seen.add(code)
+    return errors
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def superseding(assessments: Iterable[Assessment]) -> dict[str, Assessment]:
+    """Corrected or withdrawn record id -> the record that corrects or withdraws it."""
+    return {a.corrects_id: a for a in assessments if a.corrects_id}
+
+
+def effective_assessments(assessments: Iterable[Assessment]) -> list[Assessment]:
+    """The assessments that count, in the given order: not corrected or withdrawn by a later
+    record, and not a withdrawal themselves. Charts, comparisons and the plan use these."""
+    items = list(assessments)
+    replaced = {a.corrects_id for a in items if a.corrects_id}
+    return [a for a in items if a.id not in replaced and not a.withdrawn]
+
+
+def validate_correction(original: Assessment, correction: Assessment,
+                        known: Iterable[Assessment]) -> list[FieldError]:
+    """A correction or withdrawal of `original`: same instrument and subject, a reason, and
+    `original` must still count (a correction of a correction corrects the newest one)."""
+    errors: list[FieldError] = []
+    if correction.corrects_id != original.id or correction.id == original.id:
+        errors.append(FieldError("corrects_id", ErrorCode.UNKNOWN_REFERENCE))
+    elif original.withdrawn or original.id in superseding(
+            a for a in known if a.id != correction.id):
+        errors.append(FieldError("corrects_id", ErrorCode.ALREADY_CORRECTED))
+    if (correction.definition_id != original.definition_id
+            or correction.person_id != original.person_id
+            or correction.household_id != original.household_id):
+        errors.append(FieldError("definition", ErrorCode.UNKNOWN_CHOICE))
+    if not correction.correction_reason.strip():
+        errors.append(FieldError("correction_reason", ErrorCode.REQUIRED))
+    optional_text(errors, "correction_reason", correction.correction_reason, MAX_NOTE)
+    if correction.withdrawn and correction.items:
+        errors.append(FieldError("items", ErrorCode.NOT_APPLICABLE))
     return errors
 
 

@@ -46,6 +46,9 @@ class Household:
     address: Address
     wijk: str
     version: int = 0
+    # The city district the wijk lies in (Almere: 18 wijken in 4 stadsdelen). After `version`
+    # so that existing positional constructions keep their meaning.
+    stadsdeel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,7 @@ def validate_household(household: Household) -> list[FieldError]:
     errors: list[FieldError] = []
     required_text(errors, "name", household.name)
     errors += validate_address(household.address, household.wijk)
+    optional_text(errors, "stadsdeel", household.stadsdeel, 200)
     return errors
 
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeAlias
 
+from wijkteam_app.domain.cases import CaseStatus
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import ADULT_AGE, Person
 from wijkteam_app.domain.validation import (
@@ -50,6 +51,10 @@ from wijkteam_app.domain.validation import (
     optional_text,
     required_text,
 )
+
+# Marks a field added to the plan content after plans were signed: `to_plain` leaves it out
+# while it has its default, so the fingerprint of older content does not change.
+OMIT_WHEN_DEFAULT = "omit_when_default"
 
 # --- enums ---------------------------------------------------------------------------------
 
@@ -236,6 +241,10 @@ class Goal:
     netwerk: tuple[NetworkAgreement, ...] = ()
     voorzieningen: tuple[ProvisionAgreement, ...] = ()
     professioneel: tuple[ProfessionalSupport, ...] = ()
+    # For whom in the household the goal is (person ids); empty: the household as a whole.
+    # Added later: left out of the canonical form while empty, so the fingerprints of plans
+    # made (and signed) before keep their value.
+    for_person_ids: tuple[str, ...] = field(default=(), metadata={OMIT_WHEN_DEFAULT: True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +476,30 @@ ALLOWED_TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
 
 def allowed_next(status: PlanStatus) -> frozenset[PlanStatus]:
     return ALLOWED_TRANSITIONS[status]
+
+
+# Where a plan in this status has brought the household's case (product rule): making the plan
+# is the PLAN phase, a signed plan is carried out, an evaluated one is evaluated. A case only
+# moves forward: a plan never sets its case back, and closing the plan does not close the case.
+CASE_STATUS_FOR_PLAN: dict[PlanStatus, CaseStatus] = {
+    PlanStatus.CONCEPT: CaseStatus.PLAN,
+    PlanStatus.TER_BEOORDELING: CaseStatus.PLAN,
+    PlanStatus.GOEDGEKEURD: CaseStatus.PLAN,
+    PlanStatus.TERUGGESTUURD: CaseStatus.PLAN,
+    PlanStatus.TER_ONDERTEKENING: CaseStatus.PLAN,
+    PlanStatus.ONDERTEKEND: CaseStatus.UITVOERING,
+    PlanStatus.IN_UITVOERING: CaseStatus.UITVOERING,
+    PlanStatus.GEEVALUEERD: CaseStatus.EVALUATIE,
+}
+
+
+def case_status_after(plan_status: PlanStatus, case_status: CaseStatus) -> CaseStatus:
+    """The case status once the plan reached `plan_status`: moved forward, never back."""
+    target = CASE_STATUS_FOR_PLAN.get(plan_status)
+    order = list(CaseStatus)
+    if target is None or case_status is CaseStatus.AFGESLOTEN:
+        return case_status
+    return target if order.index(target) > order.index(case_status) else case_status
 
 
 def transition(
@@ -854,7 +887,8 @@ def to_plain(value: object) -> Json:
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not (f.metadata.get(OMIT_WHEN_DEFAULT) and getattr(value, f.name) == f.default)}
     raise TypeError(f"cannot make {type(value).__name__} canonical")
 
 
@@ -1016,6 +1050,7 @@ def validate_goal(goal: Goal, refs: PlanReferences | None = None) -> list[FieldE
     - ``zelf``: TOO_LONG; ``netwerk.<i>.network_member_id``: REQUIRED / UNKNOWN_REFERENCE /
       DUPLICATE; ``netwerk.<i>.task``: REQUIRED
     - ``voorzieningen.<i>.provision_id``: REQUIRED / UNKNOWN_REFERENCE / DUPLICATE
+    - ``for_person_ids``: UNKNOWN_REFERENCE (not a member) / DUPLICATE
     - ``professional.<i>.*``: product_code / unit_code / frequency_code REQUIRED or
       UNKNOWN_CHOICE; provider REQUIRED; volume OUT_OF_RANGE (< 1); cost_cents OUT_OF_RANGE
       (< 0); end DATE_ORDER (not after start)
@@ -1051,6 +1086,10 @@ def validate_goal(goal: Goal, refs: PlanReferences | None = None) -> list[FieldE
         optional_text(errors, f"{path}.note", use.note, MAX_NOTE)
     for i, support in enumerate(goal.professioneel):
         errors += [e.prefixed(f"professional.{i}") for e in validate_support(support, r)]
+    if r.person_ids is not None and any(p not in r.person_ids for p in goal.for_person_ids):
+        errors.append(FieldError("for_person_ids", ErrorCode.UNKNOWN_REFERENCE))
+    if len(set(goal.for_person_ids)) != len(goal.for_person_ids):
+        errors.append(FieldError("for_person_ids", ErrorCode.DUPLICATE))
     return errors
 
 

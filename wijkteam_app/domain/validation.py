@@ -28,6 +28,7 @@ class ErrorCode(enum.Enum):
     GEZAG_ONLY_FOR_MINORS = "gezag_only_for_minors"
     DUPLICATE = "duplicate"
     NOT_APPLICABLE = "not_applicable"
+    ALREADY_CORRECTED = "already_corrected"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,11 @@
 Every save is one transaction holding (1) the changed records, (2) one outbox change-set
 describing them field by field, and (3) one hash-chained audit entry. Either all three are
 committed or none is.
+
+SQLite's refusals become the app's own errors with a true Dutch text (`integrity.translate`):
+a full disk, a read-only file or folder, a disk error, damage. Once damage shows (a page that
+fails its HMAC while reading), the file is not written to again in this session: every later
+save and audit entry is refused with the same `CaseFileDamaged`.
 """
 
 from __future__ import annotations
@@ -15,12 +20,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.changes import EntityChange
 from wijkteam_app.domain.ids import new_id
+from wijkteam_app.errors import CaseFileDamaged
+from wijkteam_app.persistence.integrity import translate
 from wijkteam_app.persistence.schema import AuditRecord, LocalState, OutboxRecord
 from wijkteam_app.persistence.tracking import ChangeTracker
 
@@ -88,8 +97,10 @@ def set_state(session: Session, key: str, value: str) -> None:
 class CaseFile:
     """One open, keyed database. Thread-safe: one session at a time (one writer)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
+        self.path = path
+        self.damage: CaseFileDamaged | None = None  # set once damage shows; no more writes
         self._lock = threading.RLock()
         self._listeners: list[SaveListener] = []
         with self.read() as session:
@@ -112,19 +123,47 @@ class CaseFile:
             self._listeners.remove(listener)
 
     @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite and OS errors as the app's own (see the module docstring)."""
+        try:
+            yield
+        except (DBAPIError, OSError) as exc:
+            known = translate(exc, self.path)
+            if known is None:
+                raise
+            if isinstance(known, CaseFileDamaged):
+                self.damage = known
+            raise known from exc
+
+    def _refuse_if_damaged(self) -> None:
+        if self.damage is not None:
+            raise CaseFileDamaged(self.damage.kind, "no writes to a damaged file")
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A session in one transaction, committed at the end. Used for reads and for the
         few writes that are not case records (drafts, local state): no outbox, no audit."""
-        with self._lock, Session(self.engine, expire_on_commit=False) as session, \
-                session.begin():
-            yield session
+        with self._lock, self._translated(), \
+                Session(self.engine, expire_on_commit=False) as session:
+            transaction = session.begin()
+            try:
+                yield session
+            except BaseException:
+                transaction.rollback()
+                raise
+            if self.damage is None:
+                transaction.commit()
+            else:  # a damaged file is read, never written (drafts, local state)
+                transaction.rollback()
 
     @contextmanager
     def save(
         self, actor_id: str, action: str, object_type: str, object_id: str = ""
     ) -> Iterator[SaveContext]:
         """Run the body in one transaction and append its change-set and audit entry."""
-        with self._lock, Session(self.engine, expire_on_commit=False) as session:
+        self._refuse_if_damaged()
+        with self._lock, self._translated(), \
+                Session(self.engine, expire_on_commit=False) as session:
             tracker = ChangeTracker()
             tracker.attach(session)
             with session.begin():
@@ -174,7 +213,8 @@ class CaseFile:
     def audit(self, actor_id: str, action: str, object_type: str, object_id: str,
               result: str = "ok") -> None:
         """An audit entry for something that is not a save (unlock, export, view)."""
-        with self._lock, Session(self.engine) as session, session.begin():
+        self._refuse_if_damaged()
+        with self._lock, self._translated(), Session(self.engine) as session, session.begin():
             self._append_audit(session, actor_id=actor_id, action=action,
                                object_type=object_type, object_id=object_id, result=result,
                                changeset_id=None, at=utcnow())

@@ -23,6 +23,7 @@ from wijkteam_app.paths import migrations_dir
 from wijkteam_app.persistence import caseload_index
 from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
 from wijkteam_app.persistence.engine import make_engine
+from wijkteam_app.persistence.integrity import verify_casefile
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
 
 if TYPE_CHECKING:
@@ -149,8 +150,12 @@ class OpenResult:
 
 
 def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult:
+    """Verify the file read-only (size, key, every page's HMAC), then open it for writing,
+    migrate if needed (after a backup) and hand out the `CaseFile`. A damaged file or one
+    the key does not fit raises before anything is written to it."""
     if not path.exists():
         raise CaseFileMissing()
+    verify_casefile(path, key)
     engine = make_engine(path, key)
     try:
         current = current_revision(engine)
@@ -169,7 +174,7 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
             backup_path = backup(engine, path, backup_dir, f"voor-{head}")
             upgrade(engine)
             migrated_from = current
-        return OpenResult(CaseFile(engine), migrated_from, backup_path)
+        return OpenResult(CaseFile(engine, path), migrated_from, backup_path)
     except BaseException:
         engine.dispose()
         raise

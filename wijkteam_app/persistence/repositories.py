@@ -115,7 +115,8 @@ def household_from(r: HouseholdRecord) -> Household:
         r.name,
         Address(r.street, r.house_number, r.house_number_suffix, r.postcode, r.city),
         r.wijk,
-        r.version,
+        stadsdeel=r.stadsdeel or "",
+        version=r.version,
     )
 
 
@@ -127,7 +128,7 @@ def save_household(session: Session, household: Household, now: Any) -> None:
     assign(record, name=household.name.strip(), street=a.street.strip(),
            house_number=a.house_number, house_number_suffix=a.house_number_suffix.strip(),
            postcode=canonical_postcode(a.postcode), city=a.city.strip(),
-           wijk=household.wijk.strip())
+           wijk=household.wijk.strip(), stadsdeel=household.stadsdeel.strip())
 
 
 def person_from(r: PersonRecord) -> Person:
@@ -285,6 +286,9 @@ def assessment_from(r: AssessmentRecord) -> Assessment:
         zwaartefactoren=tuple(r.zwaartefactoren),
         target_date=r.target_date,
         notes=r.notes,
+        corrects_id=r.corrects_id,
+        withdrawn=bool(r.withdrawn),
+        correction_reason=r.correction_reason or "",
         version=r.version,
     )
 
@@ -305,6 +309,9 @@ def save_assessment(session: Session, a: Assessment, household_id: str) -> None:
         zwaartefactoren=list(a.zwaartefactoren),
         target_date=a.target_date,
         notes=a.notes,
+        corrects_id=a.corrects_id,
+        withdrawn=a.withdrawn,
+        correction_reason=a.correction_reason,
     )
 
 

@@ -108,6 +108,7 @@ class HouseholdRecord(Entity):
     postcode: Mapped[str] = mapped_column(String(7), index=True)
     city: Mapped[str] = mapped_column(String(200))
     wijk: Mapped[str] = mapped_column(String(200), index=True)
+    stadsdeel: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
 
     def household_scope(self) -> str | None:
@@ -204,7 +205,10 @@ class ConsentRecord(Entity):
 
 
 class AssessmentRecord(Entity):
-    """A ZRM or participatieladder assessment. Items are stored with the definition version."""
+    """A ZRM or participatieladder assessment. Items are stored with the definition version.
+
+    A correction is a new record with ``corrects_id`` set (a withdrawal also has
+    ``withdrawn`` and no items); the corrected record itself is never changed."""
 
     __tablename__ = "assessments"
     __entity__ = "assessment"
@@ -220,6 +224,9 @@ class AssessmentRecord(Entity):
     zwaartefactoren: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+    corrects_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class PlanVersionRecord(Entity):

@@ -105,6 +105,7 @@ class DocGoal:
     voorzieningen: tuple[DocProvisionUse, ...] = ()
     professioneel: tuple[DocProfessionalSupport, ...] = ()
     evaluation: DocEvaluation | None = None
+    for_whom: tuple[str, ...] = ()  # names; empty: the household as a whole
 
 
 @dataclass(frozen=True, slots=True)

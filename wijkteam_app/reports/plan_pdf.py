@@ -62,6 +62,7 @@ MARGIN_X = 2 * cm
 MARGIN_TOP = 3.0 * cm
 MARGIN_BOTTOM = 2.2 * cm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+QUOTE_PAD = 3 * mm
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#5f6b7a")
@@ -134,6 +135,26 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\n", "<br/>")
 
 
+# Quotation marks a person may type around their own words: (opening, closing).
+_QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("„", "”"), ("„", "“"), ("'", "'"), ("‘", "’"),
+                ("«", "»"), ("‚", "’"))
+
+
+def quoted(value: str) -> str:
+    """The resident's own words between Dutch quotation marks, once: quotes typed around
+    the whole text are not doubled."""
+    inner = value.strip()
+    changed = True
+    while changed and len(inner) >= 2:
+        changed = False
+        for opening, closing in _QUOTE_PAIRS:
+            if inner.startswith(opening) and inner.endswith(closing):
+                inner = inner[len(opening):len(inner) - len(closing)].strip()
+                changed = True
+                break
+    return f"“{text(inner)}”"
+
+
 # --- styles --------------------------------------------------------------------------------
 
 
@@ -168,10 +189,13 @@ class _Styles:
             "h2", parent=base, fontName=BOLD, fontSize=10.5, leading=14, textColor=INK,
             spaceBefore=4 * mm, spaceAfter=1.5 * mm, keepWithNext=1,
         )
+        # The shaded box reaches `borderPadding` beyond the text on each side: indent the
+        # text by exactly that much, so the box stands within the margins.
         self.quote = ParagraphStyle(
             "quote", parent=base, fontName=ITALIC, fontSize=10.5, leading=15,
-            leftIndent=5 * mm, borderPadding=(2 * mm, 3 * mm, 2 * mm, 3 * mm),
-            backColor=SHADE, spaceBefore=1 * mm, spaceAfter=2 * mm,
+            leftIndent=QUOTE_PAD, rightIndent=QUOTE_PAD,
+            borderPadding=(2 * mm, QUOTE_PAD, 2 * mm, QUOTE_PAD),
+            backColor=SHADE, spaceBefore=2.5 * mm, spaceAfter=3 * mm,
         )
 
 
@@ -353,24 +377,25 @@ def _household_section(doc: PlanDocument, st: _Styles, settings: ReportSettings)
 
 def _question_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
     return [
-        Paragraph("2. Uw vraag, in uw eigen woorden", st.h1),
-        Paragraph(f"“{text(doc.question)}”", st.quote),
+        KeepTogether([Paragraph("2. Uw vraag, in uw eigen woorden", st.h1),
+                      Paragraph(quoted(doc.question), st.quote)]),
     ]
 
 
 def _zrm_table(zrm: DocZrm, st: _Styles) -> Table:
     names = dict(zrm.level_names)
 
-    def cell(value: int | None) -> Paragraph:
+    def cell(value: int | None, missing: str) -> Paragraph:
         if value is None:
-            return Paragraph("niet besproken", st.cell)
+            return Paragraph(f"<font color='#5f6b7a'>{missing}</font>", st.cell)
         label = names.get(value)
         return Paragraph(f"<b>{value}</b>" + (f" · {escape(label)}" if label else ""), st.cell)
 
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
                               ("Leefgebied", "Score nu", "Doelscore")]]
-    rows += [[Paragraph(text(s.domain_name), st.cell), cell(s.current), cell(s.target)]
-             for s in zrm.scores]
+    # No target is no verdict: "geen doelscore", not "niet besproken".
+    rows += [[Paragraph(text(s.domain_name), st.cell), cell(s.current, "niet besproken"),
+              cell(s.target, "geen doelscore")] for s in zrm.scores]
     return _table(rows, (5.4 * cm, 5.8 * cm, CONTENT_WIDTH - 11.2 * cm))
 
 
@@ -462,7 +487,7 @@ def _goals_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
         rows.append([
             Paragraph(str(number), st.cell_bold),
             Paragraph(text(goal.domain_name), st.cell),
-            Paragraph(text(goal.description), st.cell),
+            Paragraph(text(goal.description) + _for_whom_markup(goal), st.cell),
             Paragraph(str(goal.current_level), st.cell),
             Paragraph(f"<b>{goal.target_level}</b>", st.cell),
             Paragraph(HORIZON_LABELS[goal.horizon], st.cell),
@@ -515,8 +540,16 @@ def _goal_block(number: int, goal: DocGoal, st: _Styles) -> list[Flowable]:
     table = _table(rows, (4.6 * cm, CONTENT_WIDTH - 4.6 * cm), header=False, zebra=False,
                    extra=[("BACKGROUND", (0, 0), (0, -1), SHADE),
                           ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT)])
-    return [KeepTogether([heading, Paragraph(text(goal.description), st.body),
+    return [KeepTogether([heading, Paragraph(text(goal.description) + _for_whom_markup(goal),
+                                             st.body),
                           Spacer(1, 1.5 * mm), table])]
+
+
+def _for_whom_markup(goal: DocGoal) -> str:
+    """"Voor: Noor de Vries" under a goal that is for some members (none: the household)."""
+    if not goal.for_whom:
+        return ""
+    return f"<br/><font color='#5f6b7a'>Voor: {', '.join(text(n) for n in goal.for_whom)}</font>"
 
 
 def _agreements_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
@@ -600,8 +633,8 @@ def _view_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
         Paragraph(f"Uw oordeel: <b>{agreement}</b>", st.body),
     ]
     if doc.resident_words.strip():
-        out.append(Paragraph(f"“{text(doc.resident_words)}”", st.quote))
-    return out
+        out.append(Paragraph(quoted(doc.resident_words), st.quote))
+    return [KeepTogether(out)]  # the heading never stands alone at the foot of a page
 
 
 def _consent_section(doc: PlanDocument, st: _Styles) -> list[Flowable]:
@@ -708,7 +741,8 @@ def render_plan_pdf(doc: PlanDocument, settings: ReportSettings) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=f"Ondersteuningsplan {doc.household_name} (versie {doc.version_number})",
+        # Metadata shows in file lists, search indexes and print queues: no household name.
+        title=f"Ondersteuningsplan versie {doc.version_number}",
         author=settings.author or settings.municipality_name,
         subject=f"Ondersteuningsplan sociaal wijkteam {settings.municipality_name}; "
         f"vingerafdruk {short_fingerprint(doc.fingerprint)}",

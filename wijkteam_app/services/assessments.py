@@ -1,23 +1,36 @@
-"""ZRM and participatieladder assessments: recording them and reading a person's history."""
+"""ZRM and participatieladder assessments: recording, correcting and withdrawing them, and
+reading a person's history.
+
+A stored assessment never changes. A correction is a new record that takes the old one's place
+(`corrects_id`, with a reason); a withdrawal is a new record that takes it away (`withdrawn`,
+no scores). Both are ordinary saves: one change-set that syncs like any record, one audit
+entry. `history` gives the assessments that count; `records` everything, for the list.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from types import MappingProxyType
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.instruments import (
     Assessment,
     InstrumentDefinition,
+    effective_assessments,
     validate_assessment,
+    validate_correction,
 )
 from wijkteam_app.domain.validation import ErrorCode, FieldError, ValidationFailed
 from wijkteam_app.instruments import load_definitions
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult
 from wijkteam_app.persistence.schema import AssessmentRecord, HouseholdRecord, PersonRecord
+from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
 
 Definitions = Mapping[tuple[str, str], InstrumentDefinition]
@@ -34,6 +47,7 @@ class AssessmentService:
         self._ws = workspace
         self._db = workspace.casefile
         self._definitions = definitions
+        self.authority = Authority(workspace)
 
     @property
     def definitions(self) -> Definitions:
@@ -50,23 +64,65 @@ class AssessmentService:
 
     def record(self, assessment: Assessment) -> SaveResult:
         """Validate against its own definition version, then store it as one save."""
-        defn = self.definition_for(assessment)
+        return self._record(assessment, None)
+
+    def correct(self, original: Assessment, corrected: Assessment) -> SaveResult:
+        """Store `corrected` (with `corrects_id` = original's id and a reason) in the place of
+        `original`, which is kept unchanged in the history."""
+        return self._record(corrected, original)
+
+    def withdraw(self, original: Assessment, reason: str) -> Assessment:
+        """Take `original` out of what counts (charts, comparisons, the plan): a withdrawal
+        record with the reason; `original` itself stays in the history."""
+        withdrawal = replace(original, id=new_id(), items=(), zwaartefactoren=(),
+                             assessor_id=self._ws.actor_id, target_date=None, notes="",
+                             corrects_id=original.id, withdrawn=True,
+                             correction_reason=reason.strip(), version=0)
+        errors = validate_correction(original, withdrawal, self._siblings(original))
+        if errors:
+            raise ValidationFailed(errors)
+        defn = self.definition_for(original)
         with self._db.read() as session:
-            if assessment.person_id:
-                person = repo.require(session, PersonRecord, assessment.person_id)
-                household_id = person.household_id
-            else:
-                household_id = assessment.household_id or ""
-                repo.require(session, HouseholdRecord, household_id)
+            household_id = self._household_of(session, original)
+        with self._db.save(self._ws.actor_id, f"{defn.kind.value}.intrekken", "meting",
+                           withdrawal.id) as ctx:
+            repo.save_assessment(ctx.session, withdrawal, household_id)
+        return withdrawal
+
+    def _siblings(self, assessment: Assessment) -> list[Assessment]:
+        return self.records(person_id=assessment.person_id,
+                            household_id=assessment.household_id)
+
+    @staticmethod
+    def _household_of(session: Session, assessment: Assessment) -> str:
+        if assessment.person_id:
+            return repo.require(session, PersonRecord, assessment.person_id).household_id
+        household_id = assessment.household_id or ""
+        repo.require(session, HouseholdRecord, household_id)
+        return household_id
+
+    def _record(self, assessment: Assessment, original: Assessment | None) -> SaveResult:
+        defn = self.definition_for(assessment)
+        correction_errors: list[FieldError] = []
+        if original is not None:
+            correction_errors = validate_correction(original, assessment,
+                                                    self._siblings(original))
+        elif assessment.corrects_id or assessment.withdrawn:
+            correction_errors = [FieldError("corrects_id", ErrorCode.UNKNOWN_REFERENCE)]
+        with self._db.read() as session:
+            household_id = self._household_of(session, assessment)
             has_children = any(
                 p.is_minor_on(assessment.assessed_on)
                 for p in (repo.person_from(r) for r in session.scalars(
                     select(PersonRecord).where(PersonRecord.household_id == household_id)))
             )
+        self.authority.require(household_id, Action.EDIT_CASE_DATA)
         errors = validate_assessment(defn, assessment, self._ws.today(), has_children)
+        errors += correction_errors
         if errors:
             raise ValidationFailed(errors)
-        with self._db.save(self._ws.actor_id, f"{defn.kind.value}.vastleggen", "meting",
+        action = "corrigeren" if original is not None else "vastleggen"
+        with self._db.save(self._ws.actor_id, f"{defn.kind.value}.{action}", "meting",
                            assessment.id) as ctx:
             repo.save_assessment(ctx.session, assessment, household_id)
         assert ctx.result is not None
@@ -74,7 +130,15 @@ class AssessmentService:
 
     def history(self, *, person_id: str | None = None,
                 household_id: str | None = None) -> list[Assessment]:
-        """All assessments of a person (or of a household as a whole), oldest first."""
+        """The assessments of a person (or of a household as a whole) that count, oldest
+        first: corrected records are replaced by their correction, withdrawn ones left out."""
+        return effective_assessments(self.records(person_id=person_id,
+                                                  household_id=household_id))
+
+    def records(self, *, person_id: str | None = None,
+                household_id: str | None = None) -> list[Assessment]:
+        """Every stored record of a person (or household as a whole), oldest first,
+        corrected, withdrawn and correcting ones included."""
         with self._db.read() as session:
             query = select(AssessmentRecord).order_by(AssessmentRecord.assessed_on)
             if person_id:

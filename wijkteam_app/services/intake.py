@@ -13,6 +13,7 @@ from wijkteam_app.domain.people import Household, Person, validate_household, va
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import SaveResult, utcnow
+from wijkteam_app.services.authority import Authority
 from wijkteam_app.services.profile import Workspace
 
 
@@ -37,8 +38,14 @@ class IntakeService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
+        self.authority = Authority(workspace)
+
+    def may_register(self) -> bool:
+        """May this worker do an intake (a wijkwerker, gezinsbegeleider or teamcoach)?"""
+        return self.authority.may_register()
 
     def register(self, intake: Intake) -> SaveResult:
+        self.authority.require_register()
         errors = validate_intake(intake, self._ws)
         if errors:
             raise ValidationFailed(errors)

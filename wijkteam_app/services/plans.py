@@ -11,12 +11,14 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from wijkteam_app.catalogs import load_code_lists, load_sociale_kaart
+from wijkteam_app.domain.cases import CaseStatus, Consent
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.instruments import (
     LADDER_ITEM_CODE,
@@ -44,6 +46,7 @@ from wijkteam_app.domain.plans import (
     ToetsDecision,
     ToetsRecord,
     apply_review,
+    case_status_after,
     de_escalate,
     edit,
     escalate,
@@ -59,7 +62,6 @@ from wijkteam_app.domain.plans import (
     transition,
 )
 from wijkteam_app.domain.provisions import CodeLists, Provision
-from wijkteam_app.domain.workers import Role
 from wijkteam_app.errors import FileNotOnDevice, NotFound
 from wijkteam_app.persistence import plan_repository as plans_repo
 from wijkteam_app.persistence import repositories as repo
@@ -67,6 +69,9 @@ from wijkteam_app.persistence.casefile import utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
+    CaseRecord,
+    ConsentRecord,
+    PersonRecord,
     PlanVersionRecord,
     RegieEventRecord,
     WorkerRecord,
@@ -91,11 +96,15 @@ from wijkteam_app.reports.document import (
     ReportSettings,
 )
 from wijkteam_app.services.assessments import installed_definitions
+from wijkteam_app.services.authority import Action, Authority, NotAllowed
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.sync.state import refused_changesets
 
 NO_MANDATE = Mandate(0, frozenset())
-REVIEWER_ROLES = frozenset({Role.TEAMCOACH})
+PLAN_ACTIONS = (Action.PLAN_WRITE, Action.PLAN_SUBMIT, Action.PLAN_REVIEW, Action.PLAN_TOETS,
+                Action.PLAN_TO_SIGNING, Action.PLAN_SIGN, Action.PLAN_EXECUTE,
+                Action.PLAN_EVALUATE, Action.PLAN_CLOSE, Action.MOVE_REGIE)
 SIGNER_ROLE_NAMES = {
     SignerReason.VOLWASSENE: "inwoner",
     SignerReason.JEUGDIGE_VANAF_16: "jeugdige (16 jaar of ouder)",
@@ -107,8 +116,7 @@ SIGNER_ROLE_NAMES = {
 }
 
 
-class NotAllowed(PlanRuleViolation):
-    """The acting worker's role does not allow this step (e.g. a wijkwerker approving)."""
+__all__ = ["NotAllowed", "PlanService", "RefusedVersion", "StoredFile"]
 
 
 @cache
@@ -119,6 +127,35 @@ def sociale_kaart() -> tuple[Provision, ...]:
 @cache
 def code_lists() -> CodeLists:
     return load_code_lists()
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedVersion:
+    """A plan version the municipal server refused (e.g. ``plan_exists``: a colleague's plan
+    for this household reached the server first). It stays on this laptop, read-only."""
+
+    version: PlanVersion
+    reason: str | None  # a `sync.authority.Refusal` code
+    refused_at: datetime
+    in_plan: bool = False  # True: a later change of a version of the household's plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPdf:
+    """The PDF of a plan version: for a signed version exactly the bytes that were signed
+    (`signed` True, their SHA-256 is the one in the signature), else a fresh rendering."""
+
+    data: bytes
+    signed: bool
+    sha256: str
+
+
+class SignedPdfMissing(PlanRuleViolation):
+    """A signed version whose signed PDF is not in this case file: never replaced by a new
+    rendering (which would not be what was signed)."""
+
+    def __init__(self) -> None:
+        super().__init__("signed_pdf_missing", "the signed PDF is not in this case file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +171,57 @@ class PlanService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
+        self.authority = Authority(workspace)
 
     # --- reading ---------------------------------------------------------------------------
 
     def versions(self, household_id: str) -> list[PlanVersion]:
+        """The versions of the household's plan, oldest first. A plan the server refused
+        (another plan of the household reached it first) is not the household's plan: its
+        versions are in `refused_versions`."""
+        return self._partition(household_id)[0]
+
+    def refused_versions(self, household_id: str) -> list[RefusedVersion]:
+        """Versions of this household with a change the server refused, oldest first: every
+        version of a plan whose start it refused and every version whose creation it refused
+        (``in_plan`` False: not among `versions`), and versions of the plan of which a later
+        change was refused (``in_plan`` True)."""
+        return self._partition(household_id)[1]
+
+    def versions_and_refused(self, household_id: str
+                             ) -> tuple[list[PlanVersion], list[RefusedVersion]]:
+        """`versions` and `refused_versions` in one read (the Plan tab shows both)."""
+        return self._partition(household_id)
+
+    def _partition(self, household_id: str) -> tuple[list[PlanVersion], list[RefusedVersion]]:
         with self._db.read() as session:
-            return plans_repo.versions_of(session, household_id)
+            versions = plans_repo.versions_of(session, household_id)
+            refused = refused_changesets(session, household_id) if versions else []
+        if not refused:
+            return versions, []
+        first: dict[str, tuple[str | None, datetime, bool]] = {}
+        for row in refused:  # oldest first: a record's first refusal is the one shown
+            for change in row.changes:
+                if change.get("entity") == "plan_version":
+                    first.setdefault(str(change.get("id")), (
+                        row.reason, row.refused_at, change.get("op") == "insert"))
+        plan_start: dict[str, PlanVersion] = {}
+        for v in versions:
+            plan_start.setdefault(v.plan_id, v)
+        refused_plans = {plan_id: first[v.id] for plan_id, v in plan_start.items()
+                         if v.id in first and first[v.id][2]}
+        plan: list[PlanVersion] = []
+        out: list[RefusedVersion] = []
+        for v in versions:
+            outside = refused_plans.get(v.plan_id) or (
+                first[v.id] if v.id in first and first[v.id][2] else None)
+            if outside is not None:
+                out.append(RefusedVersion(v, outside[0], outside[1], in_plan=False))
+                continue
+            plan.append(v)
+            if v.id in first:
+                out.append(RefusedVersion(v, first[v.id][0], first[v.id][1], in_plan=True))
+        return plan, out
 
     def current(self, household_id: str) -> PlanVersion | None:
         versions = self.versions(household_id)
@@ -148,6 +230,25 @@ class PlanService:
     def version(self, version_id: str) -> PlanVersion:
         with self._db.read() as session:
             return plans_repo.load_version(session, version_id)
+
+    def allowed_actions(self, household_id: str,
+                        versions: Sequence[PlanVersion] | None = None) -> frozenset[Action]:
+        """The plan steps this worker may take on the household's plan (the authorization
+        matrix of `sync.authority`; a review or toets never by the current version's own
+        regisseur). Which of them apply now follows from the plan's status. ``versions``:
+        the plan's versions when the caller has just read them."""
+        if versions is None:
+            versions = self.versions(household_id)
+        current = versions[-1] if versions else None
+        return self.authority.allowed(
+            household_id, PLAN_ACTIONS,
+            plan_regisseur_id=current.content.regisseur_id if current else None)
+
+    def why_not(self, version: PlanVersion, action: Action) -> str | None:
+        """Why this worker may not do ``action`` on this version (a message code of
+        `wijkteam_app.messages`), or None when they may."""
+        return self.authority.refusal(version.household_id, action,
+                                      plan_regisseur_id=version.content.regisseur_id)
 
     def waiting_for_review(self) -> list[PlanVersion]:
         """Versions sent to the coach (ter beoordeling), oldest first."""
@@ -187,17 +288,21 @@ class PlanService:
 
     def start(self, household_id: str, content: PlanContent | None = None) -> PlanVersion:
         """Version 1 of the household's plan (one household, one plan)."""
-        if self.versions(household_id):
-            raise PlanRuleViolation("plan_exists", "this household already has a plan")
+        self.authority.require(household_id, Action.PLAN_WRITE)
+        with self._db.read() as session:
+            if plans_repo.versions_of(session, household_id):  # a refused plan counts too
+                raise PlanRuleViolation("plan_exists", "this household already has a plan")
         content = content or PlanContent(regisseur_id=self._regisseur_of(household_id))
         version = new_plan(household_id, content, self._ws.actor_id, utcnow())
         return self._store(version, "plan.aanmaken")
 
     def save_concept(self, version: PlanVersion, content: PlanContent) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_WRITE)
         return self._store(edit(version, content), "plan.concept_opslaan")
 
     def new_version(self, version: PlanVersion) -> PlanVersion:
         """A new concept from a returned, approved or signed version; the old one stays."""
+        self.authority.require(version.household_id, Action.PLAN_WRITE)
         highest = max(v.number for v in self.versions(version.household_id))
         fresh = new_version_from(version, self._ws.actor_id, utcnow(), highest_number=highest)
         return self._store(fresh, "plan.nieuwe_versie")
@@ -205,6 +310,7 @@ class PlanService:
     # --- workflow --------------------------------------------------------------------------
 
     def submit(self, version: PlanVersion) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_SUBMIT)
         updated = transition(version, PlanStatus.TER_BEOORDELING, self._ws.actor_id, utcnow(),
                              references=self.references(version.household_id))
         return self._store(updated, "plan.indienen")
@@ -212,11 +318,10 @@ class PlanService:
     def review(self, version: PlanVersion, outcome: ReviewOutcome,
                comments: Sequence[SectionComment] = ()) -> PlanVersion:
         """The coach's decision, recorded locally with the version it was made on; it
-        travels with the next sync like any other change."""
-        if self._ws.worker.role not in REVIEWER_ROLES:
-            raise NotAllowed("review_role", "only a teamcoach reviews plans")
-        if self._ws.actor_id == version.content.regisseur_id:
-            raise NotAllowed("review_own_plan", "a regisseur does not review their own plan")
+        travels with the next sync like any other change. Only by a teamcoach of the case's
+        team, never by the plan's own regisseur."""
+        self.authority.require(version.household_id, Action.PLAN_REVIEW,
+                               plan_regisseur_id=version.content.regisseur_id)
         decision = ReviewDecision(version.id, self._ws.actor_id, utcnow(), outcome,
                                   tuple(comments))
         updated = apply_review(version, decision)
@@ -224,10 +329,15 @@ class PlanService:
                            version.id) as ctx:
             plans_repo.save_version(ctx.session, updated)
             plans_repo.add_review(ctx.session, new_id(), version.household_id, decision)
+            self._advance_case(ctx.session, updated)
         return self.version(version.id)
 
     def record_toets(self, version: PlanVersion, decision: ToetsDecision,
                      note: str = "") -> PlanVersion:
+        """The gemeentelijke toets: only by a toetser of the case's team, never by the plan's
+        regisseur (four eyes)."""
+        self.authority.require(version.household_id, Action.PLAN_TOETS,
+                               plan_regisseur_id=version.content.regisseur_id)
         toets = ToetsRecord(version.id, self._ws.actor_id, utcnow(), decision, note)
         updated = record_toets(version, toets)
         with self._db.save(self._ws.actor_id, "plan.toets", "planversie", version.id) as ctx:
@@ -239,6 +349,7 @@ class PlanService:
         return needs_toets(version, self.mandate(version.content.regisseur_id))
 
     def to_signing(self, version: PlanVersion) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_TO_SIGNING)
         mandate = self.mandate(version.content.regisseur_id)
         updated = transition(version, PlanStatus.TER_ONDERTEKENING, self._ws.actor_id,
                              utcnow(), mandate=mandate)
@@ -249,6 +360,7 @@ class PlanService:
                          scan: bytes, scan_filename: str, scan_mime: str) -> PlanVersion:
         """Store who signed, when and where, the SHA-256 of exactly this PDF, the PDF itself
         and the scanned signed copy (both inside the encrypted case file)."""
+        self.authority.require(version.household_id, Action.PLAN_SIGN)
         scan_id, pdf_id = new_id(), new_id()
         signature = make_signature(version, pdf_bytes, signers, signed_on, place, scan_id)
         updated = transition(version, PlanStatus.ONDERTEKEND, self._ws.actor_id, utcnow(),
@@ -264,6 +376,8 @@ class PlanService:
             plans_repo.save_version(ctx.session, updated)
             plans_repo.add_signature(ctx.session, new_id(), version.household_id, signature,
                                      pdf_id)
+            self._advance_case(ctx.session, updated)
+            self._record_plan_consents(ctx.session, updated, signed_on)
         return self.version(version.id)
 
     def signature_is_valid(self, version: PlanVersion, pdf_bytes: bytes) -> bool:
@@ -271,11 +385,13 @@ class PlanService:
             version.signature, version, pdf_bytes)
 
     def start_execution(self, version: PlanVersion) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_EXECUTE)
         updated = transition(version, PlanStatus.IN_UITVOERING, self._ws.actor_id, utcnow())
         return self._store(updated, "plan.uitvoering")
 
     def evaluate(self, version: PlanVersion,
                  evaluations: Sequence[GoalEvaluation]) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_EVALUATE)
         updated = transition(version, PlanStatus.GEEVALUEERD, self._ws.actor_id, utcnow(),
                              evaluations=evaluations)
         with self._db.save(self._ws.actor_id, "plan.evalueren", "planversie",
@@ -284,9 +400,11 @@ class PlanService:
             for evaluation in evaluations:
                 plans_repo.add_evaluation(ctx.session, new_id(), version.household_id,
                                           version.id, evaluation)
+            self._advance_case(ctx.session, updated)
         return self.version(version.id)
 
     def close(self, version: PlanVersion) -> PlanVersion:
+        self.authority.require(version.household_id, Action.PLAN_CLOSE)
         updated = transition(version, PlanStatus.AFGESLOTEN, self._ws.actor_id, utcnow())
         return self._store(updated, "plan.afsluiten")
 
@@ -295,7 +413,9 @@ class PlanService:
     def move_regie(self, household_id: str, up: bool, to_worker_id: str,
                    reason: str) -> EscalationEvent:
         """Opschalen (up) to a gezinsbegeleider, or afschalen back: the regie and the
-        mandate move, the case's regisseur changes, and the move is recorded."""
+        mandate move, the case's regisseur changes, and the move is recorded. By the regisseur
+        or the teamcoach."""
+        self.authority.require(household_id, Action.MOVE_REGIE)
         current_id = self._regisseur_of(household_id)  # before the read: one session at a time
         level = self.regie_level(household_id)
         with self._db.read() as session:
@@ -360,6 +480,18 @@ class PlanService:
 
     # --- the PDF ---------------------------------------------------------------------------
 
+    def pdf(self, version: PlanVersion, settings: ReportSettings) -> PlanPdf:
+        """What to print or hand out for `version`: a signed version's signed bytes
+        (FileNotOnDevice when only the metadata is here, SignedPdfMissing when there is
+        none), otherwise a rendering of the version as it is now."""
+        if version.signature is not None:
+            data = self.signed_pdf(version)
+            if data is None:
+                raise SignedPdfMissing()
+            return PlanPdf(data, True, hashlib.sha256(data).hexdigest())
+        data = self.render_pdf(version, settings)
+        return PlanPdf(data, False, hashlib.sha256(data).hexdigest())
+
     def render_pdf(self, version: PlanVersion, settings: ReportSettings) -> bytes:
         from wijkteam_app.reports.plan_pdf import render_plan_pdf
 
@@ -373,7 +505,50 @@ class PlanService:
     def _store(self, version: PlanVersion, action: str) -> PlanVersion:
         with self._db.save(self._ws.actor_id, action, "planversie", version.id) as ctx:
             plans_repo.save_version(ctx.session, version)
+            self._advance_case(ctx.session, version)
         return self.version(version.id)
+
+    @staticmethod
+    def _advance_case(session: Session, version: PlanVersion) -> None:
+        """Move the household's open case along with its plan (in the same save): a plan
+        being made is the PLAN phase, a signed one UITVOERING, an evaluated one EVALUATIE."""
+        records = session.scalars(
+            select(CaseRecord).where(CaseRecord.household_id == version.household_id)
+            .order_by(CaseRecord.referral_date.desc())).all()
+        record = next((r for r in records if r.status != CaseStatus.AFGESLOTEN.value), None)
+        if record is None:
+            return
+        case = repo.case_from(record)
+        status = case_status_after(version.status, case.status)
+        if status is not case.status:
+            repo.save_case(session, dataclasses.replace(case, status=status))
+
+    def _record_plan_consents(self, session: Session, version: PlanVersion,
+                              signed_on: date) -> None:
+        """The consents for sharing in a signed plan become the household's consents (given
+        in writing on the day of signing), unless the same one is already active."""
+        members = set(session.scalars(select(PersonRecord.id).where(
+            PersonRecord.household_id == version.household_id)))
+        active = [repo.consent_from(r) for r in session.scalars(
+            select(ConsentRecord).where(ConsentRecord.household_id == version.household_id))]
+        active = [c for c in active if c.active_on(signed_on)]
+
+        def same(a: Consent, person_id: str, recipient: str, purpose: str) -> bool:
+            return (a.person_id == person_id
+                    and a.recipient.strip().casefold() == recipient.strip().casefold()
+                    and a.purpose.strip().casefold() == purpose.strip().casefold())
+
+        for wish in version.content.consents:
+            if wish.given_by_person_id not in members or not wish.recipient.strip():
+                continue
+            if any(same(a, wish.given_by_person_id, wish.recipient, wish.purpose)
+                   for a in active):
+                continue
+            consent = Consent(new_id(), version.household_id, wish.given_by_person_id,
+                              wish.recipient, wish.purpose, signed_on, self._ws.actor_id,
+                              "schriftelijk")
+            repo.save_consent(session, consent)
+            active.append(consent)
 
     def _regisseur_of(self, household_id: str) -> str:
         cases = HouseholdService(self._ws).cases(household_id)
@@ -543,6 +718,7 @@ class _DocumentBuilder:
                 for s in goal.professioneel),
             evaluation=DocEvaluation(evaluation.result, evaluation.note,
                                      evaluation.evaluated_on) if evaluation else None,
+            for_whom=tuple(n for n in (self._name(i) for i in goal.for_person_ids) if n),
         )
 
     def _provision(self, provision_id: str, note: str) -> DocProvisionUse:

@@ -1,18 +1,35 @@
 """A worker's profile folder: creating it, unlocking it, changing the passphrase.
 
-Unlocking runs exactly one Argon2id derivation and opens exactly one database connection.
+Unlocking runs exactly one Argon2id derivation and opens one writable database connection,
+after a read-only check of the file (`persistence.integrity`). Before that it tells apart
+what is missing (the key file, the case file, or both) and whether the profile path is a
+folder at all. Repeated wrong passphrases cost a growing wait (`UnlockThrottle`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.workers import Role, Team, Worker
-from wijkteam_app.errors import CaseFileExists, CaseFileMissing
+from wijkteam_app.errors import (
+    CaseFileExists,
+    CaseFileGone,
+    CaseFileMissing,
+    DataDirNotFolder,
+    DiskFull,
+    KeyFileMissing,
+    ReadOnlyLocation,
+    UnlockThrottled,
+    WrongPassphrase,
+)
 from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
@@ -41,6 +58,92 @@ def profile_exists(paths: ProfilePaths) -> bool:
     return paths.casefile.exists() or paths.keyfile.exists()
 
 
+def check_folder(paths: ProfilePaths) -> None:
+    """DataDirNotFolder when the profile path (or a folder it needs) is a file."""
+    for folder in (paths.root, paths.logs, paths.backups):
+        if folder.exists() and not folder.is_dir():
+            raise DataDirNotFolder()
+
+
+def ensure_folders(paths: ProfilePaths) -> None:
+    """`paths.ensure()` with the OS's refusals as the app's own errors."""
+    check_folder(paths)
+    try:
+        paths.ensure()
+    except NotADirectoryError as exc:
+        raise DataDirNotFolder() from exc
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(type(exc).__name__) from exc
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise ReadOnlyLocation("folder", type(exc).__name__) from exc
+        raise
+
+
+# --- wrong passphrases ----------------------------------------------------------------------
+
+FREE_ATTEMPTS = 3  # wrong passphrases before any waiting
+FIRST_WAIT_SECONDS = 5
+MAX_WAIT_SECONDS = 300
+
+
+def wait_after(failures: int) -> int:
+    """Seconds to wait after `failures` wrong passphrases in a row: none for the first
+    three, then 5, 10, 20, 40 ... up to five minutes."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return int(min(MAX_WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (failures - FREE_ATTEMPTS)))
+
+
+class UnlockThrottle:
+    """Counts wrong passphrases in a row in a small file beside the case file
+    (``ontgrendelpogingen.json``: a count and a time, nothing else), so that restarting the
+    app does not reset the wait. A correct passphrase removes it. The case file and the key
+    file are never touched; when the folder cannot be written the count lives only in this
+    process."""
+
+    FILE = "ontgrendelpogingen.json"
+
+    def __init__(self, paths: ProfilePaths, now: Callable[[], float] = time.time) -> None:
+        self._path = paths.root / self.FILE
+        self._now = now
+        self._memory: tuple[int, float] | None = None
+
+    def _load(self) -> tuple[int, float]:
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+            return int(data["mislukt"]), float(data["laatst"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return self._memory or (0, 0.0)
+
+    def seconds_left(self) -> int:
+        failures, last = self._load()
+        left = last + wait_after(failures) - self._now()
+        return max(0, int(left + 0.999))
+
+    def check(self) -> None:
+        left = self.seconds_left()
+        if left > 0:
+            raise UnlockThrottled(left, self._load()[0])
+
+    def failed(self) -> int:
+        failures = self._load()[0] + 1
+        self._memory = (failures, self._now())
+        try:
+            tmp = self._path.with_name(self.FILE + ".tmp")
+            tmp.write_text(json.dumps({"mislukt": failures, "laatst": self._memory[1]}),
+                           encoding="utf-8")
+            tmp.replace(self._path)
+        except OSError:
+            pass  # a read-only folder: the count stays in memory
+        return failures
+
+    def succeeded(self) -> None:
+        self._memory = None
+        with contextlib.suppress(OSError):
+            self._path.unlink(missing_ok=True)
+
+
 def init_profile(
     paths: ProfilePaths,
     passphrase: str,
@@ -50,10 +153,11 @@ def init_profile(
     """Create key, keyring secret and an empty case file; all or nothing."""
     if profile_exists(paths):
         raise CaseFileExists()
+    check_folder(paths)
     keys.check_passphrase_strength(passphrase)
     secret_store.ensure_available()
     identity = identity or LocalIdentity()
-    paths.ensure()
+    ensure_folders(paths)
     profile_id = new_id()
     try:
         data_key = keys.create_data_key(paths.keyfile, passphrase, profile_id, kdf)
@@ -115,12 +219,29 @@ class Workspace:
         self.casefile.remove_listener(listener)
 
 
-def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today) -> Workspace:
+def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today,
+           throttle: UnlockThrottle | None = None) -> Workspace:
     """Open the profile with the passphrase. A wrong one raises WrongPassphrase, touching
-    nothing on disk (the database is not even opened)."""
-    if not paths.keyfile.exists() or not paths.casefile.exists():
+    nothing of the case file and key file (the database is not even opened); after three in
+    a row each next attempt first waits (`UnlockThrottled`). A damaged case file raises
+    `CaseFileDamaged` before anything is written to it."""
+    check_folder(paths)
+    has_key, has_file = paths.keyfile.exists(), paths.casefile.exists()
+    if not has_key and not has_file:
         raise CaseFileMissing()
-    data_key = keys.unlock_data_key(paths.keyfile, passphrase)
+    if not has_key:
+        raise KeyFileMissing()
+    if not has_file:
+        raise CaseFileGone()
+    throttle = throttle or UnlockThrottle(paths)
+    throttle.check()
+    try:
+        data_key = keys.unlock_data_key(paths.keyfile, passphrase)
+    except WrongPassphrase:
+        failures = throttle.failed()
+        log.info("wrong passphrase (%d in a row)", failures)
+        raise
+    throttle.succeeded()
     opened = open_casefile(paths.casefile, data_key, paths.backups)
     workspace = Workspace(paths, opened.casefile, clock)
     if opened.migrated_from:

@@ -22,6 +22,12 @@ class AppSettings:
     logo_path: str = ""
     print_bsn: bool = False
 
+    @property
+    def municipality_known(self) -> bool:
+        """False while no name was set (the placeholder "Gemeente")."""
+        name = self.municipality_name.strip()
+        return bool(name) and name != DEFAULT_MUNICIPALITY
+
 
 class SettingsService:
     def __init__(self, workspace: Workspace) -> None:
@@ -52,7 +58,11 @@ class SettingsService:
             self._ws.team = repo.team_from(repo.require(session, TeamRecord, team.id))
 
     def report_settings(self) -> ReportSettings:
+        """What the printed plan shows in its header. Until the municipality's name is set
+        (by the server's reference data or in Instellingen) the header names the team
+        rather than the bare word "Gemeente"."""
         s = self.get()
         logo = Path(s.logo_path) if s.logo_path and Path(s.logo_path).is_file() else None
-        return ReportSettings(municipality_name=s.municipality_name, logo_path=logo,
+        name = s.municipality_name if s.municipality_known else self._ws.team.name
+        return ReportSettings(municipality_name=name, logo_path=logo,
                               show_bsn=s.print_bsn, author=self._ws.worker.display_name)

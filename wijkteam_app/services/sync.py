@@ -52,11 +52,14 @@ from wijkteam_app.sync.state import (
     STATE_ID,
     ConflictSideView,
     ConflictView,
+    RefusalView,
     SyncReport,
     SyncStatus,
+    SyncWarningView,
     load_state,
     open_conflict_count,
     pending_count,
+    refused_changesets,
     rejected_count,
     unsettled_rows,
 )
@@ -70,8 +73,8 @@ from wijkteam_app.sync.transport import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ConflictView", "LoginResult", "SyncReport", "SyncService", "SyncStatus",
-           "UnsyncedWork"]
+__all__ = ["ConflictView", "LoginResult", "RefusalView", "SyncReport", "SyncService",
+           "SyncStatus", "SyncWarningView", "UnsyncedWork"]
 
 Choice = Literal["mine", "theirs", "value"]
 
@@ -454,6 +457,24 @@ class SyncService:
                     status=r.status, created_at=r.created_at, resolution=r.resolution)
                 for r in rows
             ]
+
+    def refusals(self) -> list[RefusalView]:
+        """Every change-set the server refused, oldest first, with its household and reason.
+        Nothing is dropped: the refused data stays in the case file, readable."""
+        with self.workspace.casefile.read() as session:
+            rows = refused_changesets(session)
+            ids = {r.household_id for r in rows if r.household_id}
+            names = {h.id: h.name for h in session.scalars(
+                select(HouseholdRecord).where(HouseholdRecord.id.in_(ids)))} if ids else {}
+        return [RefusalView(r.changeset_id, r.reason, r.action, r.household_id,
+                            names.get(r.household_id or ""), r.made_at, r.refused_at)
+                for r in rows]
+
+    def warnings(self) -> list[SyncWarningView]:
+        """Accepted change-sets the server flagged (``ChangeSetResult.warnings``, e.g.
+        ``bsn_elsewhere``). Storing them with the verdicts belongs to the sync engine; until
+        it does, there are none to show."""
+        return []
 
     def resolve(self, conflict_id: str, chosen_value: Any = None,
                 choice: Choice = "value") -> SyncReport:

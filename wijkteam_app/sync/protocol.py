@@ -14,12 +14,36 @@ Conventions:
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    JsonValue,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-PROTOCOL_VERSION = "1"
+from wijkteam_app.sync.entities import (
+    check_fields,
+    check_names,
+    normalize,
+    typed_change_union,
+)
+
+PROTOCOL_VERSION: Final = "1"
 """The protocol version this module describes. Sent in requests and answers."""
+
+ProtocolVersion = Literal["1"]
+"""What a request may carry as ``protocol``; the server answers any other value with 400
+``protocol_unsupported`` (so an outdated laptop is told to update)."""
 
 DEFAULT_PAGE_SIZE = 500
 """Feed items per pull page unless the client asks for another number."""
@@ -160,7 +184,7 @@ class LoginRequest(_Model):
     assigns one. A revoked ``device_id`` is answered with 401 and ``wipe``.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -174,7 +198,7 @@ class RefreshRequest(_Model):
     the device (someone copied it), and the worker has to log in again.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -245,8 +269,29 @@ class EntityChange(_Model):
     entity: EntityName
     id: Uuid
     op: Operation
-    base_version: Annotated[int, Field(ge=0)]
+    base_version: Annotated[int, Field(ge=0, strict=True), BeforeValidator(normalize)]
     fields: dict[FieldName, FieldChange]
+
+    @model_validator(mode="after")
+    def _typed(self) -> EntityChange:
+        """Every value fits the record schema (`wijkteam_app.sync.entities`): an insert has
+        every required field, nothing is unknown, nothing wrongly typed. A delete carries the
+        last values, so only the names are checked. Whole numbers sent as ``3.0`` are kept
+        as ``3``."""
+        if self.op == "delete":
+            check_names(self.entity, self.fields)
+            return self
+        fields = {n: FieldChange(old=fc.old, new=normalize(fc.new))
+                  for n, fc in self.fields.items()}
+        check_fields(self.entity, {n: fc.new for n, fc in fields.items()},
+                     complete=self.op == "insert")
+        return self if fields == self.fields else self.model_copy(update={"fields": fields})
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The OpenAPI document shows the typed shape per entity and operation."""
+        return handler(TypeAdapter(typed_change_union()).core_schema)
 
 
 class ChangeSet(_Model):
@@ -259,7 +304,7 @@ class ChangeSet(_Model):
     """
 
     id: Uuid
-    device_seq: Annotated[int, Field(ge=1)]
+    device_seq: Annotated[int, Field(ge=1, strict=True), BeforeValidator(normalize)]
     created_at: UtcDateTime
     actor_id: Annotated[str, StringConstraints(max_length=36)]
     action: Annotated[str, StringConstraints(max_length=64)]
@@ -275,7 +320,7 @@ class PushRequest(_Model):
     of order.
     """
 
-    protocol: str = PROTOCOL_VERSION
+    protocol: ProtocolVersion = PROTOCOL_VERSION
     device_id: Uuid
     changesets: Annotated[list[ChangeSet], Field(max_length=MAX_CHANGESETS_PER_PUSH)]
 
@@ -299,6 +344,9 @@ class ChangeSetResult(_Model):
     answer was lost): nothing is applied again and ``status``/``conflict_ids`` repeat the
     original verdict. Versions are not returned on purpose: a laptop adopts a server version
     only together with the data, from the pull feed.
+
+    ``reason`` (for ``rejected``) is a code of `wijkteam_app.sync.authority.Refusal`;
+    ``warnings`` (for accepted work) are codes of `authority.Warning_`, e.g. ``bsn_elsewhere``.
     """
 
     id: str
@@ -307,6 +355,7 @@ class ChangeSetResult(_Model):
     duplicate: bool = False
     conflict_ids: list[str] = []
     reason: str | None = None
+    warnings: list[str] = []
 
 
 class PushResponse(_Model):

@@ -100,6 +100,33 @@ class ConflictView:
     resolution: Any = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefusalView:
+    """A change-set the server refused: which household, what was done and when, and why
+    (a `sync.authority.Refusal` code). The local data stays; the UI explains and advises."""
+
+    changeset_id: str
+    reason: str | None
+    action: str  # the save on this laptop ("plan.aanmaken", "huishouden.wijzigen", ...)
+    household_id: str | None
+    household_name: str | None
+    made_at: datetime  # UTC, when the worker made the change
+    refused_at: datetime  # UTC, when the server's verdict arrived
+
+
+@dataclass(frozen=True, slots=True)
+class SyncWarningView:
+    """An accepted change-set the server flagged (a `sync.authority.Warning_` code)."""
+
+    changeset_id: str
+    code: str
+    action: str
+    household_id: str | None
+    household_name: str | None
+    made_at: datetime
+    received_at: datetime
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -175,6 +202,54 @@ def pending_work(session: Session) -> PendingWork:
             elif isinstance(household, str):
                 work.households.add(household)
     return work
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedChangeSet:
+    """An outbox change-set the server rejected, with its verdict (the local data stays)."""
+
+    changeset_id: str
+    seq: int
+    reason: str | None  # a `sync.authority.Refusal` code (None from an older server)
+    refused_at: datetime
+    action: str  # the save that made it ("plan.aanmaken", "huishouden.wijzigen", ...)
+    made_at: datetime
+    household_id: str | None
+    changes: list[dict[str, Any]]
+
+
+def changeset_household(row: OutboxRecord) -> str | None:
+    """The household a change-set belongs to (also when the outbox row names none)."""
+    if row.household_id:
+        return row.household_id
+    for change in row.changes:
+        if change.get("entity") == "household":
+            return str(change.get("id"))
+        household = change.get("fields", {}).get("household_id", {}).get("new")
+        if isinstance(household, str):
+            return household
+    return None
+
+
+def refused_changesets(session: Session, household_id: str | None = None
+                       ) -> list[RefusedChangeSet]:
+    """Change-sets the server refused, oldest first (of one household when given)."""
+    query = (select(SyncVerdictRecord, OutboxRecord)
+             .join(OutboxRecord, OutboxRecord.id == SyncVerdictRecord.changeset_id)
+             .where(SyncVerdictRecord.status == "rejected")
+             .order_by(SyncVerdictRecord.seq))
+    if household_id is not None:
+        query = query.where((OutboxRecord.household_id == household_id)
+                            | OutboxRecord.household_id.is_(None))
+    out = []
+    for verdict, row in session.execute(query).all():
+        household = changeset_household(row)
+        if household_id is not None and household != household_id:
+            continue
+        out.append(RefusedChangeSet(verdict.changeset_id, verdict.seq, verdict.reason,
+                                    verdict.received_at, row.action, row.created_at,
+                                    household, list(row.changes)))
+    return out
 
 
 def removals(session: Session) -> list[SyncRemovalRecord]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from typing import Any, Protocol, TypeVar
 
@@ -72,6 +73,30 @@ class Offline(SyncError):
 
     code = "offline"
     message = "Geen verbinding met de server. U werkt offline verder; er gaat niets verloren."
+
+
+class UntrustedCertificate(Offline):
+    """The server's TLS certificate is not trusted (self-signed, expired, another name): no
+    connection was made and nothing was sent. Not a network problem: municipal IT has to
+    look at the certificate or the laptop's trust settings."""
+
+    code = "untrusted_certificate"
+    message = ("Het certificaat van de server wordt niet vertrouwd, dus er is geen verbinding "
+               "gemaakt en niets verstuurd. Dit kan een verkeerd serveradres zijn, een "
+               "verlopen certificaat of een onderschepte verbinding. U werkt offline verder; er "
+               "gaat niets verloren. Neem contact op met de IT-afdeling van de gemeente.")
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """True when a TLS certificate check lies somewhere in the exception's chain."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class ServerUnavailable(SyncError):
@@ -211,6 +236,9 @@ class Transport:
             log.info("sync %s: timeout", operation)
             raise Offline(type(exc).__name__) from exc
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                log.warning("sync %s: the server's TLS certificate is not trusted", operation)
+                raise UntrustedCertificate(type(exc).__name__) from exc
             log.info("sync %s: network error %s", operation, type(exc).__name__)
             raise Offline(type(exc).__name__) from exc
         log.debug("sync %s: HTTP %s in %.0f ms", operation, response.status_code,

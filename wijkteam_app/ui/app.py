@@ -177,13 +177,16 @@ def open_workspace(paths: ProfilePaths, parent: QWidget | None = None) -> Worksp
     """Create the profile on first start, otherwise unlock it; None when the person quits."""
     from wijkteam_app.services import profile
     from wijkteam_app.ui.dialogs.first_run_wizard import FirstRunWizard
-    from wijkteam_app.ui.dialogs.unlock_dialog import UnlockDialog
+    from wijkteam_app.ui.dialogs.unlock_dialog import FRESH_START, UnlockDialog
 
     if profile.profile_exists(paths):
         unlock_dialog = UnlockDialog(paths, parent=parent)
-        if unlock_dialog.exec() == QDialog.DialogCode.Accepted:
+        result = unlock_dialog.exec()
+        if result == QDialog.DialogCode.Accepted:
             return unlock_dialog.workspace
-        return None
+        if result != FRESH_START:
+            return None
+        # The damaged file is set aside: make a new one and fetch the dossier again.
     wizard = FirstRunWizard(paths, parent=parent, login=_login_on_server)
     if wizard.exec() == QDialog.DialogCode.Accepted:
         return wizard.workspace

@@ -9,6 +9,8 @@ subclasses, `QCoreApplication.translate(context, text)` elsewhere). The shared c
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -24,18 +26,47 @@ MESSAGES_CONTEXT = "messages"
 _installed: list[QTranslator] = []
 
 
-def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> None:
-    """Load Qt's own Dutch strings (standard buttons, context menus) and, when present, an
-    application translation for the current locale from `resources/i18n`."""
+def qt_translation_folders() -> list[str]:
+    """Where Qt's own .qm files may be: Qt's configured folder, the PySide6 package (also
+    inside the PyInstaller bundle) and the system's Qt 6 translations."""
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    try:
+        import PySide6
+
+        folders.append(str(Path(PySide6.__file__).resolve().parent / "Qt" / "translations"))
+    except ImportError:  # pragma: no cover - PySide6 is what runs this code
+        pass
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        folders.append(str(Path(bundle) / "PySide6" / "Qt" / "translations"))
+    folders.append("/usr/share/qt6/translations")
+    return [f for n, f in enumerate(folders) if f and f not in folders[:n]]
+
+
+def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> bool:
+    """Load Qt's own Dutch strings (file and print dialogs, standard buttons, context menus)
+    and, when present, an application translation for the current locale from
+    `resources/i18n`. Returns whether Qt's Dutch (qtbase) was found; a missing one is logged,
+    since the file dialogs then speak English."""
     locale = locale or QLocale("nl_NL")
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    candidates = [("qtbase", qt_dir), ("wijkteam", str(resources_dir() / "i18n"))]
-    for name, folder in candidates:
+    qtbase = False
+    for folder in qt_translation_folders():
         translator = QTranslator(app)
-        if translator.load(locale, name, "_", folder):
+        if translator.load(locale, "qtbase", "_", folder):
             app.installTranslator(translator)
             _installed.append(translator)
-            log.info("translation loaded: %s", name)
+            log.info("translation loaded: qtbase")
+            qtbase = True
+            break
+    if not qtbase:
+        log.warning("Qt's Dutch translation (qtbase_nl.qm) was not found: file dialogs in "
+                    "English")
+    translator = QTranslator(app)
+    if translator.load(locale, "wijkteam", "_", str(resources_dir() / "i18n")):
+        app.installTranslator(translator)
+        _installed.append(translator)
+        log.info("translation loaded: wijkteam")
+    return qtbase
 
 
 def error_text(code: str) -> str:

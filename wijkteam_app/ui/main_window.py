@@ -38,7 +38,7 @@ from wijkteam_app.ui.widgets import heading_label, muted_label
 if TYPE_CHECKING:
     from wijkteam_app.services.drafts import DraftService
     from wijkteam_app.services.profile import Workspace
-    from wijkteam_app.services.sync import SyncService
+    from wijkteam_app.services.sync import SyncService, SyncStatus
     from wijkteam_app.ui.controllers.sync_controller import SyncController
     from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
     from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self._workspace = workspace
         self._drafts: DraftService = DraftService(workspace)
 
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=workspace.team.name))
+        self.setWindowTitle(self.window_title())
 
         self.caseload: CaseloadPage = CaseloadPage(workspace)
         self.household: HouseholdPage = HouseholdPage(workspace)
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.household.ladderRequested.connect(self._ladder_for_person)
         self.assessments.zrmRequested.connect(self.score_zrm)
         self.assessments.ladderRequested.connect(self._ladder_for_person)
+        self.assessments.ladderCorrectionRequested.connect(self._correct_ladder)
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
@@ -214,6 +215,7 @@ class MainWindow(QMainWindow):
         self._save_listener = self._saved.emit
         workspace.add_save_listener(self._save_listener)
 
+        self._apply_role()
         self.count_label.setText(self.tr("Caseload wordt geladen…"))
         if workspace.backup_path is not None:
             self.statusBar().showMessage(QCoreApplication.translate(
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
             controller.status_changed.connect(
                 lambda status: self.offline_label.setText(controller.status_text(status)))
             controller.status_changed.connect(lambda _status: self._update_login_action())
+            controller.status_changed.connect(self._update_refused_indicator)
             controller.finished.connect(lambda _report: self._refresh_caseload())
             controller.households_changed.connect(self._households_changed)
             controller.wiped.connect(self._device_wiped)
@@ -282,6 +285,14 @@ class MainWindow(QMainWindow):
         if not self._closed and self._attached and self.pages.currentWidget() is self.caseload:
             self.caseload.refresh()
 
+    def window_title(self) -> str:
+        """"Wijkteam — Team Noord"; a team that is itself called "Wijkteam Noord" is not
+        introduced by the app's name a second time."""
+        team = self._workspace.team.name.strip()
+        if team.casefold().startswith("wijkteam"):
+            return team
+        return self.tr("Wijkteam — {team}").format(team=team)
+
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
     @property
@@ -304,6 +315,9 @@ class MainWindow(QMainWindow):
         self.new_intake_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_intake_action.triggered.connect(self.new_intake)
         file_menu.addAction(self.new_intake_action)
+        self.settings_action = QAction(self.tr("&Instellingen…"), self)
+        self.settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Afsluiten"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -329,6 +343,9 @@ class MainWindow(QMainWindow):
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
         sync_menu.addAction(self.conflicts_action)
+        self.refusals_action = QAction(self.tr("&Geweigerd door de server…"), self)
+        self.refusals_action.triggered.connect(self.show_refusals)
+        sync_menu.addAction(self.refusals_action)
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
@@ -354,6 +371,15 @@ class MainWindow(QMainWindow):
         dot = QLabel("·")
         status.addWidget(dot)
         status.addWidget(self.count_label)
+        self.refused_button = QPushButton()
+        self.refused_button.setObjectName("refusedIndicator")
+        self.refused_button.setFlat(True)
+        self.refused_button.setStyleSheet("QPushButton#refusedIndicator { color: #b42318;"
+                                          " font-weight: 600; padding: 0 6px; }")
+        self.refused_button.setToolTip(self.tr("Bekijk wat de server weigerde en waarom"))
+        self.refused_button.clicked.connect(self.show_refusals)
+        self.refused_button.setVisible(False)
+        status.addPermanentWidget(self.refused_button)
         status.addPermanentWidget(self.worker_label)
 
     def _build_drafts_banner(self) -> QFrame:
@@ -399,6 +425,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.review)
 
     def new_intake(self) -> None:
+        if not self.new_intake_action.isEnabled():  # the role does not do intakes
+            return
         from wijkteam_app.ui.dialogs.intake_wizard import IntakeWizard
 
         wizard = IntakeWizard(self._workspace, self)
@@ -427,8 +455,22 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self._after_assessment(household_id)
 
+    def _correct_ladder(self, assessment: object) -> None:
+        from wijkteam_app.domain.instruments import Assessment
+        from wijkteam_app.ui.forms.ladder_form import LadderDialog
+
+        household_id = self.household.current_household_id()
+        if not household_id or not isinstance(assessment, Assessment) or not assessment.person_id:
+            return
+        dialog = LadderDialog(self._workspace, household_id, assessment.person_id, self,
+                              corrects=assessment)
+        dialog.exec()
+        self._after_assessment(household_id)
+
     def _after_assessment(self, household_id: str) -> None:
+        tab = self.household.tabs.currentIndex()  # stay where the form was opened from
         self.household.show_household(household_id)
+        self.household.tabs.setCurrentIndex(tab)
         self.assessments.set_household(household_id)
         self._update_drafts_banner()
 
@@ -444,10 +486,46 @@ class MainWindow(QMainWindow):
         if more > 0:
             text += self.tr(" en nog {n}").format(n=more)
         self.drafts_label.setText(text)
-        self.drafts_open.setVisible(bool(intake))
+        self.drafts_open.setVisible(bool(intake) and self.new_intake_action.isEnabled())
         self.drafts_banner.setVisible(True)
 
     # --- sync ------------------------------------------------------------------------------
+
+    def _apply_role(self) -> None:
+        """Offer only what the worker's role may do (the services know the rules): a toetser
+        does no intake (and has no caseload of their own: the list shows every household)."""
+        from wijkteam_app.services.intake import IntakeService
+
+        may_register = IntakeService(self._workspace).may_register()
+        self.new_intake_action.setEnabled(may_register)
+        self.new_intake_action.setVisible(may_register)
+        self.caseload.set_may_register(may_register)
+        self._update_drafts_banner()
+
+    def show_refusals(self) -> None:
+        from wijkteam_app.ui.dialogs.refusals_dialog import RefusalsDialog
+
+        dialog = RefusalsDialog(self.sync_service, self)
+        dialog.householdRequested.connect(self.open_household)
+        dialog.exec()
+        self.sync.refresh_status()
+
+    def _update_refused_indicator(self, status: SyncStatus) -> None:
+        """The status bar's "geweigerd" indicator: refused change-sets and server warnings."""
+        if self._closed:
+            return
+        refused = status.rejected_changes
+        warnings = len(self.sync_service.warnings())
+        parts = []
+        if refused:
+            parts.append(self.tr("{n} geweigerd").format(n=refused))
+        if warnings:
+            parts.append(self.tr("{n} melding(en)").format(n=warnings))
+        text = " · ".join(parts)
+        self.refused_button.setText(text)
+        self.refused_button.setAccessibleName(
+            self.tr("Door de server geweigerd of gemeld: {text}").format(text=text))
+        self.refused_button.setVisible(bool(parts))
 
     def show_conflicts(self) -> None:
         from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
@@ -468,11 +546,12 @@ class MainWindow(QMainWindow):
             return
         self._update_login_action()
         self._show_identity()  # the login adopted the server's worker and team
+        self._apply_role()
         self.sync.start()
         self.caseload.refresh()
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(self.tr("Wijkteam — {team}").format(team=self._workspace.team.name))
+        self.setWindowTitle(self.window_title())
         self.worker_label.setText(
             self.tr("Medewerker: {name}").format(name=self._workspace.worker.display_name))
 
@@ -485,26 +564,43 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------
 
+    def shortcuts_html(self) -> str:
+        """The keys as a two-column table; the cell padding keeps "Ctrl+7" and its
+        description apart (they ran together as "Ctrl+7Tabbladen")."""
+        rows = [
+            ("<b>Ctrl+N</b>", self.tr("Nieuwe aanmelding")),
+            ("<b>Ctrl+F</b>", self.tr("Zoeken in huishoudens")),
+            ("<b>Ctrl+L</b>, <b>Alt+←</b>", self.tr("Terug naar de caseload")),
+            ("<b>Enter</b>", self.tr("Geselecteerd huishouden openen")),
+            ("<b>Ctrl+1 … Ctrl+7</b>", self.tr("Tabbladen van het huishouden (7 = plan)")),
+            ("<b>Ctrl+B</b>", self.tr("Plannen beoordelen (teamcoach)")),
+            ("<b>Ctrl+Shift+N</b>", self.tr("Persoon toevoegen")),
+            ("<b>Ctrl+Shift+Z</b>", self.tr("ZRM voor de geselecteerde persoon")),
+            ("<b>Ctrl+Shift+P</b>", self.tr("Participatieladder")),
+            ("<b>Ctrl+Shift+E</b>", self.tr("Netwerklid toevoegen")),
+            ("<b>Ctrl+Shift+C</b>", self.tr("Contact toevoegen (journaal)")),
+            ("<b>Ctrl+S</b>", self.tr("Opslaan in een formulier")),
+            ("<b>1–5</b>, <b>0</b>", self.tr("ZRM-score kiezen, niet besproken")),
+            ("<b>F5</b>", self.tr("Nu synchroniseren")),
+            ("<b>Ctrl+Q</b>", self.tr("Afsluiten")),
+        ]
+        body = "".join(f"<tr><td style='padding-right:18px' nowrap>{keys}</td>"
+                       f"<td nowrap>{text}</td></tr>"
+                       for keys, text in rows)
+        return f"<table cellspacing='0' cellpadding='3'>{body}</table>"
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, self.tr("Sneltoetsen"), self.tr(
-            "<table>"
-            "<tr><td><b>Ctrl+N</b></td><td>Nieuwe aanmelding</td></tr>"
-            "<tr><td><b>Ctrl+F</b></td><td>Zoeken in huishoudens</td></tr>"
-            "<tr><td><b>Ctrl+L</b>, <b>Alt+←</b></td><td>Terug naar de caseload</td></tr>"
-            "<tr><td><b>Enter</b></td><td>Geselecteerd huishouden openen</td></tr>"
-            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Tabbladen van het huishouden "
-            "(7 = plan)</td></tr>"
-            "<tr><td><b>Ctrl+B</b></td><td>Plannen beoordelen (teamcoach)</td></tr>"
-            "<tr><td><b>Ctrl+Shift+N</b></td><td>Persoon toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+Z</b></td><td>ZRM voor de geselecteerde persoon</td></tr>"
-            "<tr><td><b>Ctrl+Shift+P</b></td><td>Participatieladder</td></tr>"
-            "<tr><td><b>Ctrl+Shift+E</b></td><td>Netwerklid toevoegen</td></tr>"
-            "<tr><td><b>Ctrl+Shift+C</b></td><td>Contact toevoegen (journaal)</td></tr>"
-            "<tr><td><b>Ctrl+S</b></td><td>Opslaan in een formulier</td></tr>"
-            "<tr><td><b>1–5</b>, <b>0</b></td><td>ZRM-score kiezen, niet besproken</td></tr>"
-            "<tr><td><b>F5</b></td><td>Nu synchroniseren</td></tr>"
-            "<tr><td><b>Ctrl+Q</b></td><td>Afsluiten</td></tr>"
-            "</table>"))
+        QMessageBox.information(self, self.tr("Sneltoetsen"), self.shortcuts_html())
+
+    def show_settings(self) -> None:
+        from wijkteam_app.services.settings import SettingsService
+        from wijkteam_app.ui.dialogs.settings_dialog import SettingsDialog
+
+        service = SettingsService(self._workspace)
+        dialog = SettingsDialog(service, self)
+        dialog.exec()
+        if dialog.saved:
+            self.plan.report_settings = service.report_settings()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(

@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import get_origin
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
 from wijkteam_server.api import attachments, auth, reference, sync
 from wijkteam_server.api.deps import _doc
 
+
+def _query_params(dependant: Dependant) -> dict[str, bool]:
+    """Declared query parameters -> whether each may repeat (a list)."""
+    params = {p.alias: get_origin(p.field_info.annotation) in (list, set, tuple)
+              for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        params.update(_query_params(sub))
+    return params
+
+
+def known_query_only(request: Request) -> None:
+    """Refuse query parameters an operation does not declare, and a single-valued one given
+    twice (422), as the OpenAPI document says: a misspelt filter must not silently mean "all",
+    and ``?wijk=a&wijk=b`` is not "wijk b"."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _query_params(route.dependant)
+    errors = [{"loc": ("query", name), "msg": "Extra inputs are not permitted",
+               "type": "extra_forbidden"} for name in sorted(set(request.query_params))
+              if name not in allowed]
+    errors += [{"loc": ("query", name), "msg": "Only one value is allowed",
+                "type": "too_long"} for name, repeats in sorted(allowed.items())
+               if not repeats and len(request.query_params.getlist(name)) > 1]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 # Every operation can meet a body or parameter the framework cannot parse at all.
-api_router = APIRouter(prefix="/api/v1", responses={400: _doc("Malformed request.")})
+api_router = APIRouter(prefix="/api/v1", responses={400: _doc("Malformed request.")},
+                       dependencies=[Depends(known_query_only)])
 api_router.include_router(reference.router)
 api_router.include_router(auth.router)
 api_router.include_router(auth.me_router)

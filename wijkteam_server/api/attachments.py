@@ -114,8 +114,9 @@ def create(body: AttachmentCreate, caller: CallerDep, settings: SettingsDep,
             responses={**AUTH_ERRORS, **NOT_FOUND, **CONFLICT, **BAD_REQUEST},
             summary="Upload one chunk (raw bytes)")
 def put_chunk(attachment_id: IdPath, index: Annotated[int, Path(ge=0, le=100_000)],
-              data: Annotated[bytes, Body(media_type="application/octet-stream")],
-              caller: CallerDep, settings: SettingsDep, engine: EngineDep) -> AttachmentInfo:
+              caller: CallerDep, settings: SettingsDep, engine: EngineDep,
+              data: Annotated[bytes, Body(media_type="application/octet-stream")] = b"",
+              ) -> AttachmentInfo:
     row = _visible(caller, engine, attachment_id)
     if row.status != "uploading":
         raise ApiError(409, "already_resolved")

@@ -22,7 +22,15 @@ from wijkteam_app.sync.protocol import (
 from wijkteam_server.api.deps import AUTH_ERRORS, CallerDep, EngineDep, SettingsDep, _doc
 from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.errors import ApiError, revoked
-from wijkteam_server.models import Device, LoginThrottle, Mandate, RefreshToken, Team, User
+from wijkteam_server.models import (
+    Device,
+    DeviceUser,
+    LoginThrottle,
+    Mandate,
+    RefreshToken,
+    Team,
+    User,
+)
 from wijkteam_server.security import (
     hash_password,
     issue_access_token,
@@ -160,6 +168,8 @@ def login(body: LoginRequest, request: Request, settings: SettingsDep,
                             last_seq=0, directory_seq=None, revoked_at=None)
             session.add(device)
             session.flush()
+        if session.get(DeviceUser, (device.id, fresh.id)) is None:
+            session.add(DeviceUser(device_id=device.id, user_id=fresh.id, first_at=now))
         device.last_seen_at = now
         return _issue(session, settings, fresh, device, now)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -43,7 +44,12 @@ from wijkteam_server.feed import _snapshot, pull_page
 from wijkteam_server.models import ChangeLog, EntityRow, HouseholdAccess
 from wijkteam_server.models import Conflict as ConflictRow
 from wijkteam_server.scope import in_scope, principals
-from wijkteam_server.sync_engine import SequenceProblem, process_changeset, resolve_conflict
+from wijkteam_server.sync_engine import (
+    InvalidValue,
+    SequenceProblem,
+    process_changeset,
+    resolve_conflict,
+)
 
 router = APIRouter(tags=["sync"])
 
@@ -180,14 +186,19 @@ def conflict(conflict_id: IdPath, caller: CallerDep, engine: EngineDep) -> Confl
 
 
 @router.post("/conflicts/{conflict_id}/resolve", response_model=ResolveResponse,
-             responses={**AUTH_ERRORS, **NOT_FOUND, **CONFLICT,
+             responses={**AUTH_ERRORS, **NOT_FOUND, **CONFLICT, **FORBIDDEN,
                         400: _doc("The chosen value does not fit this conflict.")},
              summary="Choose mine, theirs or a new value")
 def resolve(conflict_id: IdPath, body: ResolveRequest, caller: CallerDep,
             engine: EngineDep) -> ResolveResponse:
     """The choice becomes a new change-set by the server, authored by the caller, and reaches
     every device in scope through the feed."""
-    with write_session(engine) as session:
-        user, device = caller.load(session)
-        row, changeset_id = resolve_conflict(session, user, device, conflict_id, body)
-        return ResolveResponse(conflict=conflict_model(row), changeset_id=changeset_id)
+    try:
+        with write_session(engine) as session:
+            user, device = caller.load(session)
+            row, changeset_id = resolve_conflict(session, user, device, conflict_id, body)
+            return ResolveResponse(conflict=conflict_model(row), changeset_id=changeset_id)
+    except InvalidValue as problem:
+        # The value does not fit the field's type: 422 like any other invalid request body.
+        raise RequestValidationError([{"loc": ("body", "value"), "msg": str(problem),
+                                       "type": "value_error"}]) from None

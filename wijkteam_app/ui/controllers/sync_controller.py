@@ -211,6 +211,9 @@ class SyncController(QObject):
         """One line for the status bar (Dutch, through Qt's translator)."""
         if not status.logged_in:
             text = self.tr("Offline — lokaal dossier (niet aangemeld bij de server)")
+        elif status.online is False and status.last_error == "untrusted_certificate":
+            text = self.tr("Geen verbinding: het certificaat van de server wordt niet "
+                           "vertrouwd (IT-afdeling)")
         elif status.online is False:
             text = self.tr("Offline")
         elif status.online is None:
@@ -225,9 +228,7 @@ class SyncController(QObject):
         if status.pending_changes:
             parts.append(self.tr("{n} wijziging(en) nog niet verstuurd").format(
                 n=status.pending_changes))
-        if status.rejected_changes:
-            parts.append(self.tr("{n} geweigerd door de server").format(
-                n=status.rejected_changes))
+        # Refused change-sets have their own clickable indicator in the window's status bar.
         if status.open_conflicts:
             parts.append(self.tr("{n} open conflict(en)").format(n=status.open_conflicts))
         return " · ".join(parts)

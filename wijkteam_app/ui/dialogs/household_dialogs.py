@@ -77,9 +77,17 @@ from wijkteam_app.domain.validation import (
     canonical_postcode,
     postcode_error,
 )
-from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.errors import (
+    CaseFileDamaged,
+    DiskError,
+    DiskFull,
+    NotFound,
+    ReadOnlyLocation,
+    StaleVersion,
+)
+from wijkteam_app.services.authority import NotAllowed
 from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.households import HouseholdService
+from wijkteam_app.services.households import BsnElsewhere, HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.drafts import DraftKeeper
 from wijkteam_app.ui.form_drafts import DraftOfferBar, form_payload, restore_form, watch_changes
@@ -119,6 +127,37 @@ def tidy_postcode(text: str) -> str:
 
 def tidy_bsn(text: str) -> str:
     return canonical_bsn(text) if bsn_error(text) is None else text.strip()
+
+
+class WarningLabel(QLabel):
+    """An amber note at a field: worth a look, but it blocks nothing. Takes no space while
+    there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldWarning")
+        self.setWordWrap(True)
+        self.setStyleSheet("QLabel#fieldWarning { background: #fff7e0; border: 1px solid "
+                           "#e0b44c; border-radius: 4px; padding: 4px 8px; color: #3d2c00; }")
+        self.setVisible(False)
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.setVisible(bool(text))
+
+
+def bsn_warning_text(found: Sequence[BsnElsewhere]) -> str:
+    """The warning that a BSN is registered in other households too (those this worker can
+    see), naming them; empty when there are none."""
+    if not found:
+        return ""
+    places = [QCoreApplication.translate("PersonDialog", "bij %1 in huishouden ‘%2’")
+              .replace("%1", f.person_name).replace("%2", f.household_name) for f in found]
+    return QCoreApplication.translate(
+        "PersonDialog", "Let op: dit BSN staat ook %1. Controleer of het om dezelfde persoon "
+        "gaat en overleg zo nodig met uw teamcoach; opslaan kan gewoon.").replace(
+        "%1", QCoreApplication.translate("PersonDialog", " en ").join(places))
 
 
 class GroupCaption(QLabel):
@@ -350,6 +389,15 @@ class RecordDialog(QDialog):
         except NotFound:
             self.general_error.show_message(error_text("not_found"))
             return
+        except NotAllowed as exc:  # the buttons are hidden; this is the last safeguard
+            self.general_error.show_message(error_text(exc.code))
+            return
+        except (DiskFull, ReadOnlyLocation, DiskError, CaseFileDamaged) as exc:
+            # Nothing was stored; what was typed stays in the form to try again.
+            log.warning("save refused in %s: %s", type(self).__name__, exc.code)
+            self.general_error.show_message(error_text(exc.code))
+            fit_height(self)
+            return
         self.keeper.discard()
         self.saved.emit(str(getattr(value, "id", "")))
         self.accept()
@@ -414,6 +462,9 @@ class HouseholdDialog(RecordDialog):
         self.city = self.add_field(self.tr("Pl&aats"), self.line(a.city), "city")
         known = [*self.service.wijken(), *workspace.team.wijken]
         self.wijk = self.add_field(self.tr("&Wijk"), wijk_combo(known, household.wijk), "wijk")
+        stadsdelen = sorted(set(self.service.stadsdeel_of_wijk().values()))
+        self.stadsdeel = self.add_field(self.tr("Stads&deel"),
+                                        wijk_combo(stadsdelen, household.stadsdeel), "stadsdeel")
         self.finish()
 
     def first_field_name(self) -> str:
@@ -428,6 +479,7 @@ class HouseholdDialog(RecordDialog):
                             self.suffix.text().strip(), tidy_postcode(self.postcode.text()),
                             self.city.text().strip()),
             wijk=self.wijk.currentText().strip(),
+            stadsdeel=self.stadsdeel.currentText().strip(),
         )
 
     def validate(self, value: Household) -> list[FieldError]:
@@ -464,6 +516,11 @@ class PersonDialog(RecordDialog):
         self.bsn = self.line(p.bsn, 11)
         self.add_field(self.tr("&BSN"), self.bsn, "bsn",
                        hint=self.tr("Alleen invullen waar de wet erom vraagt."))
+        self.bsn_warning = WarningLabel()
+        bsn_box = self.field_rows["bsn"].layout()
+        assert bsn_box is not None
+        bsn_box.addWidget(self.bsn_warning)
+        self.bsn.textChanged.connect(self._check_bsn)
         self.role = _combo([(role_label(r), r.value) for r in HouseholdRole],
                            p.household_role.value)
         self.add_field(self.tr("&Rol"), self.role, "household_role")
@@ -497,10 +554,18 @@ class PersonDialog(RecordDialog):
                        hint=self.tr("Bijvoorbeeld een voogd."))
         self.birth_date.dateChanged.connect(self._update_gezag)
         self._update_gezag()
+        self._check_bsn()
         self.finish()
 
     def first_field_name(self) -> str:
         return "first_name"
+
+    def _check_bsn(self) -> None:
+        """Flag (without blocking) a BSN that is registered in another household too."""
+        found = self.service.bsn_elsewhere(self.bsn.text(), self._person.household_id)
+        self.bsn_warning.show_message(bsn_warning_text(found))
+        if self.isVisible():
+            fit_height(self)
 
     def _is_minor(self) -> bool:
         age = age_on(self.birth_date.value(), self._ws.today())

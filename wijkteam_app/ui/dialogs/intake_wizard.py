@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -41,9 +43,11 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app.domain.cases import (
+    CLIENT_PROFILES,
     Case,
     CaseStatus,
     Complexity,
+    ProblemArea,
     Quickscan,
     ReferralSource,
     UrgencyCriterion,
@@ -59,6 +63,8 @@ from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.household_dialogs import (
     CRISIS_COLOUR,
     GroupCaption,
+    WarningLabel,
+    bsn_warning_text,
     parse_house_number,
     strip_mnemonic,
     tidy_bsn,
@@ -69,9 +75,11 @@ from wijkteam_app.ui.drafts import DraftKeeper
 from wijkteam_app.ui.form_drafts import DraftOfferBar, form_payload, restore_form, watch_changes
 from wijkteam_app.ui.i18n import error_text
 from wijkteam_app.ui.labels import (
+    client_profile_label,
     complexity_hint,
     complexity_label,
     house_number_text,
+    problem_area_label,
     referral_label,
     role_label,
     status_label,
@@ -106,7 +114,8 @@ def step_of(path: str) -> int:
     """Which step holds the field with this validation path."""
     if path.startswith(("household", "members")):
         return STEP_HOUSEHOLD
-    if path.startswith(("case.quickscan", "case.urgency", "case.complexity")):
+    if path.startswith(("case.quickscan", "case.urgency", "case.complexity",
+                        "case.client_profile", "case.problem_areas")):
         return STEP_QUICKSCAN
     if path.startswith(("case.referral", "case")):
         return STEP_REFERRAL
@@ -206,6 +215,9 @@ class MemberRow(QFrame):
                 self.slots[key] = (widget, message)
             grids.append(grid)
         self.bsn.setAccessibleName(_tr("BSN"))
+        # Under the BSN line, the width of the row: the note names other households.
+        self.bsn_warning = WarningLabel()
+        grids[1].addWidget(self.bsn_warning, 3, 0, 1, len(lines[1]))
 
         self.gezag_box = QWidget()
         gezag_layout = QHBoxLayout(self.gezag_box)
@@ -568,6 +580,14 @@ class IntakeWizard(QDialog):
         known = [*self._households.wijken(), *self._ws.team.wijken]
         self.wijk = wijk_combo(known)
         self.wijk.setObjectName("wijk")
+        self._stadsdeel_of_wijk = self._households.stadsdeel_of_wijk()
+        self.stadsdeel = wijk_combo(sorted(set(self._stadsdeel_of_wijk.values())))
+        self.stadsdeel.setObjectName("stadsdeel")
+        self.stadsdeel.setAccessibleName(self.tr("Stadsdeel"))
+        stadsdeel_edit = self.stadsdeel.lineEdit()
+        if stadsdeel_edit is not None:
+            stadsdeel_edit.setPlaceholderText(self.tr("Optioneel"))
+        self.wijk.currentTextChanged.connect(self._suggest_stadsdeel)
         self.household_name = _line()
         self.household_name.setObjectName("household_name")
         self.household_name.setPlaceholderText(self.tr("Wordt ingevuld met de achternaam"))
@@ -582,6 +602,9 @@ class IntakeWizard(QDialog):
             (2, 0, self.tr("&Postcode"), self.postcode, "household.postcode", 1),
             (2, 1, self.tr("Pl&aats"), self.city, "household.city", 2),
             (2, 2, self.tr("&Wijk"), self.wijk, "household.wijk", 2),
+            # No Alt+letter left for it (every letter of "Stadsdeel" is taken on this step);
+            # it is the next field after Wijk with Tab.
+            (2, 3, self.tr("Stadsdeel"), self.stadsdeel, "household.stadsdeel", 2),
         ]
         for row, column, caption, widget, path, span in fields:
             del span
@@ -590,9 +613,7 @@ class IntakeWizard(QDialog):
         address.setColumnStretch(0, 3)
         address.setColumnStretch(1, 2)
         address.setColumnStretch(2, 2)
-        name_label = _caption(self.tr("Naam h&uishouden"), self.household_name)
-        address.addWidget(name_label, 4, 0)
-        address.addWidget(self._slot("household.name", self.household_name), 5, 0, 1, 3)
+        address.setColumnStretch(3, 2)
         layout.addLayout(address)
 
         self.add_member_button = QPushButton(self.tr("Persoo&n toevoegen"))
@@ -620,7 +641,19 @@ class IntakeWizard(QDialog):
         # Only the fields in it take the focus, not the scroll area (see _update_tab_order).
         self.members_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.members_scroll, 1)
+        # The household's name comes from the first person's last name: it follows the
+        # persons on screen and in the Tab order.
+        name_row = QHBoxLayout()
+        name_row.addWidget(_caption(self.tr("Naam h&uishouden"), self.household_name))
+        name_row.addWidget(self._slot("household.name", self.household_name), 1)
+        layout.addLayout(name_row)
         return page
+
+    def _suggest_stadsdeel(self, wijk: str) -> None:
+        """The stadsdeel this wijk already has in the case file, when none is typed yet."""
+        known = self._stadsdeel_of_wijk.get(wijk.strip())
+        if known and not self.stadsdeel.currentText().strip():
+            self.stadsdeel.setEditText(known)
 
     def _build_quickscan(self) -> QWidget:
         page, layout = self._page(self.tr(
@@ -701,8 +734,41 @@ class IntakeWizard(QDialog):
         urgency_box.setLayout(urgency)
         triage_row.addWidget(
             self._slot("case.urgency", urgency_box), 2)
-        layout.addLayout(triage_row)
-        layout.addStretch(1)
+
+        client = QVBoxLayout()
+        client.setSpacing(2)
+        self.client_profile = QComboBox()
+        self.client_profile.setObjectName("client_profile")
+        self.client_profile.setAccessibleName(self.tr("Cliëntprofiel"))
+        self.client_profile.addItem(client_profile_label(None), 0)
+        for number in CLIENT_PROFILES:
+            self.client_profile.addItem(client_profile_label(number), number)
+        self.client_profile.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.client_profile.setMinimumContentsLength(22)
+        client.addWidget(_caption(self.tr("Cliënt&profiel"), self.client_profile))
+        client.addWidget(self._slot("case.client_profile", self.client_profile))
+        self.problem_areas = QListWidget()
+        self.problem_areas.setObjectName("problem_areas")
+        self.problem_areas.setAccessibleName(self.tr("Probleemgebieden"))
+        self.problem_areas.setAccessibleDescription(self.tr(
+            "Spatiebalk zet een vinkje aan of uit."))
+        for area in ProblemArea:
+            item = QListWidgetItem(problem_area_label(area))
+            item.setData(Qt.ItemDataRole.UserRole, area.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.problem_areas.addItem(item)
+        self.problem_areas.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problem_areas.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.client_profile.currentIndexChanged.connect(
+            lambda _i: self.client_profile.setToolTip(self.client_profile.currentText()))
+        client.addWidget(_caption(self.tr("Pro&bleemgebieden"), self.problem_areas))
+        client.addWidget(self._slot("case.problem_areas", self.problem_areas), 1)
+        client_box = QWidget()
+        client_box.setLayout(client)
+        triage_row.addWidget(client_box, 2)
+        layout.addLayout(triage_row, 1)
         return page
 
     def _build_summary(self) -> QWidget:
@@ -749,12 +815,18 @@ class IntakeWizard(QDialog):
         row.show()
         row.changed.connect(self._members_changed)
         row.removeRequested.connect(self.remove_member)
+        row.bsn.textChanged.connect(lambda _text, r=row: self._check_bsn(r))
         self._renumber()
         if not self._loading:
             self._members_changed()
             row.first_name.setFocus()
             self.members_scroll.ensureWidgetVisible(row)
         return row
+
+    def _check_bsn(self, row: MemberRow) -> None:
+        """Flag, without blocking, a BSN that is registered in another household too."""
+        found = self._households.bsn_elsewhere(row.bsn.text(), self.household_id)
+        row.bsn_warning.show_message(bsn_warning_text(found))
 
     def remove_member(self, row: MemberRow) -> None:
         if row not in self.member_rows:
@@ -783,10 +855,11 @@ class IntakeWizard(QDialog):
         Rows and gezag boxes are made after the dialog's buttons, so without this they would
         come last, behind the buttons."""
         chain: list[QWidget] = [self.street, self.house_number, self.suffix, self.postcode,
-                                self.city, self.wijk, self.household_name]
+                                self.city, self.wijk, self.stadsdeel]
         for row in self.member_rows:
             chain += row.focus_chain()
-        chain += [self.add_member_button, self.cancel_button, self.back_button,
+        chain += [self.household_name, self.add_member_button, self.cancel_button,
+                  self.back_button,
                   self.next_button, self.save_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -989,7 +1062,8 @@ class IntakeWizard(QDialog):
                             parse_house_number(self.house_number.text()),
                             self.suffix.text().strip(), tidy_postcode(self.postcode.text()),
                             self.city.text().strip()),
-            wijk=self.wijk.currentText().strip())
+            wijk=self.wijk.currentText().strip(),
+            stadsdeel=self.stadsdeel.currentText().strip())
         members = tuple(row.person(self.household_id) for row in self.member_rows)
         case = Case(
             id=self.case_id, household_id=self.household_id, team_id=self._ws.team.id,
@@ -999,6 +1073,11 @@ class IntakeWizard(QDialog):
             referral_note=self._referral_note(), quickscan=self._quickscan(),
             complexity=self._complexity(),
             urgency=tuple(c for c, check in self.urgency_checks.items() if check.isChecked()),
+            client_profile=int(self.client_profile.currentData() or 0) or None,
+            problem_areas=tuple(
+                ProblemArea(self.problem_areas.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.problem_areas.count())
+                if self.problem_areas.item(i).checkState() == Qt.CheckState.Checked),
         )
         return Intake(household, members, case)
 
@@ -1099,6 +1178,7 @@ class IntakeWizard(QDialog):
             (self.tr("Naam"), e(h.name or dash)),
             (self.tr("Adres"), e(f"{a.street} {number}, {a.postcode} {a.city}".strip(" ,"))),
             (self.tr("Wijk"), e(h.wijk or dash)),
+            (self.tr("Stadsdeel"), e(h.stadsdeel or dash)),
         ])
         member_rows: list[tuple[str, str]] = []
         names = {m.id: m.full_name for m in intake.members}
@@ -1121,6 +1201,9 @@ class IntakeWizard(QDialog):
             (self.tr("Waarbij heeft u hulp nodig?"), e(case.quickscan.help or dash)),
             (self.tr("Triage"), e(complexity_label(case.complexity))),
             (self.tr("Urgentie"), urgency),
+            (self.tr("Cliëntprofiel"), e(client_profile_label(case.client_profile))),
+            (self.tr("Probleemgebieden"), e(", ".join(
+                problem_area_label(a) for a in case.problem_areas) or dash)),
             (self.tr("Status na opslaan"), f"<b>{e(status_label(case.status))}</b>"),
         ])
         parts.append("</table>")

@@ -78,8 +78,9 @@ from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import NotFound
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.assessments import installed_definitions
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.plans import PlanService, code_lists, sociale_kaart
+from wijkteam_app.services.plans import NotAllowed, PlanService, code_lists, sociale_kaart
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.forms.common import definition_label
 from wijkteam_app.ui.i18n import error_text
@@ -185,6 +186,7 @@ _FIELD: dict[str, str] = {
     "netwerk": QT_TRANSLATE_NOOP("plan", "Netwerk"),
     "voorzieningen": QT_TRANSLATE_NOOP("plan", "Voorliggende voorzieningen"),
     "professioneel": QT_TRANSLATE_NOOP("plan", "Professionele ondersteuning"),
+    "for_person_ids": QT_TRANSLATE_NOOP("plan", "Voor wie"),
     "regisseur_id": QT_TRANSLATE_NOOP("plan", "Regisseur"),
     "evaluation_dates": QT_TRANSLATE_NOOP("plan", "Evaluatiedatum(s)"),
     "agreement": QT_TRANSLATE_NOOP("plan", "Akkoord"),
@@ -245,9 +247,11 @@ def fingerprint_text(version: PlanVersion) -> str:
 
 
 def default_report_settings(workspace: Workspace) -> ReportSettings:
-    """Until a settings screen exists: a neutral municipality name, the worker as author."""
-    return ReportSettings(municipality_name=tr("Gemeente"),
-                          author=workspace.worker.display_name)
+    """The municipality's name and logo as set (server reference data or Instellingen), the
+    worker as author."""
+    from wijkteam_app.services.settings import SettingsService
+
+    return SettingsService(workspace).report_settings()
 
 
 # --- what a plan screen knows about the household ------------------------------------------
@@ -416,7 +420,7 @@ def value_text(ctx: PlanContext, field: str, value: object) -> str:
     """A stored (plain JSON) value of a plan field in words, with names instead of ids."""
     if value is None or value == "" or value == []:
         return "—"
-    if field == "person_ids" and isinstance(value, list):
+    if field in ("person_ids", "for_person_ids") and isinstance(value, list):
         return ", ".join(ctx.person_name(str(v)) for v in value)
     if field == "network_member_ids" and isinstance(value, list):
         return ", ".join(ctx.network_name(str(v)) for v in value)
@@ -552,7 +556,7 @@ def rule_text(exc: PlanRuleViolation) -> str:
                       "versie.")
         if "comment" in message:
             return tr("Terugsturen kan alleen met minstens één opmerking.")
-    return texts.get(exc.reason, error_text("error"))
+    return texts.get(exc.reason, error_text(exc.reason))  # not_allowed.*: messages.py
 
 
 # --- gemeentelijke toets -------------------------------------------------------------------
@@ -560,7 +564,7 @@ def rule_text(exc: PlanRuleViolation) -> str:
 
 class ToetsDialog(QDialog):
     """Record the gemeentelijke toets on a version. Refused, with the reason in Dutch, when
-    the current worker is the plan's regisseur (four eyes)."""
+    the current worker may not (not a toetser of the team, or the plan's regisseur)."""
 
     def __init__(self, workspace: Workspace, version: PlanVersion,
                  parent: QWidget | None = None) -> None:
@@ -607,9 +611,12 @@ class ToetsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         layout.addLayout(row)
 
-        if workspace.actor_id == version.content.regisseur_id:
+        why_not = self.service.why_not(version, Action.PLAN_TOETS)
+        if why_not == "toets_by_regisseur":
             self._refuse(self.tr("U bent de regisseur van dit plan. De gemeentelijke toets moet "
                                  "door een andere medewerker worden gedaan (vier ogen)."))
+        elif why_not is not None:
+            self._refuse(error_text(why_not))
         elif version.status not in (PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD):
             self._refuse(self.tr("Een toets kan alleen worden vastgelegd als het plan ter "
                                  "beoordeling ligt of is goedgekeurd."))
@@ -1045,7 +1052,7 @@ class RegieDialog(QDialog):
         try:
             self.service.move_regie(self.household_id, self.up, worker_id,
                                     self.reason.toPlainText().strip())
-        except IllegalEscalation as exc:
+        except (IllegalEscalation, NotAllowed) as exc:
             self.notice.show_message(rule_text(exc))
             return
         except NotFound:

@@ -56,6 +56,13 @@ QFrame#guidance {
     border: 1px solid #d3dae1;
     border-radius: 4px;
 }
+QLabel#ladderSummary {
+    background: #f5f9fc;
+    border: 1px solid #2f6690;
+    border-radius: 4px;
+    padding: 6px 10px;
+    font-weight: 600;
+}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {
     border: 1px solid #b42318;
 }

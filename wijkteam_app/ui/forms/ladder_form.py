@@ -2,8 +2,10 @@
 
 Generated from the ladder's `InstrumentDefinition` (its single item and its levels). The two
 rung pickers stand side by side like ladders, highest rung on top. Keyboard: a digit chooses
-the rung of the picker with the focus, Up/Down step a rung, Left/Right switch between current
-and potential, 0 or N clears the potential ("nog niet bepaald"). Ctrl+S saves.
+the rung of the picker with the focus (after the current rung the focus moves on to the potential),
+Up/Down step a rung, Left goes to the current rung and Right to the potential (each stays
+where it is when pressed again), 0 or N clears the potential ("nog niet bepaald"). Both
+chosen values are spelled out above the buttons before saving. Ctrl+S saves.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -51,14 +54,16 @@ from wijkteam_app.ui.forms.common import (
     notes_field,
     save_and_cancel_buttons,
 )
-from wijkteam_app.ui.i18n import error_text
+from wijkteam_app.ui.i18n import error_text, field_text
 from wijkteam_app.ui.widgets import ErrorLabel, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import FieldErrors, malformed_date_message
 
 DRAFT_KIND = "ladder"
 
 
-def draft_key(person_id: str) -> str:
+def draft_key(person_id: str, corrects_id: str | None = None) -> str:
+    if corrects_id:
+        return f"ladder:{person_id}:correctie:{corrects_id}"
     return f"ladder:{person_id}:nieuw"
 
 
@@ -75,14 +80,17 @@ def ladder_definition(
 
 
 class LadderDialog(QDialog):
-    """Record a rung on the participatieladder for one person."""
+    """Record a rung on the participatieladder for one person, or correct a recorded one
+    (`corrects`: the form starts from its values and asks for the reason; the stored
+    measurement is kept, the correction takes its place)."""
 
     saved = Signal(object)  # the recorded Assessment
 
     def __init__(self, workspace: Workspace, household_id: str, person_id: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, corrects: Assessment | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
+        self.corrects = corrects
         self._service = AssessmentService(workspace)
         self._drafts = DraftService(workspace)
         self._subject = load_subject(workspace, household_id, person_id)
@@ -98,14 +106,19 @@ class LadderDialog(QDialog):
         self.errors = FieldErrors()
         self.setStyleSheet(FORM_STYLE)
         self._build()
-        self.keeper = DraftKeeper(self._drafts, draft_key(person.id), DRAFT_KIND,
+        key = draft_key(person.id, corrects.id if corrects else None)
+        self.keeper = DraftKeeper(self._drafts, key, DRAFT_KIND,
                                   self.tr("Participatieladder (niet opgeslagen)"),
                                   self.draft_payload, self)
         self._loading = True
-        self.assessed_on.set_value(workspace.today())
+        if corrects is None:
+            self.assessed_on.set_value(workspace.today())
+        else:
+            self._fill_from(corrects)
         self._loading = False
         self._update_header()
-        draft = self._drafts.get(draft_key(person.id))
+        self._update_summary()
+        draft = self._drafts.get(key)
         if draft is not None:
             self._offered = draft.payload
             self.draft_offer.offer(draft.updated_at)
@@ -144,9 +157,9 @@ class LadderDialog(QDialog):
         self.guidance = QLabel(defn.guidance if defn else "")
         self.guidance.setWordWrap(True)
         keys = muted_label(self.tr(
-            "Toetsen: 1-6 kiest de trede van de kolom met de focus, ↑/↓ een trede hoger of "
-            "lager, ←/→ wisselt tussen huidige en haalbare trede, 0 of N = haalbare trede nog "
-            "niet bepaald. Ctrl+S slaat op."))
+            "Toetsen: 1-6 kiest de trede van de kolom met de focus (daarna gaat de focus naar "
+            "de haalbare trede), ↑/↓ een trede hoger of lager, ← naar de huidige trede, → naar "
+            "de haalbare trede, 0 of N = haalbare trede nog niet bepaald. Ctrl+S slaat op."))
         guidance_box = guidance_frame(self.guidance, keys)
 
         levels = defn.levels if defn else ()
@@ -175,6 +188,22 @@ class LadderDialog(QDialog):
             box.addStretch(1)
             pickers.addLayout(box, 1)
 
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName(self.tr("Reden van de correctie"))
+        self.reason.setPlaceholderText(self.tr(
+            "Bijvoorbeeld: huidige en haalbare trede waren verwisseld"))
+        self.reason_label = QLabel(self.tr("Reden van de &correctie"))
+        self.reason_label.setBuddy(self.reason)
+        self.reason_error = ErrorLabel()
+        for widget in (self.reason, self.reason_label, self.reason_error):
+            widget.setVisible(self.corrects is not None)
+        self.reason.textChanged.connect(self._changed)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("ladderSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
         self.notes, notes_label = notes_field(70)
         self.notes_error = ErrorLabel()
         self.general_error = ErrorLabel()
@@ -196,9 +225,13 @@ class LadderDialog(QDialog):
         layout.addWidget(guidance_box)
         layout.addSpacing(4)
         layout.addLayout(pickers)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.reason_error)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
         layout.addWidget(self.notes_error)
+        layout.addWidget(self.summary)
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
         self.setMinimumWidth(720)
@@ -208,6 +241,7 @@ class LadderDialog(QDialog):
         self.errors.register("assessed_on", self.assessed_on, self.date_error)
         self.errors.register("target_date", self.horizon, self.horizon_error)
         self.errors.register("notes", self.notes, self.notes_error)
+        self.errors.register("correction_reason", self.reason, self.reason_error)
         if defn is not None:
             code = defn.items[0].code
             self.errors.register(f"items.{code}", self.current, self.current_error)
@@ -215,31 +249,69 @@ class LadderDialog(QDialog):
                                  self.potential_error)
 
         for first, second in ((self.assessed_on, self.horizon), (self.horizon, self.current),
-                              (self.current, self.potential), (self.potential, self.notes),
+                              (self.current, self.potential), (self.potential, self.reason),
+                              (self.reason, self.notes),
                               (self.notes, self.cancel_button),
                               (self.cancel_button, self.save_button)):
             QWidget.setTabOrder(first, second)
 
         add_save_shortcuts(self, self.save)
         self.current.committed.connect(lambda: self.potential.setFocus())
-        self.current.moveRequested.connect(lambda _step: self.potential.setFocus())
-        self.potential.moveRequested.connect(lambda _step: self.current.setFocus())
+        # Left is the current rung, right the potential: the arrows point at a column.
+        self.current.moveRequested.connect(
+            lambda step: self.potential.setFocus() if step > 0 else None)
+        self.potential.moveRequested.connect(
+            lambda step: self.current.setFocus() if step < 0 else None)
         for picker in (self.current, self.potential):
             picker.scoreChanged.connect(self._changed)
+            picker.scoreChanged.connect(self._update_summary)
         self.assessed_on.dateChanged.connect(self._date_changed)
         self.horizon.dateChanged.connect(self._changed)
+        self.horizon.dateChanged.connect(self._update_summary)
         self.notes.textChanged.connect(self._changed)
+
+    def _fill_from(self, assessment: Assessment) -> None:
+        self.assessed_on.set_value(assessment.assessed_on)
+        self.horizon.set_value(assessment.target_date)
+        self.notes.setPlainText(assessment.notes)
+        entry = assessment.items[0] if assessment.items else None
+        if entry is not None and entry.score is not None:
+            self.current.set_score(entry.score)
+            self.potential.set_score(entry.target_score)
 
     def _update_header(self) -> None:
         day = self.assessed_on.value() or self._ws.today()
         age = self._person.age_on(day)
         title = self.tr("Participatieladder — {name}").format(name=self._person.full_name)
+        if self.corrects is not None:
+            title = self.tr("Participatieladder corrigeren — {name}").format(
+                name=self._person.full_name)
         detail = definition_label(self.definition) if self.definition else ""
         if age is not None:
             detail += " · " + self.tr("{age} jaar op de meetdatum").format(age=age)
+        if self.corrects is not None:
+            detail += " · " + self.tr(
+                "correctie van de meting van {date}; die blijft in de geschiedenis").format(
+                date=self.corrects.assessed_on.strftime("%d-%m-%Y"))
         self.title.setText(title)
         self.subtitle.setText(detail)
         self.setWindowTitle(title)
+
+    def _update_summary(self, *_args: object) -> None:
+        """Both values as they will be saved, spelled out (no silent surprises)."""
+        if self.definition is None:
+            self.summary.setText("")
+            return
+        chosen = self.tr("nog niet gekozen")
+        current = self.current.state_text() if self.current.is_answered() else chosen
+        potential = self.potential.state_text() if self.potential.is_answered() else chosen
+        text = self.tr("Wordt vastgelegd — Huidige trede: {current} · Haalbare trede: "
+                       "{potential}").format(current=current, potential=potential)
+        horizon = self.horizon.value()
+        if horizon is not None and self.potential.score() is not None:
+            text += " " + self.tr("(vóór {date})").format(date=horizon.strftime("%d-%m-%Y"))
+        self.summary.setText(text)
+        self.summary.setAccessibleName(text)
 
     # --- drafts ----------------------------------------------------------------------------
 
@@ -250,6 +322,7 @@ class LadderDialog(QDialog):
             "rung": self.current.score() if self.current.is_answered() else "",
             "potential": self.potential.score() if self.potential.is_answered() else "",
             "notes": self.notes.toPlainText(),
+            "reason": self.reason.text(),
             "household_id": self._subject.household.id,  # so a draft list can reopen the form
             "person_id": self._person.id,
         }
@@ -262,6 +335,7 @@ class LadderDialog(QDialog):
                 self.assessed_on.setText(str(payload.get("assessed_on", "")))
                 self.horizon.setText(str(payload.get("target_date", "")))
                 self.notes.setPlainText(str(payload.get("notes", "")))
+                self.reason.setText(str(payload.get("reason", "")))
                 for picker, key in ((self.current, "rung"), (self.potential, "potential")):
                     value = payload.get(key, "")
                     try:
@@ -313,6 +387,8 @@ class LadderDialog(QDialog):
             person_id=self._person.id,
             target_date=self.horizon.value(),
             notes=self.notes.toPlainText().strip(),
+            corrects_id=self.corrects.id if self.corrects else None,
+            correction_reason=self.reason.text().strip() if self.corrects else "",
         )
 
     def save(self) -> bool:
@@ -332,9 +408,14 @@ class LadderDialog(QDialog):
         if day is None:
             found = [e for e in found if e.field not in ("assessed_on", "target_date")]
         errors += found
+        if self.corrects is not None and not assessment.correction_reason:
+            extra["correction_reason"] = self.tr("Geef de reden van de correctie.")
         if not errors and not extra:
             try:
-                self._service.record(assessment)
+                if self.corrects is not None:
+                    self._service.correct(self.corrects, assessment)
+                else:
+                    self._service.record(assessment)
             except ValidationFailed as failed:
                 errors = failed.errors
             else:
@@ -351,6 +432,12 @@ class LadderDialog(QDialog):
             elif error.field == "target_date" and error.code is ErrorCode.DATE_ORDER:
                 errors.remove(error)
                 extra["target_date"] = self.tr("Kies een horizon na de meetdatum.")
+            elif error.field == "corrects_id":
+                errors.remove(error)
+                self.general_error.show_message(error_text("stale_version") if error.code
+                                                is not ErrorCode.ALREADY_CORRECTED
+                                                else field_text(error.code))
+                return False
         if self.errors.show(errors, extra):
             self.general_error.show_message(error_text("error"))
         else:

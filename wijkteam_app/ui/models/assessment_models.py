@@ -38,6 +38,7 @@ class AssessmentRow:
     instrument: str  # "ZRM 2017", "Participatieladder 2008"
     assessor: str
     summary: str
+    counts: bool = True  # False: corrected or withdrawn later, or a withdrawal (shown muted)
 
 
 def assessment_column_title(column: AssessmentColumn) -> str:
@@ -64,7 +65,8 @@ class AssessmentTableModel(RowTableModel[AssessmentRow]):
             AssessmentColumn.SUMMARY: lambda r: r.summary,
         }
         self._columns: list[ColumnSpec[AssessmentRow]] = [
-            ColumnSpec(assessment_column_title(column), texts[column], align=None)
+            ColumnSpec(assessment_column_title(column), texts[column], align=None,
+                       muted=lambda r: not r.counts)
             for column in AssessmentColumn
         ]
 
@@ -72,8 +74,10 @@ class AssessmentTableModel(RowTableModel[AssessmentRow]):
         return self._columns
 
     def ordered(self, rows: Sequence[AssessmentRow]) -> list[AssessmentRow]:
-        return sorted(rows, key=lambda r: (r.assessment.assessed_on, r.assessment.id),
-                      reverse=True)
+        # Newest first; a correction above the record it corrects (same date).
+        return sorted(rows, key=lambda r: (r.assessment.assessed_on,
+                                           r.assessment.corrects_id is not None,
+                                           r.assessment.id), reverse=True)
 
     def object_id(self, item: AssessmentRow) -> str:
         return item.assessment.id

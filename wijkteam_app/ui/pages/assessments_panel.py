@@ -9,16 +9,20 @@ versions is refused with an explanation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
@@ -34,13 +38,17 @@ from wijkteam_app.domain.instruments import (
     IncomparableAssessments,
     InstrumentDefinition,
     InstrumentKind,
+    effective_assessments,
+    superseding,
     version_key,
 )
 from wijkteam_app.domain.people import Person
+from wijkteam_app.domain.validation import ValidationFailed
 from wijkteam_app.services.assessments import AssessmentService, Definitions
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.forms.common import key_label, plain_button
+from wijkteam_app.ui.i18n import error_text, field_text
 from wijkteam_app.ui.models.assessment_models import (
     AssessmentColumn,
     AssessmentRow,
@@ -49,7 +57,7 @@ from wijkteam_app.ui.models.assessment_models import (
     ComparisonTableModel,
     comparison_rows,
 )
-from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
+from wijkteam_app.ui.widgets import ErrorLabel, RowDelegate, heading_label, muted_label
 from wijkteam_app.ui.widgets.charts import ChartPoint, LadderChart, ScoreChart
 
 HOUSEHOLD_SUBJECT = ""  # subject key of the household as a whole
@@ -67,13 +75,63 @@ class _AssessmentTable(QTableView):
         super().keyPressEvent(event)
 
 
+class WithdrawDialog(QDialog):
+    """Asks why a measurement is withdrawn; the caller stores the withdrawal."""
+
+    def __init__(self, description: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Meting intrekken"))
+        intro = QLabel(self.tr(
+            "{what} intrekken? De meting blijft in de geschiedenis staan, maar telt niet meer "
+            "mee in grafieken, vergelijkingen en het plan.").format(what=description))
+        intro.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName(self.tr("Reden van het intrekken"))
+        self.reason.setPlaceholderText(self.tr("Bijvoorbeeld: bij de verkeerde persoon "
+                                               "vastgelegd"))
+        label = QLabel(self.tr("&Reden"))
+        label.setBuddy(self.reason)
+        self.error = ErrorLabel()
+        self.ok_button = plain_button(self.tr("&Intrekken"), self.tr("Intrekken"))
+        self.ok_button.setDefault(True)
+        cancel = plain_button(self.tr("&Annuleren"), self.tr("Annuleren"))
+        self.ok_button.clicked.connect(self._accept_if_reason)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(460)
+        self.reason.returnPressed.connect(self._accept_if_reason)
+        self.reason.setFocus()
+
+    def _accept_if_reason(self) -> None:
+        if not self.reason.text().strip():
+            self.error.show_message(self.tr("Geef de reden van het intrekken."))
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
 class AssessmentsPanel(QWidget):
     """The "Metingen" of one household. Call `show_household`; the host opens the forms on
-    `zrmRequested(person_id or "", household_id)` and `ladderRequested(person_id)` and calls
-    `refresh()` (or `show_household`) afterwards."""
+    `zrmRequested(person_id or "", household_id)`, `ladderRequested(person_id)` and
+    `ladderCorrectionRequested(assessment)` and calls `refresh()` (or `show_household`)
+    afterwards.
+
+    The list shows every record: a corrected or withdrawn measurement stays (muted, with what
+    happened to it) next to its correction; charts and comparisons use only what counts.
+    """
 
     zrmRequested = Signal(str, str)  # noqa: N815 (Qt signal naming)
     ladderRequested = Signal(str)  # noqa: N815
+    ladderCorrectionRequested = Signal(object)  # noqa: N815  the Assessment to correct
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,8 +140,11 @@ class AssessmentsPanel(QWidget):
         self._households = HouseholdService(workspace)
         self.household_id = ""
         self._stale = False  # a household is set but not read yet (the panel was hidden)
+        self.may_edit = False  # asked from the service per household (the matrix)
         self._members: tuple[Person, ...] = ()
-        self._history: dict[str, list[Assessment]] = {}
+        self._history: dict[str, list[Assessment]] = {}  # what counts
+        self._records: dict[str, list[Assessment]] = {}  # everything stored
+        self.withdraw_reason: Callable[[str], str | None] = self._ask_reason
         self._worker_names: dict[str, str] = {}
         self.charts: dict[str, ScoreChart] = {}
         self._build()
@@ -130,15 +191,32 @@ class AssessmentsPanel(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_assessment(index.row()))
         self.table.openRequested.connect(self.open_assessment)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda _current, _previous: self._update_record_actions())
         self.empty_label = muted_label("")
+        self.correct_button = plain_button(self.tr("&Corrigeren…"),
+                                           self.tr("Meting corrigeren"))
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.withdraw_button = plain_button(self.tr("&Intrekken…"),
+                                            self.tr("Meting intrekken"))
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        self.action_notice = ErrorLabel()
+        self.action_done = muted_label("")
         overview = QWidget()
         overview_layout = QVBoxLayout(overview)
         overview_layout.setContentsMargins(8, 8, 8, 8)
         overview_layout.addWidget(self.table, 1)
         overview_layout.addWidget(self.empty_label)
+        record_actions = QHBoxLayout()
+        record_actions.addWidget(self.correct_button)
+        record_actions.addWidget(self.withdraw_button)
+        record_actions.addWidget(self.action_notice, 1)
+        record_actions.addWidget(self.action_done, 1)
+        overview_layout.addLayout(record_actions)
         overview_layout.addWidget(muted_label(self.tr(
             "Enter of dubbelklik opent een ZRM-meting om te lezen; van daaruit kunt u een "
-            "nieuwe meting op basis daarvan beginnen.")))
+            "nieuwe meting op basis daarvan beginnen. Een fout vastgelegde meting corrigeert "
+            "of trekt u in: de oorspronkelijke blijft zichtbaar in de geschiedenis.")))
 
         # Charts: the ladder, then one chart per ZRM domain of one version.
         self.version_combo = QComboBox()
@@ -279,12 +357,17 @@ class AssessmentsPanel(QWidget):
         self._stale = False
         previous = self.current_subject()
         detail = self._households.get(self.household_id)
+        self.may_edit = self._households.may_edit(self.household_id)
+        self.new_zrm_button.setVisible(self.may_edit)
+        self.new_ladder_button.setVisible(self.may_edit)
         self._members = detail.members
         self._worker_names = self._households.worker_names()
-        self._history = {HOUSEHOLD_SUBJECT: self._assessments.history(
+        self._records = {HOUSEHOLD_SUBJECT: self._assessments.records(
             household_id=self.household_id)}
         for member in self._members:
-            self._history[member.id] = self._assessments.history(person_id=member.id)
+            self._records[member.id] = self._assessments.records(person_id=member.id)
+        self._history = {key: effective_assessments(records)
+                         for key, records in self._records.items()}
 
         self.subjects.blockSignals(True)
         self.subjects.clear()
@@ -347,25 +430,45 @@ class AssessmentsPanel(QWidget):
         self.new_ladder_button.setToolTip(
             self.tr("Participatieladder: trede vastleggen") if person is not None
             else self.tr("De participatieladder is per persoon; kies links een persoon."))
-        history = self._history.get(key, [])
-        self.model.set_rows([self._row(a) for a in history])
-        if history:
+        records = self._records.get(key, [])
+        replaced = superseding(records)
+        by_id = {a.id: a for a in records}
+        self.model.set_rows([self._row(a, replaced.get(a.id), by_id) for a in records])
+        self.action_notice.clear_message()
+        self.action_done.setText("")
+        if records:
             self.empty_label.setVisible(False)
             self.table.selectRow(0)
         else:
             self.empty_label.setText(self.tr(
-                "Nog geen metingen. Kies ‘Nieuwe ZRM’ of ‘Nieuwe trede’ om te beginnen."))
+                "Nog geen metingen. Kies ‘Nieuwe ZRM’ of ‘Nieuwe trede’ om te beginnen.")
+                if self.may_edit else self.tr("Nog geen metingen."))
             self.empty_label.setVisible(True)
         self._fill_versions()
         self._fill_ladder()
         self._fill_comparison_choices()
+        self._update_record_actions()
 
-    def _row(self, assessment: Assessment) -> AssessmentRow:
+    def _row(self, assessment: Assessment, replaced_by: Assessment | None,
+             by_id: dict[str, Assessment]) -> AssessmentRow:
+        summary = self._summary(assessment)
+        if assessment.withdrawn:
+            original = by_id.get(assessment.corrects_id or "")
+            summary = self.tr("Intrekking van de meting van {date} — reden: {reason}").format(
+                date=original.assessed_on.strftime("%d-%m-%Y") if original else "?",
+                reason=assessment.correction_reason)
+        elif assessment.corrects_id:
+            summary = self.tr("Correctie: {summary} — reden: {reason}").format(
+                summary=summary, reason=assessment.correction_reason)
+        if replaced_by is not None:
+            summary = (self.tr("Ingetrokken: {summary}") if replaced_by.withdrawn
+                       else self.tr("Gecorrigeerd: {summary}")).format(summary=summary)
         return AssessmentRow(
             assessment,
             key_label(self.definitions, assessment.definition_id, assessment.definition_version),
             self._worker_names.get(assessment.assessor_id, self.tr("onbekend")),
-            self._summary(assessment),
+            summary,
+            counts=replaced_by is None and not assessment.withdrawn,
         )
 
     def _summary(self, assessment: Assessment) -> str:
@@ -560,15 +663,67 @@ class AssessmentsPanel(QWidget):
     def comparison_refused(self) -> bool:
         return self.comparison_note.isVisible() and not self.comparison_view.isEnabled()
 
+    # --- correcting and withdrawing ---------------------------------------------------------
+
+    def selected_assessment(self) -> AssessmentRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not 0 <= index.row() < self.model.rowCount():
+            return None
+        return self.model.row(index.row())
+
+    def _update_record_actions(self) -> None:
+        row = self.selected_assessment()
+        counts = row is not None and row.counts
+        is_ladder = row is not None and self._kind(row.assessment) is InstrumentKind.LADDER
+        self.correct_button.setEnabled(counts and is_ladder)
+        self.withdraw_button.setEnabled(counts)
+        self.correct_button.setToolTip(
+            self.tr("Een participatieladder corrigeren: de juiste waarden vastleggen met de "
+                    "reden; de oorspronkelijke meting blijft in de geschiedenis.")
+            if is_ladder or row is None else
+            self.tr("Een ZRM corrigeert u door hem in te trekken en opnieuw af te nemen."))
+
+    def correct_selected(self) -> None:
+        row = self.selected_assessment()
+        if row is None or not row.counts:
+            return
+        if self._kind(row.assessment) is InstrumentKind.LADDER:
+            self.ladderCorrectionRequested.emit(row.assessment)
+
+    def _ask_reason(self, description: str) -> str | None:
+        dialog = WithdrawDialog(description, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.reason.text().strip()
+
+    def withdraw_selected(self) -> None:
+        row = self.selected_assessment()
+        if row is None or not row.counts:
+            return
+        description = self.tr("De meting {instrument} van {date}").format(
+            instrument=row.instrument, date=row.assessment.assessed_on.strftime("%d-%m-%Y"))
+        reason = self.withdraw_reason(description)
+        if reason is None:
+            return
+        try:
+            self._assessments.withdraw(row.assessment, reason)
+        except ValidationFailed as failed:
+            code = failed.errors[0].code if failed.errors else None
+            self.action_notice.show_message(field_text(code) if code else error_text("error"))
+            return
+        self.refresh()
+        self.action_done.setText(self.tr("De meting is ingetrokken; zij blijft zichtbaar in "
+                                         "de geschiedenis."))
+
     # --- actions ---------------------------------------------------------------------------
 
     def _request_zrm(self) -> None:
-        if self.household_id:
+        if self.household_id and self.may_edit:
             self.zrmRequested.emit(self.current_subject() or HOUSEHOLD_SUBJECT, self.household_id)
 
     def _request_ladder(self) -> None:
         person = self._person(self.current_subject())
-        if person is not None:
+        if person is not None and self.may_edit:
             self.ladderRequested.emit(person.id)
 
     def open_assessment(self, row: int | QModelIndex) -> None:

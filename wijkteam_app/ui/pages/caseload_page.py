@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,7 +31,11 @@ from wijkteam_app.services.households import CaseloadFilter, HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui import labels
 from wijkteam_app.ui.i18n import error_text
-from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
+from wijkteam_app.ui.models.household_table_model import (
+    Column,
+    HouseholdTableModel,
+    column_title,
+)
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,19 @@ _COLUMN_WIDTHS = {
 }
 
 
+# Room a header section needs beside its title: the stylesheet's padding (9 + 6 px), the
+# sort indicator of a sorted column and a little air.
+HEADER_EXTRA = 9 + 6 + 20 + 6
+
+
+def title_width(header: QHeaderView, column: Column) -> int:
+    """The width at which a column's title shows whole, also with the sort indicator (a
+    narrower section clipped "Niet gesynchroniseerd" to "t gesynchronise")."""
+    font = header.font()
+    font.setBold(True)  # some styles draw the sorted section's title bold
+    return QFontMetrics(font).horizontalAdvance(column_title(column)) + HEADER_EXTRA
+
+
 class CaseloadPage(QWidget):
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
     newIntakeRequested = Signal()  # noqa: N815
@@ -59,6 +77,7 @@ class CaseloadPage(QWidget):
         super().__init__(parent)
         self._workspace = workspace
         self._service = HouseholdService(workspace)
+        self.may_register = True  # set by the window from the service (`set_may_register`)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -193,7 +212,7 @@ class CaseloadPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, max(width, title_width(header, column)))
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(self._activate)
@@ -210,6 +229,16 @@ class CaseloadPage(QWidget):
             urgency=self.urgency.currentData(),
             limit=LIST_LIMIT,
         )
+
+    def set_may_register(self, may: bool) -> None:
+        """Without intakes (a toetser): no "Nieuwe aanmelding", and the list starts with every
+        household on this laptop, since such a worker has no caseload of their own."""
+        self.may_register = may
+        self.new_intake.setVisible(may)
+        if not may and self.scope.currentData() == "mine":
+            self.scope.setCurrentIndex(self.scope.findData("all"))
+        else:
+            self.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -286,6 +315,10 @@ class CaseloadPage(QWidget):
             self.empty_hint.setText(self.tr(
                 "Controleer de spelling of de filters, of zoek op postcode en huisnummer, "
                 "bijvoorbeeld 1234 AB 12."))
+        elif not self.may_register:
+            self.empty_hint.setText(self.tr(
+                "Er staan (nog) geen huishoudens voor u op deze laptop; ze komen mee met de "
+                "synchronisatie."))
         else:
             self.empty_hint.setText(self.tr(
                 "Er staan nog geen huishoudens in uw caseload. Kies ‘Nieuwe aanmelding’ "

@@ -192,6 +192,7 @@ class HouseholdPage(QWidget):
         self.household_id = ""
         self.active_dialog: RecordDialog | None = None
         self._pending_select: tuple[QTableView, str] | None = None  # saved by a dialog
+        self.may_edit = False  # asked from the service per household (the matrix)
         self.confirm: Confirm = ask_yes_no
         self.setAccessibleName(self.tr("Huishouden"))
 
@@ -286,6 +287,10 @@ class HouseholdPage(QWidget):
         text.addWidget(self.title)
         text.addWidget(self.address_label)
         text.addWidget(self.badges)
+        self.read_only_label = muted_label(error_text("not_allowed.edit_case_data"))
+        self.read_only_label.setObjectName("readOnlyHousehold")
+        self.read_only_label.setVisible(False)
+        text.addWidget(self.read_only_label)
         row = QHBoxLayout()
         row.setSpacing(12)
         row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -514,7 +519,9 @@ class HouseholdPage(QWidget):
         self.address_label.setText(self.tr("%1 %2, %3 %4 · Wijk %5")
                                    .replace("%1", a.street).replace("%2", number)
                                    .replace("%3", a.postcode).replace("%4", a.city)
-                                   .replace("%5", h.wijk))
+                                   .replace("%5", h.wijk)
+                                   + (self.tr(" · Stadsdeel %1").replace("%1", h.stadsdeel)
+                                      if h.stadsdeel else ""))
         self.address_label.setAccessibleName(self.address_label.text())
 
         self.members_model.set_today(today)
@@ -538,6 +545,27 @@ class HouseholdPage(QWidget):
         self._fill_case_combo()
         self._restore_selection(keep)
         self._update_buttons()
+        self._apply_permission(self.service.may_edit(self.household_id))
+
+    def edit_buttons(self) -> list[QPushButton]:
+        """The buttons that change the household's data (hidden for who may only look)."""
+        return [self.edit_household_button, self.household_zrm_button, self.add_person_button,
+                self.edit_person_button, self.zrm_button, self.ladder_button,
+                self.edit_case_button, self.add_network_button, self.edit_network_button,
+                self.remove_network_button, self.add_professional_button,
+                self.edit_professional_button, self.remove_professional_button,
+                self.add_contact_button, self.edit_contact_button, self.add_consent_button,
+                self.withdraw_consent_button]
+
+    def _apply_permission(self, may_edit: bool) -> None:
+        """Who may not change this household (a toetser, a colleague outside the case team)
+        sees it without the buttons and shortcuts that would change it."""
+        self.may_edit = may_edit
+        for button in self.edit_buttons():
+            button.setVisible(may_edit)
+        for shortcut in self.shortcuts.values():
+            shortcut.setEnabled(may_edit)
+        self.read_only_label.setVisible(not may_edit)
 
     def _say(self, text: str) -> None:
         self.notice.setText(text)
@@ -719,6 +747,9 @@ class HouseholdPage(QWidget):
     def _open(self, dialog: RecordDialog, table: QTableView | None = None) -> RecordDialog:
         """Open an editing dialog (window-modal, not blocking); reload when it closes. What
         it saved is then selected in `table`."""
+        if not self.may_edit:  # e.g. a double click by someone who may only look
+            dialog.deleteLater()
+            return dialog
         self.active_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if table is not None:
@@ -755,12 +786,12 @@ class HouseholdPage(QWidget):
 
     def _request_zrm(self) -> None:
         person = self.selected_person()
-        if person is not None:
+        if person is not None and self.may_edit:
             self.zrmRequested.emit(person.id, self.household_id)
 
     def _request_ladder(self) -> None:
         person = self.selected_person()
-        if person is not None:
+        if person is not None and self.may_edit:
             self.ladderRequested.emit(person.id)
 
     def edit_case(self) -> None:
@@ -783,7 +814,7 @@ class HouseholdPage(QWidget):
 
     def remove_network_member(self) -> None:
         member = self._selected_network_member()
-        if member is None:
+        if member is None or not self.may_edit:
             return
         if self.confirm(self, self.tr("Netwerklid verwijderen"),
                         self.tr("%1 uit het netwerk verwijderen?").replace("%1", member.name)):
@@ -805,7 +836,7 @@ class HouseholdPage(QWidget):
 
     def remove_professional(self) -> None:
         pro = self._selected_professional()
-        if pro is None:
+        if pro is None or not self.may_edit:
             return
         name = pro.organisation + (f" ({pro.name})" if pro.name else "")
         if self.confirm(self, self.tr("Professional verwijderen"),
@@ -840,7 +871,7 @@ class HouseholdPage(QWidget):
 
     def withdraw_consent(self) -> None:
         consent = self._selected_consent()
-        if consent is None:
+        if consent is None or not self.may_edit:
             return
         if consent.withdrawn_on is not None:
             self._say(self.tr("Deze toestemming is al ingetrokken."))

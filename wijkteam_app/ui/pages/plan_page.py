@@ -93,8 +93,9 @@ from wijkteam_app.domain.provisions import LEVEL_ORDER, Law
 from wijkteam_app.domain.validation import FieldError, ValidationFailed
 from wijkteam_app.errors import FileNotOnDevice, NotFound, StaleVersion
 from wijkteam_app.reports.document import ReportSettings
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.plans import PlanService
+from wijkteam_app.services.plans import PlanService, RefusedVersion, SignedPdfMissing
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
@@ -117,6 +118,7 @@ from wijkteam_app.ui.dialogs.plan_dialogs import (
     section_label,
     tr,
 )
+from wijkteam_app.ui.dialogs.refusals_dialog import refusal_text
 from wijkteam_app.ui.drafts import DraftKeeper
 from wijkteam_app.ui.form_drafts import DraftOfferBar
 from wijkteam_app.ui.i18n import error_text
@@ -138,14 +140,17 @@ QFrame#goalBox { background: #f7f9fb; border: 1px solid #d3dae1; border-radius: 
 QFrame#planRow { border: none; }
 QLabel#subHeading { font-weight: 600; color: #243b53; }
 QLabel#mandateWarning { color: #8a4b00; font-weight: 600; }
-QLabel#mandateBanner { background: #fff7e0; border: 1px solid #e0b44c; border-radius: 4px;
+QLabel#mandateBanner { background: #eef5ee; border: 1px solid #9cc59c; border-radius: 4px;
                        padding: 6px 10px; }
+QLabel#mandateBanner[needed="true"] { background: #fff7e0; border: 1px solid #e0b44c; }
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
 QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] { border: 1px solid #b42318; }
 """
 
 READ_ONLY_STYLE = ("QLabel#readOnlyBanner { background: #e8f0f7; border: 1px solid #2f6690;"
                    " border-radius: 4px; padding: 8px 12px; }")
+REFUSED_STYLE = ("QLabel#refusedBanner { background: #fdecea; border: 1px solid #b42318;"
+                 " border-radius: 4px; padding: 6px 10px; }")
 NOTICE_STYLE = ("QLabel#planNotice { background: #fff7e0; border: 1px solid #e0b44c;"
                 " border-radius: 4px; padding: 6px 10px; }")
 
@@ -204,6 +209,7 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
                 str(x.get("unit_code") or ""), str(x.get("frequency_code") or ""),
                 _date(x.get("start")), _date(x.get("end")), opt_int(x.get("cost_cents")))
                 for x in dicts(g.get("professioneel"))),
+            for_person_ids=strs(g.get("for_person_ids")),
         ))
     view = data.get("resident_view") or {}
     try:
@@ -231,6 +237,13 @@ def content_from_plain(data: dict[str, Any]) -> PlanContent:
 
 
 # --- small widget helpers ------------------------------------------------------------------
+
+
+def _in_stored_order(stored: Sequence[str], checks: dict[str, QCheckBox]) -> tuple[str, ...]:
+    """The ticked ids: those stored before in their stored order, then new ones."""
+    ticked = [i for i, c in checks.items() if c.isChecked()]
+    return tuple([i for i in stored if i in ticked] + [i for i in ticked if i not in stored])
+
 
 
 def _text_edit(name: str, height: int = 64) -> QPlainTextEdit:
@@ -461,6 +474,7 @@ class SupportRow(_Row):
         super().__init__(tr("Professionele ondersteuning verwijderen"))
         self.setObjectName("supportRow")
         self._ctx = ctx
+        self._initial = value
         self.product = _shrinkable(QComboBox(), 24)
         self.product.setAccessibleName(self.tr("Product"))
         self.product.addItem(self.tr("— kies een product —"), "")
@@ -581,6 +595,8 @@ class SupportRow(_Row):
     def product_name(self) -> str:
         code = str(self.product.currentData() or "")
         lists = self._ctx.lists
+        if self._initial is not None and code == self._initial.product_code:
+            return self._initial.product_name  # unchanged choice: keep the name as stored
         if not code or lists is None:
             return ""
         try:
@@ -745,6 +761,7 @@ class GoalEditor(QFrame):
         self.setObjectName("goalBox")
         self._ctx = ctx
         self.goal_id = goal.id if goal else new_id()
+        self._stored_for: tuple[str, ...] = goal.for_person_ids if goal else ()
         self._level_touched = goal is not None
         self._loading = True
         self.fields = _Fields()
@@ -770,6 +787,20 @@ class GoalEditor(QFrame):
             self.horizon.addItem(horizon_label(h), h.value)
         self.zrm_hint = muted_label("")
         self.zelf = _text_edit(self.tr("Wat doet de inwoner zelf?"), 52)
+        # For whom: a box per member; none ticked is the household as a whole.
+        self.for_whom_checks: dict[str, QCheckBox] = {}
+        for_whom = QWidget()
+        for_whom_row = QHBoxLayout(for_whom)
+        for_whom_row.setContentsMargins(0, 0, 0, 0)
+        for_whom_row.setSpacing(14)
+        caption = QLabel(self.tr("Voor wie:"))
+        caption.setStyleSheet("color: #52606d;")
+        for_whom_row.addWidget(caption)
+        self._for_whom_row = for_whom_row
+        self.for_whom_note = muted_label(self.tr("(niets aangevinkt: het hele huishouden)"))
+        for_whom_row.addWidget(self.for_whom_note)
+        for_whom_row.addStretch(1)
+        self._fill_for_whom()
 
         # Rows are made with the editor's context at the time (it changes with set_context).
         self.netwerk = _RowList(lambda v: NetworkRow(self._ctx, v if isinstance(
@@ -799,6 +830,7 @@ class GoalEditor(QFrame):
         top.setColumnStretch(0, 2)
         top.setColumnStretch(1, 5)
         top.addWidget(self.zrm_hint, 2, 0, 1, 5)
+        top.addWidget(self.fields.wrap("for_person_ids", for_whom), 3, 0, 1, 5)
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -851,9 +883,28 @@ class GoalEditor(QFrame):
             "3. Voorliggende voorzieningen — uit de sociale kaart van wijk %1")
             .replace("%1", self._ctx.detail.household.wijk))
 
+    def _fill_for_whom(self) -> None:
+        """A box per household member (between the caption and the note)."""
+        ticked = {i for i, c in self.for_whom_checks.items() if c.isChecked()}
+        for check in self.for_whom_checks.values():
+            self._for_whom_row.removeWidget(check)
+            check.setParent(None)
+            check.deleteLater()
+        self.for_whom_checks = {}
+        for n, member in enumerate(self._ctx.detail.members, start=1):
+            check = QCheckBox(member.full_name)
+            check.setAccessibleName(self.tr("Doel voor %1").replace("%1", member.full_name))
+            check.setChecked(member.id in ticked)
+            self.for_whom_checks[member.id] = check
+            self._for_whom_row.insertWidget(n, check)
+            _watch(check, self.changed.emit)
+
     def set_context(self, ctx: PlanContext) -> None:
         """Another household (or the same one read again): refill what it offers."""
+        members = [(m.id, m.full_name) for m in self._ctx.detail.members]
         self._ctx = ctx
+        if members != [(m.id, m.full_name) for m in ctx.detail.members]:
+            self._fill_for_whom()
         self._fill_domains(str(self.domain.currentData() or ""))
         self._show_wijk()
         self.netwerk.set_empty_text(self._network_empty_text(ctx))
@@ -877,6 +928,9 @@ class GoalEditor(QFrame):
         self.target.setValue(goal.target_level if goal else MIN_LEVEL)
         _set_combo(self.horizon, (goal.horizon if goal else Horizon.DRIE_MAANDEN).value)
         self.zelf.setPlainText(goal.zelf if goal else "")
+        self._stored_for = goal.for_person_ids if goal else ()
+        for person_id, check in self.for_whom_checks.items():
+            check.setChecked(person_id in self._stored_for)
         self.netwerk.set_values(goal.netwerk if goal else ())
         self.voorzieningen.set_values(goal.voorzieningen if goal else ())
         self.professioneel.set_values(goal.professioneel if goal else ())
@@ -942,6 +996,7 @@ class GoalEditor(QFrame):
             voorzieningen=tuple(r.value() for r in self.voorzieningen.rows
                                 if isinstance(r, ProvisionRow)),
             professioneel=tuple(supports),
+            for_person_ids=_in_stored_order(self._stored_for, self.for_whom_checks),
         )
         return goal, extra
 
@@ -981,6 +1036,8 @@ class PlanEditor(QWidget):
         self.fields = _Fields()
         self._situation_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._situation_layout: tuple[object, ...] | None = None
+        # The participants in the order they were stored: ticking nobody new is no change.
+        self._stored_participants: tuple[tuple[str, ...], ...] = ((), (), ())
         self.goals: list[GoalEditor] = []
 
         layout = QVBoxLayout(self)
@@ -1094,7 +1151,10 @@ class PlanEditor(QWidget):
         self.mandate_banner = QLabel()
         self.mandate_banner.setObjectName("mandateBanner")
         self.mandate_banner.setWordWrap(True)
+        self.mandate_banner.setMinimumHeight(self.mandate_banner.fontMetrics().lineSpacing() * 2
+                                             + 16)
         self.mandate_banner.setVisible(False)
+        self._toets_needed = False
         section.body.addWidget(self.mandate_banner)
         self.goals_box = QVBoxLayout()
         self.goals_box.setSpacing(10)
@@ -1323,6 +1383,8 @@ class PlanEditor(QWidget):
         self._loading = True
         try:
             parts = content.participants
+            self._stored_participants = (parts.person_ids, parts.network_member_ids,
+                                         parts.professional_ids)
             for checks, chosen in ((self.person_checks, parts.person_ids),
                                    (self.network_checks, parts.network_member_ids),
                                    (self.professional_checks, parts.professional_ids)):
@@ -1382,9 +1444,9 @@ class PlanEditor(QWidget):
             zrm_ids, ladder_ids = self.ctx.latest_zrm_ids, self.ctx.latest_ladder_ids
         content = PlanContent(
             participants=Participants(
-                tuple(i for i, c in self.person_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.network_checks.items() if c.isChecked()),
-                tuple(i for i, c in self.professional_checks.items() if c.isChecked()),
+                _in_stored_order(self._stored_participants[0], self.person_checks),
+                _in_stored_order(self._stored_participants[1], self.network_checks),
+                _in_stored_order(self._stored_participants[2], self.professional_checks),
                 self.others.text().strip()),
             question=self.question.toPlainText().strip(),
             situation=Situation(
@@ -1457,16 +1519,24 @@ class PlanEditor(QWidget):
             reasons.append(self.tr("het totaal (%1) is hoger dan het mandaat (%2)")
                            .replace("%1", euro(total))
                            .replace("%2", euro(mandate.max_amount_cents)))
-        text = ""
+        self._toets_needed = bool(reasons)
         if reasons:
             text = self.tr("⚠ Gemeentelijke toets nodig: %1. Een collega die niet de regisseur "
                            "is, toetst het plan voordat het ter ondertekening kan.").replace(
                 "%1", "; ".join(reasons))
+        else:
+            text = self.tr("✓ Alle professionele ondersteuning valt binnen het mandaat van de "
+                           "regisseur; een gemeentelijke toets is niet nodig.")
+        self.mandate_banner.setProperty("needed", bool(reasons))
+        self.mandate_banner.style().unpolish(self.mandate_banner)
+        self.mandate_banner.style().polish(self.mandate_banner)
         self.mandate_banner.setText(text)
-        self.mandate_banner.setVisible(bool(text))
+        # Always there, two lines high: choosing a product never moves the fields below it
+        # (and the one under the cursor) down.
+        self.mandate_banner.setVisible(bool(self.goals))
 
     def toets_needed(self) -> bool:
-        return not self.mandate_banner.isHidden()
+        return self._toets_needed
 
     # --- read-only ---------------------------------------------------------------------------
 
@@ -1497,9 +1567,10 @@ class VersionsModel(RowTableModel[PlanVersion]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
         self._names: dict[str, str] = {}
+        self._refused: set[str] = set()  # versions outside the plan: the server refused them
         self._columns: list[ColumnSpec[PlanVersion]] = [
             ColumnSpec(self.tr("Versie"), lambda v: str(v.number), align=None),
-            ColumnSpec(self.tr("Status"), lambda v: plan_status_label(v.status), align=None),
+            ColumnSpec(self.tr("Status"), self._status, align=None),
             ColumnSpec(self.tr("Gemaakt op"), lambda v: format_dutch_date(v.created_at.date()),
                        align=None),
         ]
@@ -1507,18 +1578,27 @@ class VersionsModel(RowTableModel[PlanVersion]):
     def columns(self) -> Sequence[ColumnSpec[PlanVersion]]:
         return self._columns
 
-    def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
-        return sorted(rows, key=lambda v: v.number, reverse=True)
+    def _status(self, version: PlanVersion) -> str:
+        if version.id in self._refused:
+            return self.tr("Geweigerd")
+        return plan_status_label(version.status)
 
-    def set_rows(self, rows: Iterable[PlanVersion], names: dict[str, str] | None = None
-                 ) -> None:
+    def ordered(self, rows: Sequence[PlanVersion]) -> list[PlanVersion]:
+        return sorted(rows, key=lambda v: (v.id not in self._refused, v.number), reverse=True)
+
+    def set_rows(self, rows: Iterable[PlanVersion], names: dict[str, str] | None = None,
+                 refused: Iterable[str] = ()) -> None:
         if names is not None:
             self._names = names
+        self._refused = set(refused)
         super().set_rows(list(rows))
 
     def tooltip(self, item: PlanVersion, column: int) -> str:
+        status = plan_status_label(item.status)
+        if item.id in self._refused:
+            status = self.tr("geweigerd door de server (%1)").replace("%1", status.lower())
         return self.tr("Versie %1 · %2 · gemaakt door %3 · vingerafdruk %4") \
-            .replace("%1", str(item.number)).replace("%2", plan_status_label(item.status)) \
+            .replace("%1", str(item.number)).replace("%2", status) \
             .replace("%3", self._names.get(item.created_by, "")) \
             .replace("%4", fingerprint_text(item))
 
@@ -1709,6 +1789,8 @@ class PlanPage(QWidget):
         self._stale = False  # a household is set but not read yet (the page was hidden)
         self._selecting = False
         self._mandates: dict[str, Mandate] = {}
+        self.refused: dict[str, RefusedVersion] = {}  # version id -> the server's refusal
+        self.allowed: frozenset[Action] = frozenset()  # plan steps this worker may take
         self.setAccessibleName(self.tr("Ondersteuningsplan"))
 
         self.title = heading_label(self.tr("Ondersteuningsplan"), 3.0)
@@ -1720,6 +1802,11 @@ class PlanPage(QWidget):
         self.read_only_banner.setStyleSheet(READ_ONLY_STYLE)
         self.read_only_banner.setWordWrap(True)
         self.read_only_banner.setVisible(False)
+        self.refused_banner = QLabel()
+        self.refused_banner.setObjectName("refusedBanner")
+        self.refused_banner.setStyleSheet(REFUSED_STYLE)
+        self.refused_banner.setWordWrap(True)
+        self.refused_banner.setVisible(False)
         self.notice = QLabel()
         self.notice.setObjectName("planNotice")
         self.notice.setStyleSheet(NOTICE_STYLE)
@@ -1771,7 +1858,11 @@ class PlanPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(heading_label(self.tr("Versies"), 1.5))
-        left_layout.addWidget(self.versions_table, 1)
+        # A plan has a handful of versions: the list takes what they need (up to six rows),
+        # and the banners stand under it, so the editor keeps the height of the screen.
+        self.versions_table.setMaximumHeight(
+            self.versions_table.verticalHeader().defaultSectionSize() * 6 + 34)
+        left_layout.addWidget(self.versions_table)
         compare_row = QHBoxLayout()
         compare_row.addWidget(self.compare_button)
         compare_row.addStretch(1)
@@ -1797,9 +1888,12 @@ class PlanPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.draft_offer)
-        right_layout.addWidget(self.comments_box)
         right_layout.addWidget(self.empty_label)
         right_layout.addWidget(self.editor_scroll, 1)
+        left_layout.addWidget(self.refused_banner)
+        left_layout.addWidget(self.read_only_banner)
+        left_layout.addWidget(self.comments_box)
+        left_layout.addStretch(1)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -1817,7 +1911,6 @@ class PlanPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(head)
         layout.addLayout(actions)
-        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.splitter, 1)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -1867,14 +1960,18 @@ class PlanPage(QWidget):
         self._stale = False
         try:
             self.ctx = load_context(self._ws, self.household_id)
-            self.versions = self.service.versions(self.household_id)
+            self.versions, refused = self.service.versions_and_refused(self.household_id)
+            self.allowed = self.service.allowed_actions(self.household_id, self.versions)
         except NotFound:
             self._say(error_text("not_found"))
             return
-        self.versions_model.set_rows(self.versions, dict(self.ctx.worker_names))
+        self.refused = {r.version.id: r for r in refused}
+        outside = [r.version for r in refused if not r.in_plan]
+        self.versions_model.set_rows([*self.versions, *outside], dict(self.ctx.worker_names),
+                                     refused=[v.id for v in outside])
         if self.ctx.catalog_problem:
             self._say(self.ctx.catalog_problem)
-        current = self.current_version()
+        current = self.current_version() or (outside[-1] if outside else None)
         target = select_id or (current.id if current else None)
         self._prepare_editor()
         if target is None:
@@ -1965,6 +2062,8 @@ class PlanPage(QWidget):
         editor = self.editor
         self.empty_label.setVisible(version is None)
         self.editor_scroll.setVisible(version is not None)
+        refusal = self.refused.get(version.id) if version is not None else None
+        self._show_refusal(refusal)
         if version is None or editor is None:
             self.status_label.setText("")
             self.read_only_banner.setVisible(False)
@@ -1975,25 +2074,32 @@ class PlanPage(QWidget):
         is_current = version is self.current_version() or (
             self.current_version() is not None and version.id == self.current_version().id  # type: ignore[union-attr]
         )
-        editable = version.editable and is_current
+        editable = (version.editable and is_current and Action.PLAN_WRITE in self.allowed
+                    and refusal is None)
         editor.editable = editable
         editor.set_content(version.content)
+        status = plan_status_label(version.status)
+        if refusal is not None and not refusal.in_plan:
+            status = self.tr("Geweigerd door de server (%1)").replace("%1", status.lower())
         self.status_label.setText(self.tr("Versie %1 · %2 · vingerafdruk %3")
                                   .replace("%1", str(version.number))
-                                  .replace("%2", plan_status_label(version.status))
+                                  .replace("%2", status)
                                   .replace("%3", fingerprint_text(version)))
         self.status_label.setAccessibleName(self.status_label.text())
-        if editable:
-            self.read_only_banner.setVisible(False)
+        if editable or (refusal is not None and not refusal.in_plan):
+            self.read_only_banner.setVisible(False)  # the refusal banner says it
         else:
             text = self.tr("Alleen-lezen: versie %1 is %2 en kan niet meer worden gewijzigd. "
                            "Wilt u iets veranderen, maak dan een nieuwe versie.") \
                 .replace("%1", str(version.number)) \
                 .replace("%2", plan_status_label(version.status).lower())
-            if not is_current:
+            if not is_current and self.current_version() is not None:
                 text = self.tr("Alleen-lezen: dit is een eerdere versie (%1). De huidige "
                                "versie is %2.").replace("%1", str(version.number)).replace(
                     "%2", str(self.current_version().number))  # type: ignore[union-attr]
+            elif Action.PLAN_WRITE not in self.allowed:
+                text = self.tr("Alleen-lezen: %1").replace(
+                    "%1", error_text("not_allowed.plan_write"))
             self.read_only_banner.setText(text)
             self.read_only_banner.setAccessibleName(text)
             self.read_only_banner.setVisible(True)
@@ -2003,9 +2109,32 @@ class PlanPage(QWidget):
         if editable:
             self._start_keeper(version)
 
+    def _show_refusal(self, refusal: RefusedVersion | None) -> None:
+        """A version the server refused: why, and what to do; it stays readable here."""
+        if refusal is None:
+            self.refused_banner.setVisible(False)
+            return
+        moment = format_dutch_date(refusal.refused_at.date())
+        if refusal.in_plan:
+            head = self.tr("Geweigerd door de server (%1): een wijziging van deze versie is "
+                           "niet overgenomen.").replace("%1", moment)
+        elif self.current_version() is not None:
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen; het geldende plan staat bovenaan de lijst met "
+                           "versies.").replace("%1", moment)
+        else:
+            head = self.tr("Alleen-lezen. Geweigerd door de server (%1): dit plan is niet "
+                           "overgenomen.").replace("%1", moment)
+        text = f"{head} {refusal_text(refusal.reason)}"
+        self.refused_banner.setText(text)
+        self.refused_banner.setAccessibleName(text)
+        self.refused_banner.setVisible(True)
+
     def _show_comments(self, version: PlanVersion) -> None:
+        """The coach's comments while they are to be worked on: on the returned version and
+        on the concept made from it; gone once that concept is sent in again."""
         source = version if version.status is PlanStatus.TERUGGESTUURD else None
-        if source is None and version.based_on_id:
+        if source is None and version.based_on_id and version.status is PlanStatus.CONCEPT:
             based = next((v for v in self.versions if v.id == version.based_on_id), None)
             if based is not None and based.status is PlanStatus.TERUGGESTUURD:
                 source = based
@@ -2056,23 +2185,35 @@ class PlanPage(QWidget):
         shown = self.shown
         on_current = shown is not None and current is not None and shown.id == current.id
         status = current.status if current else None
+        may = self.allowed.__contains__  # the service's answer: no rules here
         visible = {
-            self.new_plan_button: current is None and bool(self.household_id),
-            self.save_button: on_current and status is PlanStatus.CONCEPT,
-            self.submit_button: on_current and status is PlanStatus.CONCEPT,
+            self.new_plan_button: current is None and bool(self.household_id)
+            and not self.refused and may(Action.PLAN_WRITE),
+            self.save_button: on_current and status is PlanStatus.CONCEPT
+            and may(Action.PLAN_WRITE),
+            self.submit_button: on_current and status is PlanStatus.CONCEPT
+            and may(Action.PLAN_SUBMIT),
             self.new_version_button: on_current and status not in (
-                None, PlanStatus.CONCEPT, PlanStatus.TER_BEOORDELING, PlanStatus.AFGESLOTEN),
+                None, PlanStatus.CONCEPT, PlanStatus.TER_BEOORDELING, PlanStatus.AFGESLOTEN)
+            and may(Action.PLAN_WRITE),
             self.toets_button: on_current and status in (
                 PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD) and current is not None
-            and self.service.toets_needed(current),
-            self.to_signing_button: on_current and status is PlanStatus.GOEDGEKEURD,
-            self.sign_button: on_current and status is PlanStatus.TER_ONDERTEKENING,
-            self.execute_button: on_current and status is PlanStatus.ONDERTEKEND,
-            self.evaluate_button: on_current and status is PlanStatus.IN_UITVOERING,
-            self.close_button: on_current and status is PlanStatus.GEEVALUEERD,
+            and may(Action.PLAN_TOETS) and self.service.toets_needed(current),
+            self.to_signing_button: on_current and status is PlanStatus.GOEDGEKEURD
+            and may(Action.PLAN_TO_SIGNING),
+            self.sign_button: on_current and status is PlanStatus.TER_ONDERTEKENING
+            and may(Action.PLAN_SIGN),
+            self.execute_button: on_current and status is PlanStatus.ONDERTEKEND
+            and may(Action.PLAN_EXECUTE),
+            self.evaluate_button: on_current and status is PlanStatus.IN_UITVOERING
+            and may(Action.PLAN_EVALUATE),
+            self.close_button: on_current and status is PlanStatus.GEEVALUEERD
+            and may(Action.PLAN_CLOSE),
             self.pdf_button: shown is not None,
-            self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN,
-            self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN,
+            self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN
+            and may(Action.MOVE_REGIE),
+            self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN
+            and may(Action.MOVE_REGIE),
             self.compare_button: len(self.versions) > 1,
         }
         for button, show in visible.items():
@@ -2202,9 +2343,24 @@ class PlanPage(QWidget):
             self.keeper = None
         self._drafts.discard(draft_key(version.id))
         self._dirty = False
+        position = self.editor_scroll.verticalScrollBar().value()
         self.reload(saved.id)
+        self._keep_scroll_position(position)
         self._say(self.tr("Concept opgeslagen."))
         return True
+
+    def _keep_scroll_position(self, position: int) -> None:
+        """The rebuilt editor at the place the worker was (its height is known once Qt has
+        laid it out, so the range is settled first)."""
+        editor = self.editor
+        if editor is None:
+            return
+        editor.adjustSize()
+        editor.resize(self.editor_scroll.viewport().width(), editor.sizeHint().height())
+        bar = self.editor_scroll.verticalScrollBar()
+        bar.setRange(0, max(0, editor.sizeHint().height()
+                            - self.editor_scroll.viewport().height()))
+        bar.setValue(position)
 
     def submit(self) -> None:
         version = self.shown
@@ -2266,23 +2422,27 @@ class PlanPage(QWidget):
 
     def pdf_bytes(self, version: PlanVersion) -> bytes:
         """The signed PDF exactly as signed, else a fresh rendering of the version."""
-        if version.signature is not None:
-            signed = self.service.signed_pdf(version)
-            if signed is not None:
-                return signed
-        return self.service.render_pdf(version, self.report_settings)
+        return self.service.pdf(version, self.report_settings).data
 
     def preview_pdf(self) -> None:
         version = self.shown
         if version is None:
             return
         try:
-            data = self.pdf_bytes(version)
+            pdf = self.service.pdf(version, self.report_settings)
         except FileNotOnDevice:
             self._say(error_text("file_not_on_device"))
             return
-        dialog = PdfPreviewDialog(data, self.tr("Ondersteuningsplan versie %1")
-                                  .replace("%1", str(version.number)), self,
+        except SignedPdfMissing:
+            self._say(self.tr("Deze versie is ondertekend, maar de ondertekende PDF staat niet "
+                              "in dit dossier. Er wordt geen nieuwe PDF gemaakt: die zou niet "
+                              "zijn wat er is ondertekend."))
+            return
+        title = self.tr("Ondersteuningsplan versie %1").replace("%1", str(version.number))
+        if pdf.signed:
+            title = self.tr("Ondersteuningsplan versie %1 — de ondertekende PDF, ongewijzigd") \
+                .replace("%1", str(version.number))
+        dialog = PdfPreviewDialog(pdf.data, title, self,
                                   f"ondersteuningsplan-v{version.number}.pdf")
         self._open(dialog)
 

@@ -1,11 +1,12 @@
 """The teamcoach's review: "Plannen die op mij wachten".
 
 A table of versions waiting for review (household, version, submitted by, date). Opening one
-shows the plan with what changed since the last approved version highlighted, a comment box
-per section, and Goedkeuren / Terugsturen (a return needs at least one comment). The decision
-is stored locally with the version id it was made on (`PlanService.review`) and travels with
-the next sync, so this works offline. A worker who is not a teamcoach sees why the decision
-buttons are not there.
+shows the plan with what changed highlighted — since the version the coach returned when this
+is its rework (her comments beside each section), else since the last approved version — a
+comment box per section, and Goedkeuren / Terugsturen (a return needs at least one comment).
+The decision is stored locally with the version id it was made on (`PlanService.review`) and
+travels with the next sync, so this works offline. A worker who is not a teamcoach sees why
+the decision buttons are not there.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -39,8 +40,9 @@ from wijkteam_app.domain.plans import (
     SectionComment,
 )
 from wijkteam_app.errors import NotFound, StaleVersion
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
-from wijkteam_app.services.plans import REVIEWER_ROLES, PlanService
+from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.dialogs.plan_dialogs import (
     ChangeRow,
@@ -65,6 +67,9 @@ APPROVED = frozenset({PlanStatus.GOEDGEKEURD, PlanStatus.TER_ONDERTEKENING,
                       PlanStatus.ONDERTEKEND, PlanStatus.IN_UITVOERING,
                       PlanStatus.GEEVALUEERD, PlanStatus.AFGESLOTEN})
 CHANGED_BG = "#fff3c4"
+COMMENT_SHORT = 34  # an empty comment box not in use: one line
+COMMENT_TALL = 72  # the one being written in, or one with text
+COMMENT_BG = "#fdf2e9"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,34 +120,63 @@ class WaitingModel(RowTableModel[WaitingRow]):
 
 
 def base_version(versions: Sequence[PlanVersion], version: PlanVersion) -> PlanVersion | None:
-    """The latest approved (or later) version before `version`, if any."""
-    earlier = [v for v in versions if v.number < version.number and v.status in APPROVED]
-    return max(earlier, key=lambda v: v.number) if earlier else None
+    """What the coach compares `version` with: the version that was returned, when `version`
+    is its rework (made from it); otherwise the latest approved (or later) version before
+    it; None for a first version."""
+    earlier = [v for v in versions if v.number < version.number]
+    based_on = next((v for v in earlier if v.id == version.based_on_id), None)
+    if based_on is not None and based_on.status is PlanStatus.TERUGGESTUURD:
+        return based_on
+    approved = [v for v in earlier if v.status in APPROVED]
+    return max(approved, key=lambda v: v.number) if approved else None
+
+
+def returned_comments(base: PlanVersion | None) -> dict[PlanSection, list[str]]:
+    """The comments of the review that returned `base`, per section (empty otherwise)."""
+    review = base.last_review if base is not None else None
+    if base is None or base.status is not PlanStatus.TERUGGESTUURD or review is None:
+        return {}
+    out: dict[PlanSection, list[str]] = {}
+    for comment in review.comments:
+        out.setdefault(comment.section, []).append(comment.text)
+    return out
 
 
 def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRow],
               base: PlanVersion | None) -> str:
     """The plan as readable HTML; sections with changes since `base` are highlighted and
-    list what changed (old → new)."""
+    list what changed (old → new). When `base` was returned, the coach's comments on it
+    stand at their section, beside what changed."""
     c = version.content
     changed = {row.section for row in changes}
     by_section: dict[PlanSection, list[ChangeRow]] = {}
     for row in changes:
         by_section.setdefault(row.section, []).append(row)
+    earlier = returned_comments(base)
 
     def para(text: str) -> str:
         return escape(text).replace("\n", "<br>") if text.strip() else "<i>—</i>"
 
     def section(sec: PlanSection, body: str) -> str:
         title = escape(section_label(sec))
+        comments = ""
+        if sec in earlier and base is not None:
+            said = escape(tr_("Opmerking bij versie %1").replace("%1", str(base.number)))
+            comments = "".join(
+                f"<p style='background:{COMMENT_BG}; margin:2px 0;'><b>{said}</b>: "
+                f"{escape(text)}</p>" for text in earlier[sec])
         if sec in changed and base is not None:
             tag = escape(tr_("gewijzigd sinds versie %1").replace("%1", str(base.number)))
             rows = "".join(
                 f"<li><b>{escape(r.field_text)}</b>: <s>{escape(r.old)}</s> → "
                 f"{escape(r.new)}</li>" for r in by_section.get(sec, []))
             return (f"<table width='100%' cellpadding='6' style='background:{CHANGED_BG};'>"
-                    f"<tr><td><h3>{title} <small>({tag})</small></h3>{body}"
+                    f"<tr><td><h3>{title} <small>({tag})</small></h3>{comments}{body}"
                     f"<ul>{rows}</ul></td></tr></table>")
+        if comments:
+            unchanged = escape(tr_("niet gewijzigd sinds versie %1").replace(
+                "%1", str(base.number if base else "")))
+            return f"<h3>{title} <small>({unchanged})</small></h3>{comments}{body}"
         return f"<h3>{title}</h3>{body}"
 
     parts = [f"<h2>{escape(ctx.detail.household.name)} — "
@@ -150,6 +184,13 @@ def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRo
     if base is None:
         parts.append(f"<p><i>{escape(tr_('Eerste versie ter beoordeling: alles is nieuw.'))}"
                      "</i></p>")
+    elif base.status is PlanStatus.TERUGGESTUURD:
+        review = base.last_review
+        who = ctx.worker_name(review.reviewer_id) if review is not None else ""
+        parts.append("<p>" + escape(tr_(
+            "Gemarkeerd: gewijzigd sinds versie %1, die %2 terugstuurde. De opmerkingen van "
+            "toen staan bij hun onderdeel.").replace("%1", str(base.number))
+            .replace("%2", who)) + "</p>")
     else:
         parts.append(f"<p>{escape(tr_('Gemarkeerd: gewijzigd sinds de goedgekeurde versie %1.').replace('%1', str(base.number)))}</p>")  # noqa: E501
     names = [ctx.person_name(i) for i in c.participants.person_ids]
@@ -168,7 +209,10 @@ def plan_html(ctx: PlanContext, version: PlanVersion, changes: Sequence[ChangeRo
                  f"{escape(g.description)}</b><br>"
                  f"{escape(ctx.domain_name(g.domain_code))} · "
                  f"{escape(tr_('niveau %1 → %2').replace('%1', str(g.current_level)).replace('%2', str(g.target_level)))} · "  # noqa: E501
-                 f"{escape(horizon_label(g.horizon))}</p><ul>"]
+                 f"{escape(horizon_label(g.horizon))}"
+                 + (f" · {escape(tr_('voor %1').replace('%1', ', '.join(ctx.person_name(i) for i in g.for_person_ids)))}"  # noqa: E501
+                    if g.for_person_ids else "")
+                 + "</p><ul>"]
         if g.zelf:
             lines.append(f"<li>{escape(tr_('Zelf'))}: {para(g.zelf)}</li>")
         for a in g.netwerk:
@@ -214,7 +258,7 @@ class ReviewPage(QWidget):
 
         self.model = WaitingModel(self)
         self.table = table_view(self.model, self.tr("Plannen die op mij wachten"))
-        self.table.setMaximumHeight(140)
+        self.table.setMaximumHeight(140)  # fitted to the rows in reload()
         self.table.selectionModel().currentRowChanged.connect(
             lambda index, _prev: self.open_row(index.row()) if index.isValid() else None)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
@@ -236,17 +280,28 @@ class ReviewPage(QWidget):
         comments_layout = QVBoxLayout(comments)
         comments_layout.setContentsMargins(0, 0, 6, 0)
         comments_layout.setSpacing(2)
+        self.earlier_labels: dict[PlanSection, QLabel] = {}
         for sec in PlanSection:
             label = QLabel(section_label(sec))
             label.setObjectName(f"commentLabel_{sec.value}")
+            earlier = QLabel()
+            earlier.setObjectName(f"earlierComment_{sec.value}")
+            earlier.setWordWrap(True)
+            earlier.setStyleSheet(f"background: {COMMENT_BG}; border-radius: 3px; "
+                                  "padding: 2px 6px;")
+            earlier.setVisible(False)
+            self.earlier_labels[sec] = earlier
             edit = QPlainTextEdit()
             edit.setObjectName(f"comment_{sec.value}")
             edit.setAccessibleName(self.tr("Opmerking bij %1").replace("%1", section_label(sec)))
             edit.setPlaceholderText(self.tr("Opmerking (optioneel)"))
             edit.setTabChangesFocus(True)
-            edit.setFixedHeight(50)
+            edit.setFixedHeight(COMMENT_SHORT)
+            edit.installEventFilter(self)
+            edit.textChanged.connect(lambda e=edit: self._fit_comment(e))
             label.setBuddy(edit)
             comments_layout.addWidget(label)
+            comments_layout.addWidget(earlier)
             comments_layout.addWidget(edit)
             self.comment_edits[sec] = edit
         comments_layout.addStretch(1)
@@ -254,6 +309,7 @@ class ReviewPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(comments)
+        self.comments_scroll = scroll
 
         self.approve_button = QPushButton(self.tr("&Goedkeuren"))
         self.return_button = QPushButton(self.tr("&Terugsturen"))
@@ -268,12 +324,14 @@ class ReviewPage(QWidget):
                                        "1px solid #2f6690; border-radius: 4px; padding: 8px; }")
         self.explanation.setVisible(False)
         self.offline_hint = muted_label(self.tr(
+            "Vastgelegd bij deze versie; gaat mee met de volgende synchronisatie."))
+        self.offline_hint.setToolTip(self.tr(
             "Uw beslissing wordt hier vastgelegd bij deze versie en gaat mee met de volgende "
             "synchronisatie; ook zonder verbinding."))
         buttons = QHBoxLayout()
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.return_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.offline_hint, 1)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -282,7 +340,6 @@ class ReviewPage(QWidget):
         side_layout.addWidget(scroll, 1)
         side_layout.addWidget(self.explanation)
         side_layout.addLayout(buttons)
-        side_layout.addWidget(self.offline_hint)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -306,6 +363,9 @@ class ReviewPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.notice)
         layout.addWidget(self.detail, 1)
+        # Takes the room when nothing waits, so the notice stays a line, not half a screen.
+        layout.addStretch(0)
+        self._layout = layout
         self._stale = True  # read when shown (or by reload())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
@@ -313,21 +373,38 @@ class ReviewPage(QWidget):
         if self._stale:
             self.reload()
 
+    # --- the comment boxes: one line each, room to write in the one in use --------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if isinstance(watched, QPlainTextEdit) and event.type() in (
+                QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            QTimer.singleShot(0, lambda e=watched: self._fit_comment(e))
+        return super().eventFilter(watched, event)
+
+    def _fit_comment(self, edit: QPlainTextEdit) -> None:
+        tall = edit.hasFocus() or bool(edit.toPlainText().strip())
+        edit.setFixedHeight(COMMENT_TALL if tall else COMMENT_SHORT)
+        if tall:
+            self.comments_scroll.ensureWidgetVisible(edit, 0, 8)
+
     # --- roles ---------------------------------------------------------------------------------
 
-    def is_reviewer(self) -> bool:
-        return self._ws.worker.role in REVIEWER_ROLES
+    def refusal(self) -> str | None:
+        """Why this worker may not review the open plan (the service's message code)."""
+        row = self.current
+        return None if row is None else self.service.why_not(row.version, Action.PLAN_REVIEW)
 
     def _update_decision_area(self) -> None:
         row = self.current
         reason = ""
-        if not self.is_reviewer():
-            reason = self.tr("Alleen een teamcoach kan plannen goedkeuren of terugsturen. U "
-                             "kunt de plannen hier wel inzien; vraag uw teamcoach om de "
-                             "beoordeling.")
-        elif row is not None and row.version.content.regisseur_id == self._ws.actor_id:
+        code = self.refusal()
+        if code == "review_own_plan":
             reason = self.tr("U bent de regisseur van dit plan. Een andere teamcoach beoordeelt "
                              "het (vier ogen).")
+        elif code is not None:
+            reason = self.tr("Alleen een teamcoach van het team kan plannen goedkeuren of "
+                             "terugsturen. U kunt de plannen hier wel inzien; vraag uw "
+                             "teamcoach om de beoordeling.")
         can_decide = not reason and row is not None
         for button in (self.approve_button, self.return_button):
             button.setVisible(not reason)
@@ -345,10 +422,7 @@ class ReviewPage(QWidget):
         """Read the waiting versions again (after a decision, or when the page is shown)."""
         self._stale = False
         rows = self._waiting_rows()
-        self.model.set_rows(rows)
-        self.empty_label.setVisible(not rows)
-        self.table.setVisible(bool(rows))
-        self.detail.setVisible(bool(rows))
+        self._show_rows(rows)
         self.current = None
         if rows:
             self.table.selectRow(0)
@@ -376,11 +450,19 @@ class ReviewPage(QWidget):
         if [r.version.id for r in rows] == [r.version.id for r in self.model.items()]:
             return
         self.current = still  # selecting it again leaves the open plan as it is
-        self.model.set_rows(rows)
+        self._show_rows(rows)
         self.table.selectRow(self.model.row_of(still.version.id))
-        self.empty_label.setVisible(False)
-        self.table.setVisible(True)
-        self.detail.setVisible(True)
+
+    def _show_rows(self, rows: list[WaitingRow]) -> None:
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        self.detail.setVisible(bool(rows))
+        self._layout.setStretch(self._layout.count() - 1, 0 if rows else 1)
+        shown = min(max(len(rows), 1), 4)
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + shown * self.table.verticalHeader().defaultSectionSize()
+                                    + 4)
 
     def _waiting_rows(self) -> list[WaitingRow]:
         names = self.households.worker_names()
@@ -417,8 +499,20 @@ class ReviewPage(QWidget):
         for edit in self.comment_edits.values():
             edit.clear()
         self._mark_changed_sections()
+        self._show_earlier_comments()
         self._say("")
         self._update_decision_area()
+
+    def _show_earlier_comments(self) -> None:
+        earlier = returned_comments(self.base)
+        for sec, label in self.earlier_labels.items():
+            texts = earlier.get(sec, [])
+            number = self.base.number if self.base is not None else 0
+            text = "\n".join(self.tr("Bij versie %1: %2").replace("%1", str(number))
+                             .replace("%2", t) for t in texts)
+            label.setText(text)
+            label.setAccessibleName(text)
+            label.setVisible(bool(texts))
 
     def _mark_changed_sections(self) -> None:
         changed = {row.section for row in self.changes}
@@ -450,7 +544,7 @@ class ReviewPage(QWidget):
 
     def decide(self, outcome: ReviewOutcome) -> bool:
         row = self.current
-        if row is None or not self.is_reviewer():
+        if row is None or self.refusal() is not None:
             return False
         comments = self.comments()
         if outcome is ReviewOutcome.TERUGSTUREN and not comments:
