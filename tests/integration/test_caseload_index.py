@@ -4,6 +4,8 @@ notices: search and the status/urgency/"mijn caseload" filters show the current 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any, cast
@@ -41,6 +43,17 @@ def index_problems(ws: Workspace) -> list[str]:
         return caseload_index.problems(conn)
 
 
+@contextmanager
+def acting_as(ws: Workspace, worker_id: str) -> Iterator[None]:
+    """Saves by a colleague on this case file (the services check what they may do)."""
+    me = ws.worker
+    ws.worker = Worker(worker_id, "collega", "Collega Test", Role.WIJKWERKER, ws.team.id)
+    try:
+        yield
+    finally:
+        ws.worker = me
+
+
 def test_saves_through_the_services_keep_search_and_filters_right(workspace: Workspace) -> None:
     service = HouseholdService(workspace)
     me = workspace.worker.id
@@ -53,34 +66,34 @@ def test_saves_through_the_services_keep_search_and_filters_right(workspace: Wor
     assert found(service, text="huishouden cel") == ["Huishouden Çelik"]
 
     colleague = add_colleague(workspace)
-    old = Case(new_id(), household.id, workspace.team.id, colleague, CaseStatus.UITVOERING,
-               ReferralSource.HUISARTS, date(2025, 1, 1))
-    service.save_case(old)
+    # I register the first case with a colleague as regisseur (from then on, theirs).
+    service.save_case(Case(new_id(), household.id, workspace.team.id, colleague,
+                           CaseStatus.UITVOERING, ReferralSource.HUISARTS, date(2025, 1, 1)))
     # The only case is a colleague's: no longer mine, in theirs; status from that case.
     assert found(service, worker_id=me) == []
     assert found(service, worker_id=colleague) == ["Huishouden Çelik"]
     assert found(service, status="uitvoering") == ["Huishouden Çelik"]
 
-    recent = Case(new_id(), household.id, workspace.team.id, colleague, CaseStatus.AANGEMELD,
-                  ReferralSource.HUISARTS, date(2026, 2, 1), case_team_ids=(me,),
-                  urgency=(UrgencyCriterion.HUISELIJK_GEWELD,))
-    service.save_case(recent)
+    with acting_as(workspace, colleague):
+        service.save_case(Case(new_id(), household.id, workspace.team.id, colleague,
+                               CaseStatus.AANGEMELD, ReferralSource.HUISARTS, date(2026, 2, 1),
+                               case_team_ids=(me,),
+                               urgency=(UrgencyCriterion.HUISELIJK_GEWELD,)))
     # The most recent case decides status and urgency; the case team makes it mine.
     assert found(service, status="uitvoering") == []
     assert found(service, status="aangemeld") == ["Huishouden Çelik"]
     assert found(service, urgency="huiselijk_geweld", worker_id=me) == ["Huishouden Çelik"]
 
     stored = service.cases(household.id)[0].case
-    service.save_case(replace(stored, status=CaseStatus.AFGESLOTEN, urgency=(),
-                              closed_on=date(2026, 3, 1),
-                              case_team_ids=()))
-    assert found(service, status="afgesloten") == ["Huishouden Çelik"]
+    with acting_as(workspace, colleague):
+        service.save_case(replace(stored, status=CaseStatus.AFGESLOTEN, urgency=(),
+                                  closed_on=date(2026, 3, 1), case_team_ids=()))
+        person = service.get(household.id).members[0]
+        service.save_person(replace(person, last_name="Yilmaz"))
+        service.update(replace(service.get(household.id).household, name="Familie Yilmaz"))
+    assert found(service, status="afgesloten") == ["Familie Yilmaz"]
     assert found(service, urgency="huiselijk_geweld") == []
     assert found(service, worker_id=me) == []
-
-    person = service.get(household.id).members[0]
-    service.save_person(replace(person, last_name="Yilmaz"))
-    service.update(replace(service.get(household.id).household, name="Familie Yilmaz"))
     assert found(service, text="yilmaz") == ["Familie Yilmaz"]
     assert found(service, text="celik") == []
     assert index_problems(workspace) == []

@@ -236,9 +236,9 @@ class CaseloadPage(QWidget):
         self.may_register = may
         self.new_intake.setVisible(may)
         if not may and self.scope.currentData() == "mine":
+            self.scope.blockSignals(True)  # the caller reads the list (once, not here too)
             self.scope.setCurrentIndex(self.scope.findData("all"))
-        else:
-            self.refresh()
+            self.scope.blockSignals(False)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
