@@ -160,7 +160,7 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
     try:
         current = current_revision(engine)
         if current is not None and current == scripted_head():
-            return OpenResult(CaseFile(engine))  # up to date: no need to load Alembic
+            return OpenResult(CaseFile(engine, path))  # up to date: no need to load Alembic
         scripts = script_directory()
         known = {rev.revision for rev in scripts.walk_revisions()}
         if current is None:
