@@ -13,6 +13,7 @@ sync service starts right after the caseload is shown.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._sync: SyncController | None = None
         self.open_error: BaseException | None = None  # what `opener` raised, if anything
         self._changed_households: set[str] = set()
+        self._changed_at = 0.0  # monotonic time of the latest change not yet shown
         self._live_timer = QTimer(self)  # collects the changes of one action or sync
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(0)
@@ -265,20 +267,31 @@ class MainWindow(QMainWindow):
         them refresh once the current action is done (changes of one action are collected)."""
         if isinstance(household_ids, set | frozenset):
             self._changed_households |= {str(h) for h in household_ids}
+        self._changed_at = time.monotonic()
         self._live_timer.start()
 
     def _refresh_live(self) -> None:
+        """Refresh the open pages that show a changed household, unless a page read its
+        data again after the change anyway (the page that saved reloads itself)."""
         changed, self._changed_households = self._changed_households, set()
         if self._closed or not self._attached or not changed:
             return
-        self._refresh_caseload()
+
+        def stale(page: QWidget) -> bool:
+            return float(getattr(page, "loaded_at", 0.0)) < self._changed_at
+
+        if stale(self.caseload):
+            self._refresh_caseload()
         shown = self.household.current_household_id()
         if shown and shown in changed:
-            if self.pages.currentWidget() is self.household:
+            if self.pages.currentWidget() is self.household and stale(self.household):
                 self.household.live_reload()
-            self.assessments.set_household(shown)  # read now if visible, else when shown
-            self.plan.live_refresh()
-        self.review.live_refresh()
+            if stale(self.assessments):
+                self.assessments.set_household(shown)  # read now if visible, else when shown
+            if stale(self.plan):
+                self.plan.live_refresh()
+        if stale(self.review):
+            self.review.live_refresh()
 
     def _refresh_caseload(self) -> None:
         """The list as it is now, keeping the worker's place (hidden: refreshed when shown)."""

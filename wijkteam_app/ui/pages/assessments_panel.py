@@ -9,6 +9,7 @@ versions is refused with an explanation.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -355,6 +356,7 @@ class AssessmentsPanel(QWidget):
         if not self.household_id:
             return
         self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         previous = self.current_subject()
         detail = self._households.get(self.household_id)
         self.may_edit = self._households.may_edit(self.household_id)

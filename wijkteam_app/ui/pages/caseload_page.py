@@ -7,6 +7,7 @@ Search runs in SQL after a short pause in typing; sorting is done by the model i
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
@@ -253,6 +254,7 @@ class CaseloadPage(QWidget):
         With the same search as before (a sync or a save changed the list) the selected
         household and the scroll position stay where they were."""
         flt = self.current_filter()
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         same = flt == self._shown_filter
         selected = self._selected_id() if same else None
         top = self.table.rowAt(0) if same else -1

@@ -14,6 +14,7 @@ first), so ZRM and participatieladder need no extra key.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -503,6 +504,7 @@ class HouseholdPage(QWidget):
     def reload(self) -> None:
         if not self.household_id:
             return
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         try:
             data = self.service.page(self.household_id, with_assessments=False)
         except NotFound:

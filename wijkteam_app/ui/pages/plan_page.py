@@ -19,6 +19,7 @@ the fields and nothing is stored while a field is invalid.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -1958,6 +1959,7 @@ class PlanPage(QWidget):
         if not self.household_id:
             return
         self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         try:
             self.ctx = load_context(self._ws, self.household_id)
             self.versions, refused = self.service.versions_and_refused(self.household_id)

@@ -11,6 +11,7 @@ the decision buttons are not there.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -421,6 +422,7 @@ class ReviewPage(QWidget):
     def reload(self) -> None:
         """Read the waiting versions again (after a decision, or when the page is shown)."""
         self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         rows = self._waiting_rows()
         self._show_rows(rows)
         self.current = None
