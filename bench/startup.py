@@ -6,8 +6,8 @@
 What a worker waits for when the app starts with a passphrase file (`wijkteam gui
 --passphrase-file ...`), measured from outside: the parent starts a fresh Python process and
 reads two lines from its stdout: "paint" when the main window has painted for the first
-time, "ready" when the caseload is shown in it (the main window's `is_ready`; a window
-without that attribute is counted as ready at its first paint). The child then quits.
+time, "ready" when the caseload is shown in it (the main window's `ready` signal; a window
+without it is counted as ready at its first paint). The child then quits.
 
 Three kinds of process run interleaved, in a rotating order, in each round of one run:
   * bare: `QApplication` + an empty `QMainWindow` of the same size (the reference);
@@ -63,6 +63,10 @@ class Probe(QObject):
 
     def _painted(self) -> None:
         os.write(1, b"paint\n")
+        ready = getattr(self.window, "ready", None)
+        if ready is not None and not getattr(self.window, "is_ready", True):
+            ready.connect(self._check_ready)  # said at the moment it is emitted
+            return
         self._check_ready()
         if self.window is not None and not self.poll.isActive():
             self.poll.start()

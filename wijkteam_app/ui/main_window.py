@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[], "Workspace"]
 
+PREBUILD_DELAY_MS = 250  # after the caseload is shown: the other pages are made then
+
 
 class MainWindow(QMainWindow):
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self._ready = True
         self.ready.emit()
         QTimer.singleShot(0, self._start_sync)
+        QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild)
 
     def _finish_busy(self) -> None:
         if QGuiApplication.overrideCursor() is not None:
@@ -152,12 +155,7 @@ class MainWindow(QMainWindow):
     def _attach(self, workspace: Workspace) -> None:
         """Build the pages on an open workspace (the caseload is loaded after painting)."""
         from wijkteam_app.services.drafts import DraftService
-        from wijkteam_app.services.settings import SettingsService
-        from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
         from wijkteam_app.ui.pages.caseload_page import CaseloadPage
-        from wijkteam_app.ui.pages.household_page import HouseholdPage
-        from wijkteam_app.ui.pages.plan_page import PlanPage
-        from wijkteam_app.ui.pages.review_page import ReviewPage
 
         self._attached = True
         self._workspace = workspace
@@ -165,25 +163,16 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(self.window_title())
 
+        # The caseload is the first screen; the household pages (with the assessments and the
+        # plan) and the review page are made when first needed, or shortly after the caseload
+        # is shown (`_prebuild`).
         self.caseload: CaseloadPage = CaseloadPage(workspace)
-        self.household: HouseholdPage = HouseholdPage(workspace)
-        self.assessments: AssessmentsPanel = AssessmentsPanel(workspace)
-        container_layout = self.household.assessments_container.layout()
-        if container_layout is None:
-            container_layout = QVBoxLayout(self.household.assessments_container)
-            container_layout.setContentsMargins(0, 0, 0, 0)
-        container_layout.addWidget(self.assessments)
-
-        self.plan: PlanPage = PlanPage(workspace)
-        self.plan.report_settings = SettingsService(workspace).report_settings()
-        self.household.tabs.addTab(self.plan, self.tr("Plan"))
-        self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
-        self.review: ReviewPage = ReviewPage(workspace)
-
+        self._household: HouseholdPage | None = None
+        self._assessments: AssessmentsPanel | None = None
+        self._plan: PlanPage | None = None
+        self._review: ReviewPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
-        self.pages.addWidget(self.household)
-        self.pages.addWidget(self.review)
 
         self.drafts_banner = self._build_drafts_banner()
         central = QWidget()
@@ -202,18 +191,10 @@ class MainWindow(QMainWindow):
         self.caseload.householdActivated.connect(self.open_household)
         self.caseload.householdActivated.connect(self.householdActivated)
         self.caseload.newIntakeRequested.connect(self.new_intake)
-        self.household.backRequested.connect(self.show_caseload)
-        self.household.zrmRequested.connect(self.score_zrm)
-        self.household.ladderRequested.connect(self._ladder_for_person)
-        self.assessments.zrmRequested.connect(self.score_zrm)
-        self.assessments.ladderRequested.connect(self._ladder_for_person)
-        self.assessments.ladderCorrectionRequested.connect(self._correct_ladder)
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
         QShortcut(QKeySequence("Ctrl+7"), self).activated.connect(self.show_plan_tab)
-        self.plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
-        self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
         self._save_listener = self._saved.emit
         workspace.add_save_listener(self._save_listener)
 
@@ -224,6 +205,76 @@ class MainWindow(QMainWindow):
                 "app", "Uw dossier is bijgewerkt voor Wijkteam {version}. Vooraf is een "
                 "versleutelde reservekopie gemaakt: {path}").format(
                     version=__version__, path=workspace.backup_path), 0)
+
+    # --- the pages made when first needed -------------------------------------------------
+
+    @property
+    def household(self) -> HouseholdPage:
+        if self._household is None:
+            self._build_household_pages()
+        assert self._household is not None
+        return self._household
+
+    @property
+    def assessments(self) -> AssessmentsPanel:
+        if self._assessments is None:
+            self._build_household_pages()
+        assert self._assessments is not None
+        return self._assessments
+
+    @property
+    def plan(self) -> PlanPage:
+        if self._plan is None:
+            self._build_household_pages()
+        assert self._plan is not None
+        return self._plan
+
+    @property
+    def review(self) -> ReviewPage:
+        if self._review is None:
+            from wijkteam_app.ui.pages.review_page import ReviewPage
+
+            review = ReviewPage(self._workspace)
+            self.pages.addWidget(review)
+            review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
+            self._review = review
+        return self._review
+
+    def _build_household_pages(self) -> None:
+        """The household page with its tabs, the assessments panel and the plan."""
+        from wijkteam_app.services.settings import SettingsService
+        from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+        from wijkteam_app.ui.pages.household_page import HouseholdPage
+        from wijkteam_app.ui.pages.plan_page import PlanPage
+
+        workspace = self._workspace
+        household = HouseholdPage(workspace)
+        assessments = AssessmentsPanel(workspace)
+        container_layout = household.assessments_container.layout()
+        if container_layout is None:
+            container_layout = QVBoxLayout(household.assessments_container)
+            container_layout.setContentsMargins(0, 0, 0, 0)
+        container_layout.addWidget(assessments)
+        plan = PlanPage(workspace)
+        plan.report_settings = SettingsService(workspace).report_settings()
+        household.tabs.addTab(plan, self.tr("Plan"))
+        household.tabs.setTabToolTip(household.tabs.count() - 1, self.tr("Ctrl+7"))
+        self.pages.addWidget(household)
+
+        household.backRequested.connect(self.show_caseload)
+        household.zrmRequested.connect(self.score_zrm)
+        household.ladderRequested.connect(self._ladder_for_person)
+        assessments.zrmRequested.connect(self.score_zrm)
+        assessments.ladderRequested.connect(self._ladder_for_person)
+        assessments.ladderCorrectionRequested.connect(self._correct_ladder)
+        plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
+        self._household, self._assessments, self._plan = household, assessments, plan
+
+    def _prebuild(self) -> None:
+        """Make the other pages while the worker looks at the list, so the first household
+        opens as fast as the next."""
+        if not self._closed and self._attached:
+            _ = self.household, self.review
 
     # --- sync (started after the caseload is shown) ---------------------------------------
 
@@ -282,16 +333,18 @@ class MainWindow(QMainWindow):
 
         if stale(self.caseload):
             self._refresh_caseload()
-        shown = self.household.current_household_id()
-        if shown and shown in changed:
-            if self.pages.currentWidget() is self.household and stale(self.household):
-                self.household.live_reload()
-            if stale(self.assessments):
-                self.assessments.set_household(shown)  # read now if visible, else when shown
-            if stale(self.plan):
-                self.plan.live_refresh()
-        if stale(self.review):
-            self.review.live_refresh()
+        household, assessments, plan = self._household, self._assessments, self._plan
+        shown = household.current_household_id() if household is not None else ""
+        if household is not None and assessments is not None and plan is not None \
+                and shown and shown in changed:
+            if self.pages.currentWidget() is household and stale(household):
+                household.live_reload()
+            if stale(assessments):
+                assessments.set_household(shown)  # read now if visible, else when shown
+            if stale(plan):
+                plan.live_refresh()
+        if self._review is not None and stale(self._review):
+            self._review.live_refresh()
 
     def _refresh_caseload(self) -> None:
         """The list as it is now, keeping the worker's place (hidden: refreshed when shown)."""
@@ -612,8 +665,8 @@ class MainWindow(QMainWindow):
         service = SettingsService(self._workspace)
         dialog = SettingsDialog(service, self)
         dialog.exec()
-        if dialog.saved:
-            self.plan.report_settings = service.report_settings()
+        if dialog.saved and self._plan is not None:  # (a later plan page reads them itself)
+            self._plan.report_settings = service.report_settings()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(
