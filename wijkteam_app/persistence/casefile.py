@@ -207,8 +207,8 @@ class CaseFile:
             for listener in list(self._listeners):
                 try:
                     listener(ctx.result.household_ids)
-                except Exception:  # a listener never undoes or fails a committed save
-                    log.exception("save listener failed")
+                except Exception as exc:  # a listener never undoes or fails a committed save
+                    log.warning("save listener failed: %s", type(exc).__name__)
 
     def audit(self, actor_id: str, action: str, object_type: str, object_id: str,
               result: str = "ok") -> None:
