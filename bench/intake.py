@@ -818,6 +818,8 @@ def run_once(app: QApplication, root: Path, counter: MouseCounter) -> tuple[RunR
     window.activateWindow()  # what the window manager does for a newly opened app
     if not settle(window.isActiveWindow):
         raise BenchFailure("the main window never became active")
+    if not settle(lambda: getattr(window, "is_ready", True)):  # caseload after the paint
+        raise BenchFailure("the main window never showed the caseload")
 
     result = RunResult()
     clicks_before = counter.clicks

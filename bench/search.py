@@ -1,12 +1,22 @@
-"""Search and household-open latency on a large case file, through the app's own services.
+"""Search and opening a household on a large case file, as the worker waits for them.
 
-    python bench/search.py [--persons 50000] [--queries 60]
+    QT_QPA_PLATFORM=offscreen python bench/search.py [--persons 50000] [--queries 60]
+                                                     [--opens 30]
 
 Builds an encrypted case file with --persons generated persons (households of 1-5), then
-measures p50/p95 of HouseholdService.caseload() per query type (name, postcode + huisnummer,
-BSN, birth date, status filter, the unfiltered first page) and the time to read one household
-page with five years of history (10 persons, 50 ZRM, 300 contacts). Targets: search p95
-<= 30 ms per query type; household page <= 100 ms. Run by hand; prints, always exits 0.
+measures:
+  * search: p50/p95 per query type (name, postcode + huisnummer, BSN, birth date, status
+    filter, the unfiltered first page) of the call the caseload page makes for a new search
+    (`HouseholdService.caseload_result`: all matching ids and the first screenful of rows),
+    through the app's own services; and a name search in the real caseload page until the
+    list has painted;
+  * opening a household in the real main window (offscreen), from the call that opens it to
+    the end of the first paint of the household page: random households of the file, a
+    household with five years of history (10 persons, 50 ZRM, 300 contacts) and an
+    ondersteuningsplan, and switching that household to its plan tab (Ctrl+7) until painted;
+    plus, for comparison with earlier runs, `HouseholdService.page()` alone.
+Targets: search p95 <= 20 ms per query type; opening until painted <= 100 ms. Run by hand;
+prints, always exits 0.
 """
 
 from __future__ import annotations
@@ -31,6 +41,16 @@ from wijkteam_app.domain.cases import Case, CaseStatus, ContactKind, ContactMome
 from wijkteam_app.domain.ids import new_id  # noqa: E402
 from wijkteam_app.domain.instruments import ZRM_2017_ID, Assessment, ItemScore  # noqa: E402
 from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person  # noqa: E402
+from wijkteam_app.domain.plans import (  # noqa: E402
+    Goal,
+    Horizon,
+    Participants,
+    PlanContent,
+    ProfessionalSupport,
+    ProvisionAgreement,
+    ResidentAgreement,
+    ResidentView,
+)
 from wijkteam_app.instruments import latest, load_definitions  # noqa: E402
 from wijkteam_app.paths import ProfilePaths  # noqa: E402
 from wijkteam_app.persistence import repositories as repo  # noqa: E402
@@ -39,6 +59,7 @@ from wijkteam_app.services.assessments import AssessmentService  # noqa: E402
 from wijkteam_app.services.deadlines import DeadlineService  # noqa: E402
 from wijkteam_app.services.demo import test_range_bsn  # noqa: E402
 from wijkteam_app.services.households import CaseloadFilter, HouseholdService  # noqa: E402
+from wijkteam_app.services.plans import PlanService  # noqa: E402
 from wijkteam_app.services.profile import KdfParams, Workspace, init_profile, unlock  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase only"  # noqa: S105 - throw-away profile in a temp dir
@@ -128,7 +149,28 @@ def history_household(ws: Workspace, rng: random.Random) -> str:
             new_id(), zrm.id, zrm.version, today - timedelta(days=i * 36), ws.worker.id,
             tuple(ItemScore(item.code, rng.randint(1, 5)) for item in zrm.items),
             person_id=person.id))
+    add_plan(ws, h.id, members)
     return h.id
+
+
+def add_plan(ws: Workspace, household_id: str, members: list[Person]) -> None:
+    """An ondersteuningsplan in concept: four goals, each with professional support."""
+    today = ws.today()
+    domains = ["financien", "huisvesting", "tijdsbesteding", "middelengebruik"]
+    goals = tuple(
+        Goal(new_id(), domain, f"Doel {n + 1} (benchmark)", 2, 4, Horizon.DRIE_MAANDEN,
+             zelf="Zelf: de post elke dag openen.",
+             voorzieningen=(ProvisionAgreement("vk-geldfit"),),
+             professioneel=(ProfessionalSupport("L06SB1", "Budgetbegeleiding",
+                                                "Schuldhulp Verzinstad", 2, "04", "2", today,
+                                                today + timedelta(days=180), 120_000),))
+        for n, domain in enumerate(domains))
+    content = PlanContent(
+        participants=Participants(person_ids=tuple(m.id for m in members[:4])),
+        question="We willen weer rust in huis.", goals=goals, regisseur_id=ws.actor_id,
+        evaluation_dates=(today + timedelta(days=90),),
+        resident_view=ResidentView(ResidentAgreement.AKKOORD))
+    PlanService(ws).start(household_id, content)
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
@@ -168,6 +210,7 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--opens", type=int, default=30)
     args = parser.parse_args()
     memory_keyring()
     rng = random.Random(args.seed)
@@ -196,22 +239,106 @@ def main() -> int:
         print(f"\n{'zoekopdracht':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
         for kind, make in kinds.items():
             pool = pools.get(kind) or [""]
-            service.caseload(make(pool[0]))  # warm the page cache
+            # What the caseload page calls (an older app without it: the whole list).
+            search = getattr(service, "caseload_result", service.caseload)
+            search(make(pool[0]))  # warm the page cache
             times = []
             for i in range(args.queries):
                 q = pool[i % len(pool)]
-                times += timed(lambda q=q, make=make: service.caseload(make(q)), 1)
-            verdict = "PASS" if p95(times) <= 30 else "MISS"
+                times += timed(lambda q=q, make=make, search=search: search(make(q)), 1)
+            verdict = "PASS" if p95(times) <= 20 else "MISS"
             print(f"{kind:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
-                  f"{'<= 30':>8} {verdict}")
+                  f"{'<= 20':>8} {verdict}")
         deadline_marks(ws, service, mine)
         service.page(heavy)
         page_times = timed(lambda: service.page(heavy), 30)
-        verdict = "PASS" if p95(page_times) <= 100 else "MISS"
-        print(f"\n{'huishouden openen (5 jaar)':32} {statistics.median(page_times):8.1f} "
-              f"{p95(page_times):8.1f} {'<= 100':>8} {verdict}")
+        print(f"\n{'HouseholdService.page (5 jaar)':32} {statistics.median(page_times):8.1f} "
+              f"{p95(page_times):8.1f} {'info':>8}")
+        ids = [s.id for s in service.caseload(CaseloadFilter(text="", limit=5000))]
+        open_in_window(ws, rng.sample(ids, min(args.opens, len(ids))), heavy, args.opens,
+                       samples["name"])
         ws.close()
     return 0
+
+
+def open_in_window(ws: Workspace, sample: list[str], heavy: str, opens: int,
+                   names: list[str]) -> None:
+    """Open households in the real main window and time each until its page has painted."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    from wijkteam_app.ui.app import create_application
+    from wijkteam_app.ui.main_window import MainWindow
+
+    class PaintProbe(QObject):
+        def __init__(self, target: QWidget) -> None:
+            super().__init__()
+            self.target = target
+            self.painted = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+                    and (obj is self.target or self.target.isAncestorOf(obj))):
+                self.painted = True
+            return False
+
+    app = create_application()
+    window = MainWindow(ws)
+    window.show()
+    deadline = time.perf_counter() + 30
+    while not getattr(window, "is_ready", True) and time.perf_counter() < deadline:
+        app.processEvents()
+    app.processEvents()
+
+    def until_painted(target: QWidget, action: Callable[[], None]) -> float:
+        probe = PaintProbe(target)
+        app.installEventFilter(probe)
+        start = time.perf_counter()
+        action()
+        while not probe.painted:
+            app.processEvents()
+        elapsed = (time.perf_counter() - start) * 1000
+        app.removeEventFilter(probe)
+        return elapsed
+
+    def back() -> None:
+        window.show_caseload()
+        app.processEvents()
+
+    def open_one(household_id: str) -> float:
+        back()
+        return until_painted(window.household, lambda: window.open_household(household_id))
+
+    def plan_tab() -> float:
+        back()
+        window.open_household(heavy)
+        app.processEvents()
+        return until_painted(window.plan, window.show_plan_tab)
+
+    def search(name: str) -> float:
+        back()
+        window.caseload.search.blockSignals(True)  # no typing delay: the search itself
+        window.caseload.search.setText(name)
+        window.caseload.search.blockSignals(False)
+        return until_painted(window.caseload.table, window.caseload.refresh)
+
+    open_one(sample[0])  # first use of every widget: not counted
+    search(names[0])
+    first_plan = plan_tab()  # the plan editor is made on the first visit: shown apart
+    rows = {
+        "zoeken op naam, lijst getekend": [search(n) for n in names[:opens]],
+        "willekeurig huishouden": [open_one(h) for h in sample],
+        "5 jaar geschiedenis + plan": [open_one(heavy) for _ in range(opens)],
+        "  daarna tabblad Plan (Ctrl+7)": [plan_tab() for _ in range(opens)],
+    }
+    print(f"\n{'in het hoofdvenster (GUI)':32} {'p50 ms':>8} {'p95 ms':>8} {'doel':>8}")
+    for name, times in rows.items():
+        target = 20 if name.startswith("zoeken") else 100
+        verdict = "PASS" if p95(times) <= target else "MISS"
+        print(f"{name:32} {statistics.median(times):8.1f} {p95(times):8.1f} "
+              f"{'<= ' + str(target):>8} {verdict}")
+    print(f"{'  tabblad Plan, eerste keer':32} {first_plan:8.1f} {'':8} {'info':>8}")
+    window.close()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from datetime import date
 
-from _screens import PASSPHRASE, new_profile, output_folder, save, use_memory_keyring
+from _screens import PASSPHRASE, new_profile, output_folder, save, settle, use_memory_keyring
 
 from wijkteam_app.domain.cases import Case, CaseStatus, ReferralSource
 from wijkteam_app.domain.ids import new_id
@@ -97,7 +97,25 @@ def main(argv: list[str]) -> int:
 
         workspace = unlock(paths, PASSPHRASE)
         fill(workspace)
+        workspace.close()
+        # Started with a passphrase file: the window paints first, then opens the file.
+        opening = MainWindow(opener=lambda: unlock(paths, PASSPHRASE))
+        opening.resize(1280, 760)
+        path = out / "05-hoofdvenster-openen.png"
+        if not opening.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path)
+        settle(opening)
+        while not opening.is_ready:
+            app.processEvents()
+        opening.close()
+        app.processEvents()
+
+        workspace = unlock(paths, PASSPHRASE)
         window = MainWindow(workspace)
+        settle(window)
+        while not window.is_ready:
+            app.processEvents()
         save(window, out, "05-hoofdvenster.png")
         window.search.setText("Niemand Bestaandnaam")
         window.caseload.refresh()

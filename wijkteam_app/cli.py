@@ -21,7 +21,6 @@ from wijkteam_app.errors import UnlockThrottled, WijkteamError
 from wijkteam_app.log import install_excepthook, log_exception, setup_logging
 from wijkteam_app.messages import error_message
 from wijkteam_app.paths import ProfilePaths, default_data_dir
-from wijkteam_app.persistence.integrity import translate
 
 PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a secret
 log = logging.getLogger("wijkteam.cli")
@@ -490,6 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: a Dutch message, no traceback
+        # (imported here: it loads SQLAlchemy, which the GUI does not need before its paint)
+        from wijkteam_app.persistence.integrity import translate
+
         known = translate(exc, paths.casefile)
         if known is not None:
             log.warning("%s failed: %s", command, known.code)

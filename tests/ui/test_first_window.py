@@ -94,6 +94,7 @@ def window(qtbot: QtBot, filled_workspace: Workspace) -> MainWindow:
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.is_ready)  # the caseload is read after the first paint
     main.activateWindow()
     return main
 
@@ -308,6 +309,65 @@ def test_run_unlocks_then_shows_the_main_window(
     QTimer.singleShot(0, drive)
     assert ui_app.run(profile_paths) == 0
     assert seen == ["unlock", "Wijkteam — Team Noord"]
+
+
+def test_with_a_passphrase_the_window_paints_first_then_unlocks_once_and_lists_once(
+        qtbot: QtBot, profile_paths: ProfilePaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkteam_app.security import keys
+    from wijkteam_app.services.households import HouseholdService as Service
+
+    workspace = unlock(profile_paths, PASSPHRASE)
+    add_households(workspace)
+    workspace.close()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(ui_app, "_hook_installed", True)  # keep pytest-qt's own hook
+    derivations: list[int] = []
+    real_kdf = keys.hash_secret_raw
+    monkeypatch.setattr(keys, "hash_secret_raw",
+                        lambda *a, **k: (derivations.append(1), real_kdf(*a, **k))[1])
+    queries: list[int] = []
+    real_query = Service.caseload_result
+    monkeypatch.setattr(Service, "caseload_result",
+                        lambda self, *a, **k: (queries.append(1), real_query(self, *a, **k))[1])
+    seen: dict[str, object] = {}
+    made: list[MainWindow] = []
+
+    class Watched(MainWindow):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(ui_app, "MainWindow", Watched)
+
+    def watch() -> None:
+        if not made:
+            QTimer.singleShot(1, watch)
+            return
+        main = made[0]
+        # At its first paint the window shows that it is opening, before any key derivation.
+        seen["busy"] = (main.busy_text.text(), main.busy_text.isVisible(), len(derivations))
+        main.ready.connect(lambda: seen.update(
+            ready=(main.windowTitle(), names(main.model), main.count_label.text())))
+
+    QTimer.singleShot(0, watch)
+    assert ui_app.run(profile_paths, passphrase=PASSPHRASE, quit_after_start=True) == 0
+    assert seen["busy"] == ("Uw dossier wordt geopend…", True, 0)
+    assert seen["ready"] == ("Wijkteam — Team Noord", ["Familie de Verzinner",
+                             "Familie Proefmans", "Familie Voorbeeld"], "3 huishoudens")
+    assert derivations == [1]  # one key derivation per unlock
+    assert queries == [1]  # the caseload is read once at start
+
+
+def test_a_wrong_passphrase_from_a_file_is_raised_to_the_caller(
+        qtbot: QtBot, profile_paths: ProfilePaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkteam_app.errors import WrongPassphrase
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(ui_app, "_hook_installed", True)
+    with pytest.raises(WrongPassphrase):
+        ui_app.run(profile_paths, passphrase="verkeerd wachtwoord", quit_after_start=True)
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible()]
 
 
 def test_every_caseload_header_title_fits_its_column_at_1366(

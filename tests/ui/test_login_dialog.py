@@ -186,7 +186,9 @@ def test_main_window_offers_login_while_not_logged_in(
     window = MainWindow(workspace)
     qtbot.addWidget(window)
     action = window.login_action
-    assert action.isEnabled()  # a fresh case file is local only
+    # Once the sync status is known (right after the caseload is shown): a fresh case file
+    # is local only.
+    qtbot.waitUntil(action.isEnabled)
     menu = next(o for o in action.associatedObjects() if isinstance(o, QMenu))
     assert menu.title() == "&Synchronisatie"
     keys = [QKeySequence.mnemonic(a.text()).toString()

@@ -621,6 +621,107 @@ def test_review_comments_of_a_returned_version_are_shown_with_the_new_concept(
     assert "Teruggestuurd door Coach Test (versie 1)" in page.comments_box.text()
 
 
+# --- opening: read when the tab is shown, filled once, widgets reused ----------------------
+
+def second_family(workspace: Workspace) -> tuple[str, PlanContent]:
+    """Another household, in another wijk, with a one-goal plan in concept."""
+    other = make_family(workspace)
+    service = HouseholdService(workspace)
+    household = service.get(other.household.id).household
+    service.update(replace(household, name="Huishouden Anders", wijk="Zuid"))
+    content = replace(valid_content(workspace, other),
+                      question="Een eigen plek voor Daan.",
+                      participants=Participants(person_ids=(other.child.id,)))
+    content = replace(content, goals=(replace(content.goals[0], description="Rust op school",
+                                               voorzieningen=()),))
+    PlanService(workspace).start(other.household.id, content)
+    return other.household.id, content
+
+
+def test_the_plan_is_read_when_its_tab_is_shown_filled_once_and_its_editor_reused(
+        qtbot: QtBot, workspace: Workspace, family: Family,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkteam_app.ui.main_window import MainWindow
+    from wijkteam_app.ui.pages.plan_page import PlanEditor
+
+    first = replace(valid_content(workspace, family), goals=(
+        valid_content(workspace, family).goals[0],
+        replace(valid_content(workspace, family).goals[0], id=new_id(),
+                domain_code="huisvesting", description="Een huis zonder schimmel")))
+    PlanService(workspace).start(family.household.id, first)
+    other_id, other_content = second_family(workspace)
+    fills: list[str] = []
+    original = PlanEditor.set_content
+
+    def counting(editor: PlanEditor, content: PlanContent) -> None:
+        fills.append(content.question)
+        original(editor, content)
+
+    monkeypatch.setattr(PlanEditor, "set_content", counting)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+
+    def plan_tab() -> None:  # Ctrl+7, as a person would
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_7, CTRL)
+
+    window.open_household(family.household.id)
+    assert fills == []  # the plan tab is not shown: nothing read or built
+    plan_tab()
+    assert window.household.tabs.currentWidget() is window.plan
+    assert fills == [first.question]  # once, not once more for the selected row
+    editor = window.plan.editor
+    assert editor is not None
+    assert [g.description.text() for g in editor.goals] == [
+        "Schulden op een rij", "Een huis zonder schimmel"]
+
+    window.show_caseload()
+    window.open_household(other_id)
+    plan_tab()
+    assert fills == [first.question, other_content.question]
+    assert window.plan.editor is editor  # the same widgets, filled with the other plan
+    assert [g.description.text() for g in editor.goals] == ["Rust op school"]
+    assert editor.question.toPlainText() == "Een eigen plek voor Daan."
+    assert "wijk Zuid" in editor.goals[0].provisions_heading.text()
+    assert editor.goals[0].voorzieningen.rows == []
+    shown, _extra = editor.collect()
+    assert shown.goals[0].description == "Rust op school"
+    assert shown.participants.person_ids == other_content.participants.person_ids
+    assert [replace(s, product_name="") for s in shown.goals[0].professioneel] == [
+        replace(s, product_name="") for s in other_content.goals[0].professioneel]
+
+
+def test_a_save_elsewhere_refreshes_the_open_plan_keeping_what_was_typed(
+        qtbot: QtBot, workspace: Workspace, family: Family) -> None:
+    from wijkteam_app.ui.main_window import MainWindow
+
+    PlanService(workspace).start(family.household.id, valid_content(workspace, family))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_ready)
+    window.open_household(family.household.id)
+    window.show_plan_tab()
+    editor = window.plan.editor
+    assert editor is not None
+    retype(qtbot, editor.question, "Nog niet opgeslagen")
+    assert window.plan.has_unsaved_changes()
+
+    # Another part of the app saves: the father's name is corrected.
+    service = HouseholdService(workspace)
+    father = next(p for p in service.get(family.household.id).members
+                  if p.id == family.father.id)
+    service.save_person(replace(father, first_name="Bram-Jan"))
+    qtbot.waitUntil(lambda: editor.person_checks[father.id].text().startswith("Bram-Jan"))
+    assert editor.question.toPlainText() == "Nog niet opgeslagen"
+    assert window.plan.has_unsaved_changes()
+    assert editor.person_checks[father.id].isChecked()  # as the worker had it
+
+
 def test_saving_an_untouched_new_version_changes_nothing_in_its_content(
         qtbot: QtBot, page: PlanPage, workspace: Workspace, family: Family,
         coach: Worker) -> None:

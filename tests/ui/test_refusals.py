@@ -215,4 +215,5 @@ def test_the_window_shows_a_geweigerd_indicator_and_a_menu_entry(
     # "Huishouden openen" goes to the household, where the plan tab shows both plans.
     shown[0].householdRequested.emit(family.household.id)
     assert window.household.current_household_id() == family.household.id
+    window.show_plan_tab()  # (the plan is read when its tab is shown)
     assert window.plan.versions_model.rowCount() == 2

@@ -75,6 +75,7 @@ def window_for(qtbot: QtBot, workspace: Workspace) -> MainWindow:
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.is_ready)  # the caseload is read after the first paint
     return window
 
 
@@ -220,6 +221,8 @@ def test_a_colleague_outside_the_case_team_only_looks(
         assert len(wizards) == 1
         window.open_household(family.household.id)
         assert visible_edit_buttons(window.household) == []
+        # The measurements are read when their tab is shown.
+        window.household.tabs.setCurrentWidget(window.household.assessments_tab)
         assert window.assessments.new_zrm_button.isHidden()
         assert not window.plan.new_plan_button.isVisible()
         qtbot.keyClick(window.household.members_table, Qt.Key.Key_N, CTRL_SHIFT)

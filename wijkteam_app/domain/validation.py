@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.nl import bsn as stdnum_bsn
-from stdnum.nl import postcode as stdnum_postcode
-
 
 class ErrorCode(enum.Enum):
     REQUIRED = "required"
@@ -72,6 +69,8 @@ def bsn_error(value: str) -> ErrorCode | None:
         return None
     if not compact.isdigit() or len(compact) not in (8, 9):
         return ErrorCode.BSN_FORMAT
+    from stdnum.nl import bsn as stdnum_bsn  # python-stdnum loads slowly: not at start-up
+
     if not stdnum_bsn.is_valid(compact):
         return ErrorCode.BSN_INVALID
     return None
@@ -79,6 +78,8 @@ def bsn_error(value: str) -> ErrorCode | None:
 
 def canonical_bsn(value: str) -> str:
     """The nine-digit form of a valid BSN (stdnum pads 8-digit numbers with a zero)."""
+    from stdnum.nl import bsn as stdnum_bsn
+
     compact = normalize_bsn(value)
     return str(stdnum_bsn.compact(compact)).zfill(9) if compact else ""
 
@@ -86,6 +87,8 @@ def canonical_bsn(value: str) -> str:
 def postcode_error(value: str) -> ErrorCode | None:
     if not value.strip():
         return ErrorCode.REQUIRED
+    from stdnum.nl import postcode as stdnum_postcode
+
     if not stdnum_postcode.is_valid(value):
         return ErrorCode.POSTCODE_INVALID
     return None
@@ -93,6 +96,8 @@ def postcode_error(value: str) -> ErrorCode | None:
 
 def canonical_postcode(value: str) -> str:
     """'1234ab' -> '1234 AB' (the notation PostNL uses)."""
+    from stdnum.nl import postcode as stdnum_postcode
+
     compact = str(stdnum_postcode.compact(value))
     return f"{compact[:4]} {compact[4:]}"
 

@@ -12,8 +12,9 @@ save and audit entry is refused with the same `CaseFileDamaged`.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ from wijkteam_app.persistence.schema import AuditRecord, LocalState, OutboxRecor
 from wijkteam_app.persistence.tracking import ChangeTracker
 from wijkteam_app.sync.auditlog import GENESIS_HASH as GENESIS_HASH
 from wijkteam_app.sync.auditlog import entry_hash
+
+log = logging.getLogger(__name__)
+
+SaveListener = Callable[[frozenset[str]], None]
 
 
 def utcnow() -> datetime:
@@ -87,6 +92,7 @@ class CaseFile:
         self.path = path
         self.damage: CaseFileDamaged | None = None  # set once damage shows; no more writes
         self._lock = threading.RLock()
+        self._listeners: list[SaveListener] = []
         with self.read() as session:
             device = get_state(session, "device_id")
         if device is None:
@@ -126,6 +132,15 @@ class CaseFile:
                 engine.dispose()
                 raise CaseFileCorrupt("another case file")
             self._engine = engine
+
+    def add_listener(self, listener: SaveListener) -> None:
+        """Call `listener` after every committed save that changed records, with the
+        households it touched, in the thread that saved (open pages follow saves)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: SaveListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -230,6 +245,12 @@ class CaseFile:
                     purpose=ctx.purpose,
                 )
                 ctx.result = SaveResult(changeset_id, seq, changes, households)
+        if ctx.result is not None and ctx.result.changes:  # committed: tell the open pages
+            for listener in list(self._listeners):
+                try:
+                    listener(ctx.result.household_ids)
+                except Exception as exc:  # a listener never undoes or fails a committed save
+                    log.warning("save listener failed: %s", type(exc).__name__)
 
     def audit(self, actor_id: str, action: str, object_type: str, object_id: str,
               result: str = "ok", *, household_id: str | None = None,

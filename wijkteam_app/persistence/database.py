@@ -7,29 +7,40 @@ revision this app does not know (written by a newer version) without touching it
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from wijkteam_app.errors import CaseFileCorrupt, CaseFileExists, CaseFileMissing, CaseFileTooNew
 from wijkteam_app.messages import ENTITY_LABELS, QUARANTINE_REASONS
 from wijkteam_app.paths import migrations_dir
+from wijkteam_app.persistence import caseload_index
 from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
 from wijkteam_app.persistence.engine import make_engine
 from wijkteam_app.persistence.integrity import verify_casefile
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# `revision = "0008"` / `down_revision = "0005"` (or None) at the start of a line of a
+# migration script (optionally with a type annotation).
+_REVISION_LINE = re.compile(
+    r"""^(down_revision|revision)\s*(?::[^=]+)?=\s*(?:["']([^"']+)["']|None)\s*$""",
+    re.MULTILINE)
+
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
@@ -38,7 +49,33 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
+
+
+def scripted_head() -> str | None:
+    """The head revision read from the migration scripts' `revision`/`down_revision` lines,
+    without loading Alembic (a start-up cost); None when the scripts cannot be read that way
+    (then the caller asks Alembic). Equal to `head_revision()` (tested)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        scripts = sorted((migrations_dir() / "versions").glob("*.py"))
+        for script in scripts:
+            found = dict((m[0], m[1]) for m in _REVISION_LINE.findall(
+                script.read_text(encoding="utf-8")))
+            if "revision" not in found or not found["revision"]:
+                if script.name != "__init__.py":
+                    return None
+                continue
+            revisions.add(found["revision"])
+            if found.get("down_revision"):
+                parents.add(found["down_revision"])
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def head_revision() -> str:
@@ -48,11 +85,21 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The file's schema revision (Alembic's `alembic_version` table), None if it has none."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        exists = conn.scalar(text("SELECT count(*) FROM sqlite_master "
+                                  "WHERE type = 'table' AND name = 'alembic_version'"))
+        if not exists:
+            return None
+        rows = list(conn.scalars(text("SELECT version_num FROM alembic_version")))
+    if len(rows) > 1:
+        raise CaseFileCorrupt("more than one schema revision")
+    return rows[0] if rows else None
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), target)
 
@@ -113,6 +160,8 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
     engine = make_engine(path, key)
     try:
         current = current_revision(engine)
+        if current is not None and current == scripted_head():
+            return OpenResult(CaseFile(engine, path))  # up to date: no need to load Alembic
         scripts = script_directory()
         known = {rev.revision for rev in scripts.walk_revisions()}
         if current is None:
@@ -154,6 +203,7 @@ def check_casefile(engine: Engine) -> CheckReport:
         ("integrity_check", _check_integrity),
         ("foreign_key_check", _check_foreign_keys),
         ("schema", _check_schema),
+        ("zoekindex", _check_caseload_index),
         ("auditlog", _check_audit),
         ("sync_quarantine", _check_quarantine),
     ]
@@ -199,6 +249,16 @@ def _check_schema(engine: Engine, report: CheckReport) -> None:
         report.problems.append(f"schema: versie {current}, verwacht {head}")
     else:
         report.facts.append(f"schema: {current} (nieuwste)")
+
+
+def _check_caseload_index(engine: Engine, report: CheckReport) -> None:
+    if current_revision(engine) != head_revision():
+        return  # the schema step already says the file is not up to date
+    with engine.connect() as conn:
+        found = caseload_index.problems(conn)
+    report.problems.extend(found)
+    if not found:
+        report.facts.append("zoekindex: in overeenstemming met de gegevens")
 
 
 def _check_audit(engine: Engine, report: CheckReport) -> None:

@@ -6,11 +6,12 @@ small read-model dataclass.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import Select, column, false, func, literal_column, or_, select, table, union
 from sqlalchemy.orm import Session
 
 from wijkteam_app.domain.cases import (
@@ -40,15 +41,19 @@ from wijkteam_app.domain.workers import Role, Team, Worker
 from wijkteam_app.errors import NotFound, StaleVersion
 from wijkteam_app.persistence.schema import (
     AssessmentRecord,
+    CaseloadIndexRecord,
     CaseRecord,
     ConsentRecord,
     ContactMomentRecord,
     Entity,
     HouseholdRecord,
+    HouseholdUrgencyRecord,
+    HouseholdWorkerRecord,
     NetworkMemberRecord,
     OutboxRecord,
     PersonRecord,
     ProfessionalRecord,
+    SearchNameRecord,
     TeamRecord,
     WorkerRecord,
 )
@@ -347,20 +352,8 @@ class CaseloadFilter:
     limit: int = 500
 
 
-def _latest_case_id() -> Any:
-    """The id of the household's most recent case (correlated: evaluated per household)."""
-    return (
-        select(CaseRecord.id)
-        .where(CaseRecord.household_id == HouseholdRecord.id)
-        .order_by(CaseRecord.referral_date.desc(), CaseRecord.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _json_contains(column: Any, value: str) -> Any:
-    each = func.json_each(column).table_valued("value")
-    return select(1).select_from(each).where(each.c.value == value).exists()
+_SEARCH_FTS = table("search_names_fts", column("rowid"))
+_TRIGRAM = 3  # the full-text index finds substrings of at least this many characters
 
 
 def search_households(session: Session, text: str = "", limit: int = 500) -> list[HouseholdSummary]:
@@ -371,67 +364,70 @@ def search_households(session: Session, text: str = "", limit: int = 500) -> lis
 def caseload(session: Session, flt: CaseloadFilter) -> list[HouseholdSummary]:
     """Two steps, so the cost follows the page, not the file: (1) the ids of the matching
     households, in list order, limited; (2) the details of just those."""
-    ids = _caseload_ids(session, flt)
+    ids = caseload_ids(session, flt)
     if not ids:
         return []
-    return _summaries(session, ids)
+    return summaries(session, ids)
 
 
-def _caseload_ids(session: Session, flt: CaseloadFilter) -> list[str]:
-    query = select(HouseholdRecord.id)
+def caseload_ids(session: Session, flt: CaseloadFilter) -> list[str]:
+    """The ids of the matching households in list order (name, then postcode), limited.
+
+    Every condition is an index lookup on the caseload index that SQL triggers keep
+    (migration 0013, `persistence/caseload_index.py`): free text through the trigram
+    full-text index of names, the postcode index and the BSN and birth-date indexes; the
+    status, urgency and "mine" filters through the derived current-case tables.
+    """
+    h, ci = HouseholdRecord, CaseloadIndexRecord
+    if flt.status:
+        # Read the (status, name, postcode) index in list order.
+        key: Any = ci.household_id
+        query = select(key).where(ci.current_status == flt.status).order_by(
+            ci.name.collate("NOCASE"), ci.postcode)
+        if flt.wijk:
+            query = query.where(select(h.id).where(h.id == key, h.wijk == flt.wijk).exists())
+    else:
+        key = h.id
+        query = select(key).order_by(h.name.collate("NOCASE"), h.postcode)
+        if flt.wijk:
+            query = query.where(h.wijk == flt.wijk)
     term = flt.text.strip()
     if term:
-        query = query.where(or_(*_search_conditions(term)))
+        query = query.where(key.in_(union(*_search_candidates(term))))
     if flt.worker_id:
-        # Mine: I am regisseur or on the case team of one of its cases, or it has no case yet.
-        mine = select(CaseRecord.id).where(
-            CaseRecord.household_id == HouseholdRecord.id,
-            or_(CaseRecord.regisseur_id == flt.worker_id,
-                _json_contains(CaseRecord.case_team_ids, flt.worker_id)),
-        ).exists()
-        any_case = select(CaseRecord.id).where(
-            CaseRecord.household_id == HouseholdRecord.id).exists()
-        query = query.where(or_(mine, ~any_case))
-    if flt.wijk:
-        query = query.where(HouseholdRecord.wijk == flt.wijk)
-    if flt.status or flt.urgency:
-        latest_case = CaseRecord.__table__.alias("latest_case")
-        query = query.join(latest_case, latest_case.c.id == _latest_case_id())
-        if flt.status:
-            query = query.where(latest_case.c.status == flt.status)
-        if flt.urgency:
-            query = query.where(_json_contains(latest_case.c.urgency, flt.urgency))
-    query = query.order_by(HouseholdRecord.name.collate("NOCASE"), HouseholdRecord.postcode)
+        # Mine: I am regisseur or on the case team of one of its cases, or it has no case
+        # yet (a household with a case always has its regisseur among its workers).
+        workers = HouseholdWorkerRecord
+        mine = select(workers.household_id).where(
+            workers.worker_id == flt.worker_id, workers.household_id == key).exists()
+        no_case = ~select(workers.household_id).where(workers.household_id == key).exists()
+        query = query.where(or_(mine, no_case))
+    if flt.urgency:
+        query = query.where(key.in_(select(HouseholdUrgencyRecord.household_id).where(
+            HouseholdUrgencyRecord.code == flt.urgency)))
     return list(session.scalars(query.limit(flt.limit)))
 
 
-def _summaries(session: Session, ids: list[str]) -> list[HouseholdSummary]:
-    members = (
-        select(PersonRecord.household_id, func.count(PersonRecord.id).label("n"))
-        .where(PersonRecord.household_id.in_(ids))
-        .group_by(PersonRecord.household_id)
-        .subquery("member_counts")
-    )
-    unsynced = (
-        select(OutboxRecord.household_id, func.count(OutboxRecord.seq).label("n"))
-        .where(OutboxRecord.accepted_at.is_(None), OutboxRecord.household_id.in_(ids))
-        .group_by(OutboxRecord.household_id)
-        .subquery("unsynced_counts")
-    )
-    case = CaseRecord.__table__.alias("latest_case")
+def summaries(session: Session, ids: Sequence[str]) -> list[HouseholdSummary]:
+    """The rows of the list for these households, in the given order."""
+    if not ids:
+        return []
+    h = HouseholdRecord
+    case = CaseRecord.__table__.alias("current_case")
+    members = (select(func.count()).select_from(PersonRecord)
+               .where(PersonRecord.household_id == h.id).scalar_subquery())
+    unsynced = (select(func.count()).select_from(OutboxRecord)
+                .where(OutboxRecord.household_id == h.id, OutboxRecord.accepted_at.is_(None))
+                .scalar_subquery())
     query = (
         select(
-            HouseholdRecord.id, HouseholdRecord.name, HouseholdRecord.street,
-            HouseholdRecord.house_number, HouseholdRecord.house_number_suffix,
-            HouseholdRecord.postcode, HouseholdRecord.city, HouseholdRecord.wijk,
-            func.coalesce(members.c.n, 0), case.c.status, func.coalesce(unsynced.c.n, 0),
-            case.c.id, case.c.urgency, case.c.next_evaluation, case.c.regisseur_id,
-            case.c.complexity,
+            h.id, h.name, h.street, h.house_number, h.house_number_suffix, h.postcode, h.city,
+            h.wijk, members, case.c.status, unsynced, case.c.id, case.c.urgency,
+            case.c.next_evaluation, case.c.regisseur_id, case.c.complexity,
         )
-        .outerjoin(members, members.c.household_id == HouseholdRecord.id)
-        .outerjoin(unsynced, unsynced.c.household_id == HouseholdRecord.id)
-        .outerjoin(case, case.c.id == _latest_case_id())
-        .where(HouseholdRecord.id.in_(ids))
+        .outerjoin(CaseloadIndexRecord, CaseloadIndexRecord.household_id == h.id)
+        .outerjoin(case, case.c.id == CaseloadIndexRecord.current_case_id)
+        .where(h.id.in_(list(ids)))
     )
     by_id = {}
     for row in session.execute(query):
@@ -446,31 +442,41 @@ def wijken(session: Session) -> list[str]:
         select(HouseholdRecord.wijk).distinct().order_by(HouseholdRecord.wijk)))
 
 
-def _search_conditions(term: str) -> list[Any]:
-    conditions: list[Any] = []
+def _search_candidates(term: str) -> list[Select[str]]:
+    """Queries for the ids of households that `term` may mean, each on an index; the
+    caseload shows their union (as before: a term can be a name and a postcode at once)."""
+    out: list[Select[str]] = []
     folded = fold(term)
-    like = f"%{folded.replace('%', '').replace('_', '')}%"
-    person_match = select(PersonRecord.household_id).where(PersonRecord.search_name.like(like))
-    conditions.append(HouseholdRecord.id.in_(person_match))
-    conditions.append(func.lower(HouseholdRecord.name).like(like))
+    if len(folded) >= _TRIGRAM:
+        phrase = '"' + folded.replace('"', '""') + '"'
+        out.append(select(SearchNameRecord.household_id).where(SearchNameRecord.id.in_(
+            select(_SEARCH_FTS.c.rowid).where(literal_column("search_names_fts").op("MATCH")(
+                phrase)))))
+    elif folded:
+        # Too short for trigrams: a scan of the (small) names table.
+        like = f"%{folded.replace('%', '').replace('_', '')}%"
+        out.append(select(SearchNameRecord.household_id).where(
+            func.lower(SearchNameRecord.name).like(like)))
     compact = term.replace(" ", "").upper()
     if len(compact) >= 4 and compact[:4].isdigit():
         # A postcode, optionally followed by a house number: "1234AB 12", "1234 ab", "1234".
         letters = compact[4:6] if compact[4:6].isalpha() else ""
-        condition: ColumnElement[bool] = HouseholdRecord.postcode.like(f"{compact[:4]} {letters}%")
+        low = f"{compact[:4]} {letters}"
+        postcode = select(HouseholdRecord.id).where(
+            HouseholdRecord.postcode >= low, HouseholdRecord.postcode < low + "\x7f")
         number = compact[4 + len(letters):]
         if number.isdigit():
-            condition = condition & (HouseholdRecord.house_number == int(number))
-        conditions.append(condition)
+            postcode = postcode.where(HouseholdRecord.house_number == int(number))
+        out.append(postcode)
     digits = normalize_bsn(term)
     if digits.isdigit() and len(digits) in (8, 9):
-        bsn_match = select(PersonRecord.household_id).where(PersonRecord.bsn == digits.zfill(9))
-        conditions.append(HouseholdRecord.id.in_(bsn_match))
+        out.append(select(PersonRecord.household_id).where(PersonRecord.bsn == digits.zfill(9)))
     birth = _parse_date(term)
     if birth is not None:
-        born = select(PersonRecord.household_id).where(PersonRecord.birth_date == birth)
-        conditions.append(HouseholdRecord.id.in_(born))
-    return conditions
+        out.append(select(PersonRecord.household_id).where(PersonRecord.birth_date == birth))
+    if not out:  # nothing to look for: matches nothing
+        out.append(select(HouseholdRecord.id).where(false()))
+    return out
 
 
 def _parse_date(text: str) -> date | None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -96,7 +98,9 @@ class WorkerRecord(Entity):
 class HouseholdRecord(Entity):
     __tablename__ = "households"
     __entity__ = "household"
-    __table_args__ = (Index("ix_households_name_nocase", text("name COLLATE NOCASE")),)
+    __table_args__ = (
+        Index("ix_households_name_nocase", text("name COLLATE NOCASE"), "postcode"),
+    )
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str] = mapped_column(String(200))
     house_number: Mapped[int] = mapped_column(Integer)
@@ -438,6 +442,56 @@ class AttachmentBlobRecord(Base):
     __tablename__ = "attachment_blobs"
     id: Mapped[str] = mapped_column(ForeignKey("attachments.id"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseloadIndexRecord(Base):
+    """Derived, local only: each household's most recent case and its status, with the
+    household's name and postcode so the status filter reads one index in list order. Kept
+    by SQL triggers on `cases` and `households` (migration 0013), never written by the app."""
+
+    __tablename__ = "caseload_index"
+    __table_args__ = (Index("ix_caseload_index_status_name", "current_status",
+                            text("name COLLATE NOCASE"), "postcode"),)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    current_case_id: Mapped[str | None] = mapped_column(String(36))
+    current_status: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+
+
+class HouseholdWorkerRecord(Base):
+    """Derived: the workers on a household (regisseur or case team of any of its cases)."""
+
+    __tablename__ = "household_workers"
+    worker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+
+
+class HouseholdUrgencyRecord(Base):
+    """Derived: the urgency criteria of a household's most recent case."""
+
+    __tablename__ = "household_urgency"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+
+
+# Derived: a request to recompute one household's caseload index rows; the trigger on it
+# does the work at once and deletes the row, so the table is always empty (migration 0013).
+caseload_recompute = Table(
+    "caseload_recompute", Base.metadata,
+    Column("household_id", String(36), nullable=False),
+)
+
+
+class SearchNameRecord(Base):
+    """Derived: every person's folded full name and every household's name, the content of
+    the trigram full-text index `search_names_fts` (an FTS5 table, not mapped here)."""
+
+    __tablename__ = "search_names"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[str] = mapped_column(String(36), unique=True)
+    household_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(450))
 
 
 class DraftRecord(Base):

@@ -2,7 +2,12 @@
 
 `render_plan_pdf(doc, settings) -> bytes` lays out an ondersteuningsplan from a plain
 `PlanDocument`. Same input, byte-identical output.
+
+The layout (and reportlab with it) is imported on first use of `render_plan_pdf`, not with
+this package: the document types are needed at start-up, the PDF only when one is made.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from wijkteam_app.reports.document import (
     DocConsent,
@@ -23,7 +28,18 @@ from wijkteam_app.reports.document import (
     PlanDocument,
     ReportSettings,
 )
-from wijkteam_app.reports.plan_pdf import render_plan_pdf
+
+if TYPE_CHECKING:
+    from wijkteam_app.reports.plan_pdf import render_plan_pdf
+
+
+def __getattr__(name: str) -> Any:
+    if name == "render_plan_pdf":
+        from wijkteam_app.reports.plan_pdf import render_plan_pdf
+
+        return render_plan_pdf
+    raise AttributeError(name)
+
 
 __all__ = [
     "DocConsent",

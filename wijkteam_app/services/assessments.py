@@ -80,8 +80,15 @@ class AssessmentService:
     def __init__(self, workspace: Workspace, definitions: Definitions | None = None) -> None:
         self._ws = workspace
         self._db = workspace.casefile
-        self.definitions: Definitions = definitions or definitions_for(workspace)
+        self._definitions = definitions
         self.authority = Authority(workspace)
+
+    @property
+    def definitions(self) -> Definitions:
+        """The instrument catalog, read on first use (not while the app starts)."""
+        if self._definitions is None:
+            self._definitions = definitions_for(self._ws)
+        return self._definitions
 
     def definition_for(self, assessment: Assessment) -> InstrumentDefinition:
         defn = self.definitions.get(assessment.definition_key)

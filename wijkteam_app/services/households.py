@@ -56,8 +56,19 @@ from wijkteam_app.persistence.schema import (
 from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.profile import Workspace
 
-__all__ = ["BsnElsewhere", "CaseOverview", "CaseloadFilter", "HouseholdPage",
-           "HouseholdService", "HouseholdSummary"]
+__all__ = ["BsnElsewhere", "CaseOverview", "CaseloadFilter", "CaseloadResult",
+           "HouseholdPage", "HouseholdService", "HouseholdSummary"]
+
+FIRST_ROWS = 64  # a screenful and more: the rest of a result is read as the list scrolls
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadResult:
+    """A caseload search: every matching household in list order (up to the filter's
+    limit), and the rows of the first few; `HouseholdService.summaries` reads the others."""
+
+    ids: tuple[str, ...]
+    rows: tuple[HouseholdSummary, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +130,18 @@ class HouseholdService:
         with self._db.read() as session:
             return repo.caseload(session, flt)
 
+    def caseload_result(self, flt: CaseloadFilter, first: int = FIRST_ROWS) -> CaseloadResult:
+        """What the caseload list shows first: all matching ids and the first rows, in one
+        short read (index lookups only, see `persistence/caseload_index.py`)."""
+        with self._db.read() as session:
+            ids = repo.caseload_ids(session, flt)
+            return CaseloadResult(tuple(ids), tuple(repo.summaries(session, ids[:first])))
+
+    def summaries(self, ids: Sequence[str]) -> builtins.list[HouseholdSummary]:
+        """The list rows of these households, in this order (missing ones left out)."""
+        with self._db.read() as session:
+            return repo.summaries(session, ids)
+
     def wijken(self) -> builtins.list[str]:
         with self._db.read() as session:
             return repo.wijken(session)
@@ -137,11 +160,21 @@ class HouseholdService:
         with self._db.read() as session:
             return {w.id: w.display_name for w in session.scalars(select(WorkerRecord))}
 
-    def page(self, household_id: str) -> HouseholdPage:
-        """The household page's data in four short reads (household, cases with contacts,
-        consents, assessments); 6 ms p50 for five years of history (bench/search.py)."""
+    def page(self, household_id: str, with_assessments: bool = True) -> HouseholdPage:
+        """A household with its cases and contacts, consents and (unless not wanted: the
+        household page shows them in its own panel) assessments, in a few short reads."""
+        return HouseholdPage(
+            self.get(household_id),
+            tuple(self.cases(household_id)),
+            tuple(self.consents(household_id)),
+            self.assessments(household_id) if with_assessments else (),
+            self.worker_names(),
+        )
+
+    def assessments(self, household_id: str) -> tuple[Assessment, ...]:
+        """All assessments of the household and its members, oldest first."""
         with self._db.read() as session:
-            assessments = tuple(effective_assessments(
+            return tuple(effective_assessments(
                 repo.assessment_from(r)
                 for r in session.scalars(
                     select(AssessmentRecord)
@@ -149,13 +182,6 @@ class HouseholdService:
                     .order_by(AssessmentRecord.assessed_on)
                 )
             ))
-        return HouseholdPage(
-            self.get(household_id),
-            tuple(self.cases(household_id)),
-            tuple(self.consents(household_id)),
-            assessments,
-            self.worker_names(),
-        )
 
     def get(self, household_id: str) -> HouseholdDetail:
         with self._db.read() as session:

@@ -240,6 +240,12 @@ class Workspace:
         self.casefile.reopen(make_engine(self.paths.casefile, data_key))
         self.casefile.audit(self.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
         log.info("case file unlocked after a lock")
+    def add_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """`listener(household_ids)` after every committed save (any service, any thread)."""
+        self.casefile.add_listener(listener)
+
+    def remove_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        self.casefile.remove_listener(listener)
 
 
 def unlock(paths: ProfilePaths, passphrase: str, clock: Clock = system_today,

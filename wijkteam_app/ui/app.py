@@ -1,4 +1,8 @@
-"""Starting the desktop application: style, translations, unlocking, the main window."""
+"""Starting the desktop application: style, translations, unlocking, the main window.
+
+The main window paints first: with a passphrase file it opens on a busy page and unlocks
+after its first paint; the case file, the services and the pages are imported only then.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -15,12 +20,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from wijkteam_app import __version__
 from wijkteam_app.errors import WijkteamError
 from wijkteam_app.paths import APP_NAME, ProfilePaths
-from wijkteam_app.services import profile
-from wijkteam_app.services.profile import Workspace
-from wijkteam_app.ui.dialogs.first_run_wizard import FirstRunWizard
-from wijkteam_app.ui.dialogs.unlock_dialog import FRESH_START, UnlockDialog
 from wijkteam_app.ui.i18n import error_text, install_translators
 from wijkteam_app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from wijkteam_app.services.profile import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +175,10 @@ def _show_error(exc: BaseException) -> None:
 
 def open_workspace(paths: ProfilePaths, parent: QWidget | None = None) -> Workspace | None:
     """Create the profile on first start, otherwise unlock it; None when the person quits."""
+    from wijkteam_app.services import profile
+    from wijkteam_app.ui.dialogs.first_run_wizard import FirstRunWizard
+    from wijkteam_app.ui.dialogs.unlock_dialog import FRESH_START, UnlockDialog
+
     if profile.profile_exists(paths):
         unlock_dialog = UnlockDialog(paths, parent=parent)
         result = unlock_dialog.exec()
@@ -207,22 +215,26 @@ def run(paths: ProfilePaths, passphrase: str | None = None,
     app = create_application()
     install_exception_dialog()
     if passphrase is not None:
-        workspace: Workspace | None = profile.unlock(paths, passphrase)
+        def unlock() -> Workspace:
+            from wijkteam_app.services import profile
+
+            return profile.unlock(paths, passphrase)
+
+        # Paint first; the key derivation and the case file follow (one KDF).
+        window = MainWindow(opener=unlock)
     else:
         workspace = open_workspace(paths)
-    if workspace is None:
-        log.info("start cancelled at the unlock step")
-        return 0
-    window = MainWindow(workspace)
+        if workspace is None:
+            log.info("start cancelled at the unlock step")
+            return 0
+        window = MainWindow(workspace)
     window.show()
-    if workspace.backup_path is not None:
-        window.statusBar().showMessage(QCoreApplication.translate(
-            _CONTEXT, "Uw dossier is bijgewerkt voor Wijkteam {version}. Vooraf is een "
-            "versleutelde reservekopie gemaakt: {path}").format(
-                version=__version__, path=workspace.backup_path), 0)
-    if quit_after_start:
-        QTimer.singleShot(0, app.quit)
+    if quit_after_start:  # the bundle's smoke test: the case file was opened and listed
+        window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         window.close_workspace()
+    if window.open_error is not None:
+        raise window.open_error  # wrong passphrase, missing file...: the CLI says so
+    return code

@@ -1,15 +1,24 @@
 """The main window: a thin shell around the caseload and the household page.
 
 Menus, shortcuts and the status bar live here; each page owns its own behaviour.
+
+Start-up is built to paint first. The window can start without a case file (`opener`): it
+paints a busy page at once, then unlocks, builds the pages and loads the caseload. Given an
+open workspace it builds the pages at once but loads the caseload after its first paint
+either way. `is_ready`/`ready` say when the caseload is shown. Modules the first screen does
+not need (the pages' services, the sync stack, the dialogs) are imported when used; the
+sync service starts right after the caseload is shown.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,43 +34,32 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app import __version__
-from wijkteam_app.domain.client_experience import Moment
-from wijkteam_app.domain.instruments import Assessment
-from wijkteam_app.domain.plans import PlanStatus
 from wijkteam_app.domain.workers import Role
-from wijkteam_app.services.access_log import AccessLogService
-from wijkteam_app.services.client_experience import ClientExperienceService
-from wijkteam_app.services.drafts import DraftService
-from wijkteam_app.services.intake import IntakeService
-from wijkteam_app.services.plans import PlanService
-from wijkteam_app.services.profile import Workspace
-from wijkteam_app.services.settings import SettingsService
-from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
-from wijkteam_app.ui.controllers.lock_controller import AppLocker
-from wijkteam_app.ui.controllers.sync_controller import SyncController
-from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
-from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
-from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
-from wijkteam_app.ui.dialogs.refusals_dialog import RefusalsDialog
-from wijkteam_app.ui.forms.ladder_form import LadderDialog
-from wijkteam_app.ui.forms.zrm_form import ZrmDialog
-from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
-from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
-from wijkteam_app.ui.pages.caseload_page import CaseloadPage
-from wijkteam_app.ui.pages.casework_pages import (
-    CaseExtrasPanel,
-    ConferencesPanel,
-    KitchenTablePanel,
-    StuckCasesPage,
-)
-from wijkteam_app.ui.pages.household_page import HouseholdPage
-from wijkteam_app.ui.pages.plan_page import PlanPage
-from wijkteam_app.ui.pages.review_page import ReviewPage
+from wijkteam_app.ui.widgets import heading_label, muted_label
 
 if TYPE_CHECKING:
+    from wijkteam_app.services.access_log import AccessLogService
+    from wijkteam_app.services.drafts import DraftService
+    from wijkteam_app.services.profile import Workspace
+    from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
+    from wijkteam_app.ui.controllers.lock_controller import AppLocker
+    from wijkteam_app.ui.controllers.sync_controller import SyncController
+    from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
+    from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+    from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+    from wijkteam_app.ui.pages.casework_pages import (
+        StuckCasesPage,
+    )
+    from wijkteam_app.ui.pages.household_page import HouseholdPage
+    from wijkteam_app.ui.pages.plan_page import PlanPage
+    from wijkteam_app.ui.pages.review_page import ReviewPage
     from wijkteam_app.ui.pages.team_page import TeamPage
 
 log = logging.getLogger(__name__)
+
+Opener = Callable[[], "Workspace"]
+
+PREBUILD_DELAY_MS = 250  # after the caseload is shown: the other pages are made then
 
 
 def _ask_experience(parent: QWidget) -> bool:
@@ -77,40 +75,134 @@ def _ask_experience(parent: QWidget) -> bool:
 
 class MainWindow(QMainWindow):
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
+    ready = Signal()  # the caseload is shown (after the first paint)
+    _saved = Signal(object)  # household ids of a committed save (from any thread)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace | None = None, parent: QWidget | None = None, *,
+                 opener: Opener | None = None) -> None:
         super().__init__(parent)
-        self._workspace = workspace
-        self._drafts = DraftService(workspace)
-        self.access_log = AccessLogService(workspace)
         self._closed = False
+        self._painted = False
+        self._attached = False
+        self._ready = False
+        self._opener = opener
+        self._sync_service: SyncService | None = None
+        self._sync: SyncController | None = None
+        self.open_error: BaseException | None = None  # what `opener` raised, if anything
+        self._changed_households: set[str] = set()
+        self._changed_at = 0.0  # monotonic time of the latest change not yet shown
+        self._live_timer = QTimer(self)  # collects the changes of one action or sync
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(0)
+        self._live_timer.timeout.connect(self._refresh_live)
+        self._saved.connect(self._households_changed)  # queued when saved off the GUI thread
 
-        self.setWindowTitle(self.window_title())
+        self.setWindowTitle(self.tr("Wijkteam"))
         self.resize(1280, 760)
         self.setMinimumSize(960, 560)
+        self.setCentralWidget(self._build_busy_page())
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        if workspace is not None:
+            self._attach(workspace)
+        # Not shown (tests, scripts): no paint will come, so load on the next turn.
+        QTimer.singleShot(0, self._start_if_hidden)
 
-        self.caseload = CaseloadPage(workspace)
-        self.household = HouseholdPage(workspace)
-        self.assessments = AssessmentsPanel(workspace)
-        container_layout = self.household.assessments_container.layout()
-        if container_layout is None:
-            container_layout = QVBoxLayout(self.household.assessments_container)
-            container_layout.setContentsMargins(0, 0, 0, 0)
-        container_layout.addWidget(self.assessments)
+    # --- start-up --------------------------------------------------------------------------
 
-        self.plan = PlanPage(workspace)
-        self.plan.report_settings = SettingsService(workspace).report_settings()
-        self.household.tabs.addTab(self.plan, self.tr("Plan"))
-        self.household.tabs.setTabToolTip(self.household.tabs.count() - 1, self.tr("Ctrl+7"))
-        self.review = ReviewPage(workspace)
-        self._add_casework(workspace)
+    @property
+    def is_ready(self) -> bool:
+        """True once the caseload is shown."""
+        return self._ready
+
+    def _build_busy_page(self) -> QWidget:
+        page = QFrame()
+        page.setObjectName("emptyState")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        self.busy_title = heading_label(self.tr("Wijkteam"), 5.0)
+        self.busy_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy_text = muted_label(self.tr("Uw dossier wordt geopend…"))
+        self.busy_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.busy_title)
+        layout.addWidget(self.busy_text)
+        layout.addStretch(3)
+        self.statusBar().showMessage(self.tr("Bezig met openen…"))
+        return page
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._continue_start)  # after this first paint
+        return super().event(event)
+
+    def _start_if_hidden(self) -> None:
+        if not self.isVisible() and not self._painted:
+            self._continue_start()
+
+    def _continue_start(self) -> None:
+        """After the first paint: open the case file if needed, then show the caseload."""
+        if self._ready or self._closed:
+            return
+        if not self._attached:
+            opener, self._opener = self._opener, None
+            if opener is None:
+                return
+            try:
+                workspace = opener()
+            except Exception as exc:  # handed back to the caller of run() (the CLI)
+                self.open_error = exc
+                self._finish_busy()
+                self._closed = True  # there is no case file to close
+                self.close()
+                return
+            self._attach(workspace)
+        self.caseload.reload()
+        self._update_drafts_banner()
+        self.caseload.search.setFocus()
+        self._finish_busy()
+        self._ready = True
+        self.ready.emit()
+        self.locker.start()
+        QTimer.singleShot(0, self._start_sync)
+        QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild)
+        if self._workspace.worker.role is Role.BRANDPUNTFUNCTIONARIS:
+            self.show_stuck_cases()  # their work is the stuck cases, not a caseload
+
+    def _finish_busy(self) -> None:
+        if QGuiApplication.overrideCursor() is not None:
+            QGuiApplication.restoreOverrideCursor()
+        self.statusBar().clearMessage()
+
+    def _attach(self, workspace: Workspace) -> None:
+        """Build the pages on an open workspace (the caseload is loaded after painting)."""
+        from wijkteam_app.services.access_log import AccessLogService
+        from wijkteam_app.services.drafts import DraftService
+        from wijkteam_app.ui.controllers.lock_controller import AppLocker
+        from wijkteam_app.ui.pages.caseload_page import CaseloadPage
+
+        self._attached = True
+        self._workspace = workspace
+        self._drafts: DraftService = DraftService(workspace)
+        self.access_log: AccessLogService = AccessLogService(workspace)
+        self.locker: AppLocker = AppLocker(
+            workspace, self, before_lock=self._before_lock, after_unlock=self._after_unlock,
+            worker_name=lambda: self._workspace.worker.display_name)
+
+        self.setWindowTitle(self.window_title())
+
+        # The caseload is the first screen; the household pages (with the assessments and the
+        # plan) and the review page are made when first needed, or shortly after the caseload
+        # is shown (`_prebuild`).
+        self.caseload: CaseloadPage = CaseloadPage(workspace)
+        self._household: HouseholdPage | None = None
+        self._assessments: AssessmentsPanel | None = None
+        self._plan: PlanPage | None = None
+        self._review: ReviewPage | None = None
+        self._stuck_cases: StuckCasesPage | None = None
         self.team: TeamPage | None = None  # made when the Team menu is first used
-
+        self.confirm_experience = _ask_experience
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
-        self.pages.addWidget(self.household)
-        self.pages.addWidget(self.review)
-        self.pages.addWidget(self.stuck_cases)
 
         self.drafts_banner = self._build_drafts_banner()
         central = QWidget()
@@ -121,44 +213,187 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.sync_service = SyncService(workspace)
-        self.sync = SyncController(self.sync_service, self)
-        self.locker = AppLocker(workspace, self, before_lock=self._before_lock,
-                                after_unlock=self._after_unlock,
-                                worker_name=lambda: self._workspace.worker.display_name)
         self._build_menus()
+        self.statusBar().clearMessage()  # (widgets added under a message would stay hidden)
         self._build_status_bar()
-        self.sync.status_changed.connect(self._show_sync_status)
-        self.sync.status_changed.connect(lambda _status: self._update_login_action())
-        self.sync.status_changed.connect(self._update_refused_indicator)
-        self.sync.finished.connect(lambda _report: self.caseload.refresh())
-        self.sync.finished.connect(self._reference_data_arrived)
-        self.sync.wiped.connect(self._device_wiped)
 
         self.caseload.countChanged.connect(self.count_label.setText)
         self.caseload.householdActivated.connect(self.open_household)
         self.caseload.householdActivated.connect(self.householdActivated)
         self.caseload.newIntakeRequested.connect(self.new_intake)
-        self.household.backRequested.connect(self.show_caseload)
-        self.household.zrmRequested.connect(self.score_zrm)
-        self.household.ladderRequested.connect(self._ladder_for_person)
-        self.assessments.zrmRequested.connect(self.score_zrm)
-        self.assessments.ladderRequested.connect(self._ladder_for_person)
-        self.assessments.ladderCorrectionRequested.connect(self._correct_ladder)
+        self.caseload.todo.householdActivated.connect(self.open_household)
 
         QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self.show_caseload)
         QShortcut(QKeySequence("Ctrl+7"), self).activated.connect(self.show_plan_tab)
-        self.plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
-        self.review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
-        self._connect_casework()
+        self._save_listener = self._saved.emit
+        workspace.add_save_listener(self._save_listener)
 
         self._apply_role()
-        self.caseload.refresh()
-        self._update_drafts_banner()
-        self.caseload.search.setFocus()
+        self.count_label.setText(self.tr("Caseload wordt geladen…"))
+        if workspace.backup_path is not None:
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "app", "Uw dossier is bijgewerkt voor Wijkteam {version}. Vooraf is een "
+                "versleutelde reservekopie gemaakt: {path}").format(
+                    version=__version__, path=workspace.backup_path), 0)
+
+    # --- the pages made when first needed -------------------------------------------------
+
+    @property
+    def household(self) -> HouseholdPage:
+        if self._household is None:
+            self._build_household_pages()
+        assert self._household is not None
+        return self._household
+
+    @property
+    def assessments(self) -> AssessmentsPanel:
+        if self._assessments is None:
+            self._build_household_pages()
+        assert self._assessments is not None
+        return self._assessments
+
+    @property
+    def plan(self) -> PlanPage:
+        if self._plan is None:
+            self._build_household_pages()
+        assert self._plan is not None
+        return self._plan
+
+    @property
+    def review(self) -> ReviewPage:
+        if self._review is None:
+            from wijkteam_app.ui.pages.review_page import ReviewPage
+
+            review = ReviewPage(self._workspace)
+            self.pages.addWidget(review)
+            review.reviewed.connect(lambda _version, _outcome: self.caseload.refresh())
+            self._review = review
+        return self._review
+
+    @property
+    def stuck_cases(self) -> StuckCasesPage:
+        if self._stuck_cases is None:
+            from wijkteam_app.ui.pages.casework_pages import StuckCasesPage
+
+            page = StuckCasesPage(self._workspace)
+            self.pages.addWidget(page)
+            page.householdRequested.connect(self.open_household)
+            page.decided.connect(lambda _household_id: self.caseload.refresh())
+            self._stuck_cases = page
+        return self._stuck_cases
+
+    def _build_household_pages(self) -> None:
+        """The household page with its tabs, the assessments panel and the plan."""
+        from wijkteam_app.services.settings import SettingsService
+        from wijkteam_app.ui.pages.assessments_panel import AssessmentsPanel
+        from wijkteam_app.ui.pages.household_page import HouseholdPage
+        from wijkteam_app.ui.pages.plan_page import PlanPage
+
+        workspace = self._workspace
+        household = HouseholdPage(workspace)
+        assessments = AssessmentsPanel(workspace)
+        container_layout = household.assessments_container.layout()
+        if container_layout is None:
+            container_layout = QVBoxLayout(household.assessments_container)
+            container_layout.setContentsMargins(0, 0, 0, 0)
+        container_layout.addWidget(assessments)
+        plan = PlanPage(workspace)
+        plan.report_settings = SettingsService(workspace).report_settings()
+        household.tabs.addTab(plan, self.tr("Plan"))
+        household.tabs.setTabToolTip(household.tabs.count() - 1, self.tr("Ctrl+7"))
+        self.pages.addWidget(household)
+
+        household.backRequested.connect(self.show_caseload)
+        household.zrmRequested.connect(self.score_zrm)
+        household.ladderRequested.connect(self._ladder_for_person)
+        assessments.zrmRequested.connect(self.score_zrm)
+        assessments.ladderRequested.connect(self._ladder_for_person)
+        assessments.ladderCorrectionRequested.connect(self._correct_ladder)
+        plan.planChanged.connect(lambda _household_id: self.caseload.refresh())
+        self._household, self._assessments, self._plan = household, assessments, plan
+        self._add_casework(workspace)
+
+    def _prebuild(self) -> None:
+        """Make the other pages while the worker looks at the list, so the first household
+        opens as fast as the next."""
+        if not self._closed and self._attached:
+            _ = self.household, self.review
+
+    # --- sync (started after the caseload is shown) ---------------------------------------
+
+    @property
+    def sync_service(self) -> SyncService:
+        if self._sync_service is None:
+            from wijkteam_app.services.sync import SyncService
+
+            self._sync_service = SyncService(self._workspace)
+        return self._sync_service
+
+    @property
+    def sync(self) -> SyncController:
+        if self._sync is None:
+            from wijkteam_app.ui.controllers.sync_controller import SyncController
+
+            controller = SyncController(self.sync_service, self)
+            controller.status_changed.connect(self._show_sync_status)
+            controller.status_changed.connect(lambda _status: self._update_login_action())
+            controller.status_changed.connect(self._update_refused_indicator)
+            controller.finished.connect(lambda _report: self._refresh_caseload())
+            controller.finished.connect(self._reference_data_arrived)
+            controller.households_changed.connect(self._households_changed)
+            controller.wiped.connect(self._device_wiped)
+            self._sync = controller
+        return self._sync
+
+    def _start_sync(self) -> None:
+        if self._closed:
+            return
+        self._update_login_action()
         self.sync.start()
-        self.locker.start()
+
+    def _sync_now(self) -> None:
+        self.sync.sync_now()
+
+    # --- live pages ------------------------------------------------------------------------
+
+    def _households_changed(self, household_ids: object) -> None:
+        """A save or a sync changed records of these households: the open pages showing
+        them refresh once the current action is done (changes of one action are collected)."""
+        if isinstance(household_ids, set | frozenset):
+            self._changed_households |= {str(h) for h in household_ids}
+        self._changed_at = time.monotonic()
+        self._live_timer.start()
+
+    def _refresh_live(self) -> None:
+        """Refresh the open pages that show a changed household, unless a page read its
+        data again after the change anyway (the page that saved reloads itself)."""
+        changed, self._changed_households = self._changed_households, set()
+        if self._closed or not self._attached or not changed:
+            return
+
+        def stale(page: QWidget) -> bool:
+            return float(getattr(page, "loaded_at", 0.0)) < self._changed_at
+
+        if stale(self.caseload):
+            self._refresh_caseload()
+        household, assessments, plan = self._household, self._assessments, self._plan
+        shown = household.current_household_id() if household is not None else ""
+        if household is not None and assessments is not None and plan is not None \
+                and shown and shown in changed:
+            if self.pages.currentWidget() is household and stale(household):
+                household.live_reload()
+            if stale(assessments):
+                assessments.set_household(shown)  # read now if visible, else when shown
+            if stale(plan):
+                plan.live_refresh()
+        if self._review is not None and stale(self._review):
+            self._review.live_refresh()
+
+    def _refresh_caseload(self) -> None:
+        """The list as it is now, keeping the worker's place (hidden: refreshed when shown)."""
+        if not self._closed and self._attached and self.pages.currentWidget() is self.caseload:
+            self.caseload.refresh()
 
     def window_title(self) -> str:
         """"Wijkteam — Team Noord"; a team that is itself called "Wijkteam Noord" is not
@@ -169,9 +404,12 @@ class MainWindow(QMainWindow):
         return self.tr("Wijkteam — {team}").format(team=team)
 
     def _reference_data_arrived(self, report: SyncReport) -> None:
-        """A sync brought new reference data (name, logo, mandates): the plan page uses it."""
-        if report.reference_updated:
-            self.plan.reference_data_changed(SettingsService(self._workspace).report_settings())
+        """A sync brought new reference data (name, logo, mandates): the plan page uses it
+        (a plan page made later reads it itself)."""
+        if report.reference_updated and self._plan is not None:
+            from wijkteam_app.services.settings import SettingsService
+
+            self._plan.reference_data_changed(SettingsService(self._workspace).report_settings())
 
     # --- compatibility accessors used by tests and scripts ---------------------------------
 
@@ -190,6 +428,15 @@ class MainWindow(QMainWindow):
     # --- issue 13: keukentafel, overleg, vastgelopen, klantervaring, te doen -----------------
 
     def _add_casework(self, workspace: Workspace) -> None:
+        """The keukentafel and overleg tabs and the case panel, made with the household
+        page."""
+        from wijkteam_app.services.settings import SettingsService
+        from wijkteam_app.ui.pages.casework_pages import (
+            CaseExtrasPanel,
+            ConferencesPanel,
+            KitchenTablePanel,
+        )
+
         settings = SettingsService(workspace).report_settings()
         self.kitchen_table = KitchenTablePanel(workspace)
         self.conferences = ConferencesPanel(workspace)
@@ -202,19 +449,10 @@ class MainWindow(QMainWindow):
                 lambda panel=panel: self._show_household_tab(panel))
         self.case_extras = CaseExtrasPanel(workspace)
         self.household.case_extras.addWidget(self.case_extras)
-        self.stuck_cases = StuckCasesPage(workspace)
-        self.confirm_experience = _ask_experience
-
-    def _connect_casework(self) -> None:
-        self.stuck_cases.householdRequested.connect(self.open_household)
-        self.stuck_cases.decided.connect(lambda _household_id: self.caseload.refresh())
-        for panel in (self.kitchen_table, self.conferences, self.case_extras):
-            panel.changed.connect(lambda _household_id: self.caseload.refresh())
+        for changing in (self.kitchen_table, self.conferences, self.case_extras):
+            changing.changed.connect(lambda _household_id: self.caseload.refresh())
         self.conferences.changed.connect(self._plan_may_have_changed)
         self.plan.planChanged.connect(self._offer_experience)
-        self.caseload.todo.householdActivated.connect(self.open_household)
-        if self._workspace.worker.role is Role.BRANDPUNTFUNCTIONARIS:
-            self.show_stuck_cases()
 
     def _show_household_tab(self, panel: QWidget) -> None:
         if self.pages.currentWidget() is self.household:
@@ -226,6 +464,11 @@ class MainWindow(QMainWindow):
 
     def _offer_experience(self, household_id: str) -> None:
         """After an evaluation or closing of the plan: ask the resident's experience."""
+        from wijkteam_app.domain.client_experience import Moment
+        from wijkteam_app.domain.plans import PlanStatus
+        from wijkteam_app.services.client_experience import ClientExperienceService
+        from wijkteam_app.services.plans import PlanService
+
         version = PlanService(self._workspace).current(household_id)
         if version is None or version.status not in (PlanStatus.GEEVALUEERD,
                                                      PlanStatus.AFGESLOTEN):
@@ -245,6 +488,9 @@ class MainWindow(QMainWindow):
         self.stuck_cases.table.setFocus()
 
     def show_experience_summary(self) -> None:
+        from wijkteam_app.services.client_experience import ClientExperienceService
+        from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
+
         summary = ClientExperienceService(self._workspace).summary()
         ExperienceSummaryDialog(summary, self).exec()
 
@@ -307,7 +553,7 @@ class MainWindow(QMainWindow):
         sync_menu = self.menuBar().addMenu(self.tr("&Synchronisatie"))
         self.sync_action = QAction(self.tr("&Nu synchroniseren"), self)
         self.sync_action.setShortcut(QKeySequence("F5"))
-        self.sync_action.triggered.connect(self.sync.sync_now)
+        self.sync_action.triggered.connect(self._sync_now)
         sync_menu.addAction(self.sync_action)
         self.conflicts_action = QAction(self.tr("&Conflicten…"), self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
@@ -322,7 +568,7 @@ class MainWindow(QMainWindow):
         self.login_action = QAction(self.tr("&Aanmelden bij de server…"), self)
         self.login_action.triggered.connect(self.log_in)
         sync_menu.addAction(self.login_action)
-        self._update_login_action()
+        self.login_action.setEnabled(False)  # until the sync status is known
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         shortcuts = QAction(self.tr("&Sneltoetsen"), self)
@@ -382,10 +628,12 @@ class MainWindow(QMainWindow):
         self.caseload.table.setFocus()
 
     def open_household(self, household_id: str) -> None:
+        """The household page on its first tab; the assessments and the plan are read when
+        their tab is shown."""
         self.access_log.viewed_household(household_id)  # NEN 7513: every view is logged
         self.household.show_household(household_id)
-        self.assessments.show_household(household_id)
-        self.plan.show_household(household_id)
+        self.assessments.set_household(household_id)
+        self.plan.set_household(household_id)
         for panel in (self.kitchen_table, self.conferences, self.case_extras):
             panel.show_household(household_id)
         self.pages.setCurrentWidget(self.household)
@@ -468,6 +716,8 @@ class MainWindow(QMainWindow):
             self.open_household(registered[-1])
 
     def score_zrm(self, person_id: str, household_id: str) -> None:
+        from wijkteam_app.ui.forms.zrm_form import ZrmDialog
+
         dialog = ZrmDialog(self._workspace, household_id, person_id or None, self)
         dialog.exec()
         self._after_assessment(household_id)
@@ -476,11 +726,16 @@ class MainWindow(QMainWindow):
         household_id = self.household.current_household_id()
         if not household_id:
             return
+        from wijkteam_app.ui.forms.ladder_form import LadderDialog
+
         dialog = LadderDialog(self._workspace, household_id, person_id, self)
         dialog.exec()
         self._after_assessment(household_id)
 
     def _correct_ladder(self, assessment: object) -> None:
+        from wijkteam_app.domain.instruments import Assessment
+        from wijkteam_app.ui.forms.ladder_form import LadderDialog
+
         household_id = self.household.current_household_id()
         if not household_id or not isinstance(assessment, Assessment) or not assessment.person_id:
             return
@@ -493,7 +748,7 @@ class MainWindow(QMainWindow):
         tab = self.household.tabs.currentIndex()  # stay where the form was opened from
         self.household.show_household(household_id)
         self.household.tabs.setCurrentIndex(tab)
-        self.assessments.show_household(household_id)
+        self.assessments.set_household(household_id)
         self._update_drafts_banner()
 
     def _update_drafts_banner(self) -> None:
@@ -516,6 +771,8 @@ class MainWindow(QMainWindow):
     def _apply_role(self) -> None:
         """Offer only what the worker's role may do (the services know the rules): a toetser
         does no intake (and has no caseload of their own: the list shows every household)."""
+        from wijkteam_app.services.intake import IntakeService
+
         may_register = IntakeService(self._workspace).may_register()
         self.new_intake_action.setEnabled(may_register)
         self.new_intake_action.setVisible(may_register)
@@ -523,6 +780,8 @@ class MainWindow(QMainWindow):
         self._update_drafts_banner()
 
     def show_refusals(self) -> None:
+        from wijkteam_app.ui.dialogs.refusals_dialog import RefusalsDialog
+
         dialog = RefusalsDialog(self.sync_service, self)
         dialog.householdRequested.connect(self.open_household)
         dialog.exec()
@@ -544,6 +803,7 @@ class MainWindow(QMainWindow):
         self.refused_button.setAccessibleName(
             self.tr("Door de server geweigerd of gemeld: {text}").format(text=text))
         self.refused_button.setVisible(bool(parts))
+
     def _show_sync_status(self, status: SyncStatus) -> None:
         if self._closed:
             return
@@ -564,16 +824,20 @@ class MainWindow(QMainWindow):
         self.quarantine_box().exec()
 
     def show_conflicts(self) -> None:
+        from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
+
         ConflictDialog(self.sync_service, self.sync, self).exec()
         self.sync.refresh_status()
         self.caseload.refresh()
 
     def _update_login_action(self) -> None:
-        if self._closed or self._workspace.locked:  # the case file is shut
+        if self._closed or not self._attached or self._workspace.locked:  # the file is shut
             return
         self.login_action.setEnabled(not self.sync_service.is_logged_in())
 
     def log_in(self) -> None:
+        from wijkteam_app.ui.dialogs.login_dialog import LoginDialog
+
         if LoginDialog(self.sync_service, self).exec() != LoginDialog.DialogCode.Accepted.value:
             return
         self._update_login_action()
@@ -641,13 +905,14 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, self.tr("Sneltoetsen"), self.shortcuts_html())
 
     def show_settings(self) -> None:
+        from wijkteam_app.services.settings import SettingsService
         from wijkteam_app.ui.dialogs.settings_dialog import SettingsDialog
 
         service = SettingsService(self._workspace)
         dialog = SettingsDialog(service, self)
         dialog.exec()
-        if dialog.saved:
-            self.plan.report_settings = service.report_settings()
+        if dialog.saved and self._plan is not None:  # (a later plan page reads them itself)
+            self._plan.report_settings = service.report_settings()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("Over Wijkteam"), self.tr(
@@ -660,8 +925,15 @@ class MainWindow(QMainWindow):
 
     def close_workspace(self) -> None:
         """Close the case file once; safe to call more than once."""
+        if not self._closed and not self._attached:
+            self._closed = True  # closed while still opening: nothing is open
+            self._opener = None
+            self._finish_busy()
         if not self._closed:
             self._closed = True
+            self._finish_busy()
+            self._live_timer.stop()
+            self._workspace.remove_save_listener(self._save_listener)
             self.caseload.stop()
             self.locker.stop()
             if not self.sync_service.wiped and not self._workspace.locked:

@@ -3,8 +3,9 @@
 `SyncController` owns no data: it calls `SyncService.sync_once` on a `QThreadPool` worker —
 on demand (`sync_now`), on a `QTimer` while the laptop is online (and, less often, while it is
 offline, to notice the network coming back) and once more before the window closes
-(`sync_before_close`) — and emits `status_changed` for the status bar and `finished` with the
-`SyncReport`.
+(`sync_before_close`) — and emits `status_changed` for the status bar, `finished` with the
+`SyncReport` and `households_changed` with the households whose records the sync applied
+(open pages showing them refresh).
 
 Why the UI never freezes: the network calls run on the worker thread, and the sync engine
 takes the case file's lock only for short transactions (one batch of pulled items, sized to
@@ -59,6 +60,7 @@ class SyncController(QObject):
     status_changed = Signal(object)  # SyncStatus
     finished = Signal(object)  # SyncReport
     busy_changed = Signal(bool)
+    households_changed = Signal(object)  # set[str]: records of these households were applied
     wiped = Signal()  # the device was revoked: the case file is gone, close the window
 
     def __init__(self, service: SyncService, parent: QObject | None = None, *,
@@ -194,6 +196,8 @@ class SyncController(QObject):
         self.busy_changed.emit(False)
         self.last_report = report
         self._emit_status(status)
+        if report.changed_households:
+            self.households_changed.emit(set(report.changed_households))
         self.finished.emit(report)
         if report.wiped:
             self.wiped.emit()

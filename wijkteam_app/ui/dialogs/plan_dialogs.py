@@ -20,9 +20,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPainter
-from PySide6.QtNetwork import QNetworkInterface  # noqa: F401 (loads libQt6Network for QtPdf)
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -345,16 +342,19 @@ class PlanContext:
 
 
 def load_context(workspace: Workspace, household_id: str) -> PlanContext:
-    """Read the household, its assessments, the workers, the sociale kaart and the code lists."""
-    data = HouseholdService(workspace).page(household_id)
+    """Read the household, its assessments, the workers, the sociale kaart and the code lists
+    (not the journal: the plan does not show it)."""
+    households = HouseholdService(workspace)
+    detail = households.get(household_id)
+    assessments = households.assessments(household_id)
     definitions = installed_definitions()
     latest: dict[tuple[str, str], Assessment] = {}
-    for a in data.assessments:  # oldest first: later ones overwrite
+    for a in assessments:  # oldest first: later ones overwrite
         defn = definitions.get(a.definition_key)
         if defn is None:
             continue
         latest[(defn.kind.value, a.person_id or "huishouden")] = a
-    persons = {p.id: p for p in data.detail.members}
+    persons = {p.id: p for p in detail.members}
     domain_order: list[str] = []
     names: dict[str, str] = {}
     scores: dict[str, list[tuple[str, int | None]]] = {}
@@ -402,11 +402,11 @@ def load_context(workspace: Workspace, household_id: str) -> PlanContext:
                      "Neem contact op met de functioneel beheerder.")
     from wijkteam_app.domain.provisions import provisions_for_wijk, voorliggende
 
-    wijk = data.detail.household.wijk
+    wijk = detail.household.wijk
     return PlanContext(
-        detail=data.detail,
-        assessments=data.assessments,
-        worker_names=dict(data.worker_names),
+        detail=detail,
+        assessments=assessments,
+        worker_names=households.worker_names(),
         definitions=definitions,
         domains=domains,
         ladders=tuple(ladders),
@@ -1119,6 +1119,11 @@ class PdfPreviewDialog(QDialog):
         self._data = QByteArray(pdf_bytes)
         self._buffer = QBuffer(self._data, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        # QtPdf (and libQt6Network, which it needs loaded first) only when a PDF is shown.
+        from PySide6.QtNetwork import QNetworkInterface  # noqa: F401
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
         self.document = QPdfDocument(self)
         self.document.load(self._buffer)
         self.view = QPdfView(self)

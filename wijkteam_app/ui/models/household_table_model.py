@@ -1,7 +1,9 @@
 """The household list as a flat Qt table model over `HouseholdSummary` rows.
 
 The model sorts itself (`sort()`), so the view needs no proxy model; a new search result
-replaces all rows at once with a model reset.
+replaces all rows at once with a model reset. A result can arrive as ids in list order with
+only the first rows read (`set_result`): the view asks for more as it scrolls
+(`canFetchMore`/`fetchMore`), and sorting on another column first reads the rest.
 """
 
 from __future__ import annotations
@@ -137,6 +139,11 @@ _SORT_KEYS: dict[Column, Callable[[HouseholdSummary], Any]] = {
 }
 
 
+Fetch = Callable[[Sequence[str]], list[HouseholdSummary]]
+
+FETCH_BATCH = 128
+
+
 class HouseholdTableModel(QAbstractTableModel):
     """Read-only rows of the household list; `IdRole` gives a row's household id."""
 
@@ -147,6 +154,9 @@ class HouseholdTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[HouseholdSummary] = list(rows)
         self._marks: dict[str, tuple[Deadline, ...]] = {}
+        self._ids: list[str] = [r.id for r in self._rows]
+        self._fetch: Fetch | None = None
+        self._busy = False  # inside a reset or an insert: no nested fetch
         self._sort_column: int = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -156,6 +166,8 @@ class HouseholdTableModel(QAbstractTableModel):
         """Replace all rows (a new search result), keeping the current sort order."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._ids = [r.id for r in self._rows]
+        self._fetch = None
         if self._sort_column >= 0:
             self._sort_rows(self._sort_column, self._sort_order)
         self.endResetModel()
@@ -171,12 +183,81 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def marks(self, household_id: str) -> tuple[Deadline, ...]:
         return self._marks.get(household_id, ())
+    def set_result(self, ids: Sequence[str], first: Sequence[HouseholdSummary],
+                   fetch: Fetch) -> None:
+        """A new search result in list order (name, then postcode): all ids, the rows of the
+        first ones, and how to read more. Sorted on another column than the list order,
+        the model reads every row first."""
+        self._busy = True
+        try:
+            self.beginResetModel()
+            self._ids = list(ids)
+            self._rows = list(first)
+            self._fetch = fetch
+            if not self._in_list_order():
+                self._fetch_all()
+                self._sort_rows(self._sort_column, self._sort_order)
+            self.endResetModel()
+        finally:
+            self._busy = False
+
+    def total(self) -> int:
+        """How many households the result has (also those not read yet)."""
+        return len(self._ids)
 
     def summary(self, row: int) -> HouseholdSummary:
         return self._rows[row]
 
     def rows(self) -> list[HouseholdSummary]:
         return list(self._rows)
+
+    def row_of(self, household_id: str) -> int:
+        """The row of a household of the result, reading further rows if needed; -1 if it is
+        not in the result."""
+        if household_id not in self._ids:
+            return -1
+        while True:
+            for row, summary in enumerate(self._rows):
+                if summary.id == household_id:
+                    return row
+            if not self.canFetchMore():
+                return -1
+            self.fetchMore()
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return (not parent.isValid() and self._fetch is not None
+                and len(self._rows) < len(self._ids))
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if self._busy or not self.canFetchMore(parent):
+            return
+        self._busy = True
+        try:
+            start = len(self._rows)
+            more = self._read(self._ids[start:start + FETCH_BATCH])
+            if more:
+                self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+                self._rows.extend(more)
+                self.endInsertRows()
+        finally:
+            self._busy = False
+
+    def _read(self, ids: Sequence[str]) -> list[HouseholdSummary]:
+        assert self._fetch is not None
+        found = self._fetch(ids)
+        if len(found) < len(ids):  # removed meanwhile (a sync): leave them out
+            present = {r.id for r in found}
+            gone = {i for i in ids if i not in present}
+            self._ids = [i for i in self._ids if i not in gone]
+        return found
+
+    def _fetch_all(self) -> None:
+        if self._fetch is not None and len(self._rows) < len(self._ids):
+            self._rows.extend(self._read(self._ids[len(self._rows):]))
+
+    def _in_list_order(self) -> bool:
+        return self._sort_column in (-1, Column.NAME) and (
+            self._sort_order == Qt.SortOrder.AscendingOrder)
 
     # --- QAbstractItemModel ----------------------------------------------------------------
 
@@ -228,6 +309,15 @@ class HouseholdTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         self._sort_column, self._sort_order = column, order
+        if self.canFetchMore():
+            if self._in_list_order():
+                return  # the rows are in list order already; the rest come in order
+            # Rows appear: a reset, not a layout change.
+            self.beginResetModel()
+            self._fetch_all()
+            self._sort_rows(column, order)
+            self.endResetModel()
+            return
         self.layoutAboutToBeChanged.emit()
         before = list(self._rows)
         self._sort_rows(column, order)

@@ -9,10 +9,11 @@ versions is refused with an explanation.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,7 +45,7 @@ from wijkteam_app.domain.instruments import (
 )
 from wijkteam_app.domain.people import Person
 from wijkteam_app.domain.validation import ValidationFailed
-from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.assessments import AssessmentService, Definitions
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.forms.common import key_label, plain_button
@@ -138,8 +139,8 @@ class AssessmentsPanel(QWidget):
         self._ws = workspace
         self._assessments = AssessmentService(workspace)
         self._households = HouseholdService(workspace)
-        self.definitions = self._assessments.definitions
         self.household_id = ""
+        self._stale = False  # a household is set but not read yet (the panel was hidden)
         self.may_edit = False  # asked from the service per household (the matrix)
         self._members: tuple[Person, ...] = ()
         self._history: dict[str, list[Assessment]] = {}  # what counts
@@ -326,6 +327,11 @@ class AssessmentsPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
+    @property
+    def definitions(self) -> Definitions:
+        """The instrument catalog (read when the panel first needs it)."""
+        return self._assessments.definitions
+
     # --- loading ---------------------------------------------------------------------------
 
     def show_household(self, household_id: str) -> None:
@@ -333,9 +339,24 @@ class AssessmentsPanel(QWidget):
         self.household_id = household_id
         self.refresh()
 
+    def set_household(self, household_id: str) -> None:
+        """The household to show; read when the panel is shown (its tab), at once while it
+        is visible."""
+        self.household_id = household_id
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         if not self.household_id:
             return
+        self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         previous = self.current_subject()
         detail = self._households.get(self.household_id)
         self.may_edit = self._households.may_edit(self.household_id)

@@ -7,8 +7,9 @@ Search runs in SQL after a short pause in typing; sorting is done by the model i
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from wijkteam_app.domain.cases import CaseStatus, UrgencyCriterion
 from wijkteam_app.errors import WijkteamError
 from wijkteam_app.services.deadlines import DeadlineService
-from wijkteam_app.services.households import CaseloadFilter, HouseholdService, HouseholdSummary
+from wijkteam_app.services.households import CaseloadFilter, HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui import labels
 from wijkteam_app.ui.i18n import error_text
@@ -102,7 +103,7 @@ class CaseloadPage(QWidget):
         self.urgency.addItem(self.tr("Alle urgenties"), None)
         for criterion in UrgencyCriterion:
             self.urgency.addItem(labels.urgency_label(criterion), criterion.value)
-        self._fill_wijken()
+        self.wijk.addItem(self.tr("Alle wijken"), None)  # the others come with reload()
 
         self.new_intake = QPushButton(self.tr("&Nieuwe aanmelding"))
         self.new_intake.setToolTip(self.tr("Een nieuw huishouden aanmelden (Ctrl+N)"))
@@ -168,7 +169,8 @@ class CaseloadPage(QWidget):
         self.setTabOrder(self.wijk, self.urgency)
         self.setTabOrder(self.urgency, self.new_intake)
         self.setTabOrder(self.new_intake, self.table)
-        self.refresh()
+        self._shown_filter: CaseloadFilter | None = None
+        # Nothing is read yet: the main window calls reload() once it has painted.
 
     # --- building --------------------------------------------------------------------------
 
@@ -241,9 +243,9 @@ class CaseloadPage(QWidget):
         self.may_register = may
         self.new_intake.setVisible(may)
         if not may and self.scope.currentData() == "mine":
+            self.scope.blockSignals(True)  # the caller reads the list (once, not here too)
             self.scope.setCurrentIndex(self.scope.findData("all"))
-        else:
-            self.refresh()
+            self.scope.blockSignals(False)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -254,39 +256,64 @@ class CaseloadPage(QWidget):
         self.refresh(todo=False)  # a search or filter does not change what is due
 
     def refresh(self, todo: bool = True) -> None:
-        """Rows (and their deadline marks) for the filter; the "Te doen" list too unless
-        the refresh comes from the search field or a filter."""
+        """Run the search again: ids and the first rows now, the rest as the list scrolls,
+        with the deadline marks of every household of the result; the "Te doen" list too
+        unless the refresh comes from the search field or a filter. With the same search as
+        before (a sync or a save changed the list) the selected household and the scroll
+        position stay where they were."""
         flt = self.current_filter()
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
+        same = flt == self._shown_filter
+        selected = self._selected_id() if same else None
+        top = self.table.rowAt(0) if same else -1
         try:
-            rows = self._service.caseload(flt)
-            marks = self._deadlines.marks([r.id for r in rows])
+            result = self._service.caseload_result(flt)
+            marks = self._deadlines.marks(list(result.ids))
         except WijkteamError as exc:
             log.warning("caseload query failed: %s", exc.code)
             self.countChanged.emit(error_text(exc.code))
             return
-        self.model.set_rows(rows)
+        self._shown_filter = flt
+        self.model.set_result(result.ids, result.rows, self._service.summaries)
         self.model.set_marks(marks)
         if todo:
             self.todo.refresh()
-        self._show_counts(rows, filtered=bool(flt.text.strip()) or any(
+        self._show_counts(self.model.total(), filtered=bool(flt.text.strip()) or any(
             (flt.status, flt.wijk, flt.urgency)))
+        if selected:
+            row = self.model.row_of(selected)
+            if row >= 0:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        if top > 0:  # last: the rows above stay above, as the worker left them
+            while self.model.rowCount() <= top and self.model.canFetchMore():
+                self.model.fetchMore()
+            self.table.scrollTo(self.model.index(min(top, self.model.rowCount() - 1), 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.summary(index.row()).id
 
     def reload(self, select_id: str | None = None) -> None:
-        """After a save elsewhere: refresh the wijk list and rows, optionally select one."""
+        """The first load, and after a save elsewhere: the wijk list and the rows,
+        optionally selecting one."""
         self._fill_wijken()
         self.refresh()
         if select_id:
             self.select(select_id)
 
     def select(self, household_id: str) -> None:
-        for row, summary in enumerate(self.model.rows()):
-            if summary.id == household_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-                return
+        row = self.model.row_of(household_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
-    def _show_counts(self, rows: list[HouseholdSummary], filtered: bool) -> None:
-        count = len(rows)
+    def _show_counts(self, count: int, filtered: bool) -> None:
         if count >= LIST_LIMIT:
             text = self.tr("Eerste {count} huishoudens — verfijn de zoekopdracht").format(
                 count=count)

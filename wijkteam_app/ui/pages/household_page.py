@@ -14,6 +14,7 @@ first), so ZRM and participatieladder need no extra key.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -495,11 +496,21 @@ class HouseholdPage(QWidget):
         self.tabs.setCurrentIndex(0)
         self.members_table.setFocus()
 
+    def live_reload(self) -> None:
+        """Show what a sync or a save elsewhere changed: read again, keeping the selected
+        rows (as `reload` does) and where each list was scrolled."""
+        bars = [table.verticalScrollBar() for table, _model in self._tables()]
+        positions = [bar.value() for bar in bars]
+        self.reload()
+        for bar, value in zip(bars, positions, strict=True):
+            bar.setValue(value)
+
     def reload(self) -> None:
         if not self.household_id:
             return
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         try:
-            data = self.service.page(self.household_id)
+            data = self.service.page(self.household_id, with_assessments=False)
         except NotFound:
             self._say(error_text("not_found"))
             return

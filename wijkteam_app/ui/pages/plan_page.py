@@ -1,7 +1,9 @@
 """The ondersteuningsplan of one household: its versions, the editor and the workflow.
 
 `PlanPage.show_household(household_id)` shows the current version (number, status, short
-fingerprint), all versions, and the actions valid in the current status. Only a CONCEPT can
+fingerprint), all versions, and the actions valid in the current status; `set_household`
+does the same once the page is shown (the main window's plan tab is read only when opened).
+One editor is made per page and reused for every version and household. Only a CONCEPT can
 be edited; any other version is shown read-only with a banner saying so (a change means a
 new version). While a concept is edited a draft is kept (key ``plan:<version id>``) and
 offered back when the page opens the concept again.
@@ -17,6 +19,7 @@ the fields and nothing is stored while a field is invalid.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -29,6 +32,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -347,6 +351,12 @@ class _Row(QFrame):
         for widget in widgets:
             _watch(widget, self.changed.emit)
 
+    def set_context(self, ctx: PlanContext) -> None:
+        """Another household (or the same one read again): refill the choices it offers."""
+
+    def set_value(self, value: object | None) -> None:
+        """Show this value (None: empty), reusing the row's widgets."""
+
 
 def _watch(widget: QWidget, callback: Callable[[], None]) -> None:
     if isinstance(widget, QLineEdit):
@@ -366,9 +376,7 @@ class NetworkRow(_Row):
         super().__init__(tr("Netwerkafspraak verwijderen"))
         self.member = _shrinkable(QComboBox())
         self.member.setAccessibleName(self.tr("Netwerklid"))
-        self.member.addItem(self.tr("— kies iemand uit het netwerk —"), "")
-        for m in ctx.detail.network:
-            self.member.addItem(f"{m.name} ({m.relation})" if m.relation else m.name, m.id)
+        self.set_context(ctx)
         self.task = QLineEdit()
         self.task.setAccessibleName(self.tr("Taak van het netwerklid"))
         self.task.setPlaceholderText(self.tr("Wat doet deze persoon?"))
@@ -377,10 +385,23 @@ class NetworkRow(_Row):
         self.grid.addWidget(self.remove_button, 0, 2, Qt.AlignmentFlag.AlignTop)
         self.grid.setColumnStretch(0, 2)
         self.grid.setColumnStretch(1, 3)
-        if value:
-            _set_combo(self.member, value.network_member_id)
-            self.task.setText(value.task)
+        self.set_value(value)
         self.watch(self.member, self.task)
+
+    def set_context(self, ctx: PlanContext) -> None:
+        chosen = self.member.currentData()
+        self.member.blockSignals(True)
+        self.member.clear()
+        self.member.addItem(self.tr("— kies iemand uit het netwerk —"), "")
+        for m in ctx.detail.network:
+            self.member.addItem(f"{m.name} ({m.relation})" if m.relation else m.name, m.id)
+        _set_combo(self.member, chosen)
+        self.member.blockSignals(False)
+
+    def set_value(self, value: object | None) -> None:
+        agreement = value if isinstance(value, NetworkAgreement) else None
+        _set_combo(self.member, agreement.network_member_id if agreement else "")
+        self.task.setText(agreement.task if agreement else "")
 
     def value(self) -> NetworkAgreement:
         return NetworkAgreement(str(self.member.currentData() or ""), self.task.text().strip())
@@ -394,10 +415,33 @@ class ProvisionRow(_Row):
         super().__init__(tr("Voorziening verwijderen"))
         self.provision = _shrinkable(QComboBox(), 24)
         self.provision.setAccessibleName(self.tr("Voorziening uit de sociale kaart"))
+        self._ctx = ctx
+        self._offered_for: str | None = None
+        self._fill_provisions(value.provision_id if value else "")
+        self.level = QLabel()
+        self.level.setStyleSheet("color: #52606d;")
+        self.note = QLineEdit()
+        self.note.setAccessibleName(self.tr("Afspraak bij de voorziening"))
+        self.note.setPlaceholderText(self.tr("Afspraak (optioneel)"))
+        self.grid.addWidget(self.fields.wrap("provision_id", self.provision), 0, 0)
+        self.grid.addWidget(self.level, 0, 1, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(self.fields.wrap("note", self.note), 0, 2)
+        self.grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignTop)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(2, 2)
+        self.set_value(value)
+        self.provision.currentIndexChanged.connect(self._show_level)
+        self._show_level()
+        self.watch(self.provision, self.note)
+
+    def _fill_provisions(self, keep: str) -> None:
+        """The wijk's voorliggende voorzieningen (and `keep`, if it is from elsewhere)."""
+        self.provision.blockSignals(True)
+        self.provision.clear()
         self.provision.addItem(self.tr("— kies uit de sociale kaart —"), "")
-        offered = list(ctx.wijk_provisions)
-        if value and value.provision_id and all(p.id != value.provision_id for p in offered):
-            offered += [p for p in ctx.provisions if p.id == value.provision_id]
+        offered = list(self._ctx.wijk_provisions)
+        if keep and all(p.id != keep for p in offered):
+            offered += [p for p in self._ctx.provisions if p.id == keep]
         for level in LEVEL_ORDER:
             group = [p for p in offered if p.level is level]
             if not group:
@@ -412,24 +456,27 @@ class ProvisionRow(_Row):
                 self.provision.setItemData(self.provision.count() - 1,
                                            provision_level_label(level),
                                            Qt.ItemDataRole.ToolTipRole)
-        self.level = QLabel()
-        self.level.setStyleSheet("color: #52606d;")
-        self.note = QLineEdit()
-        self.note.setAccessibleName(self.tr("Afspraak bij de voorziening"))
-        self.note.setPlaceholderText(self.tr("Afspraak (optioneel)"))
-        self.grid.addWidget(self.fields.wrap("provision_id", self.provision), 0, 0)
-        self.grid.addWidget(self.level, 0, 1, Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(self.fields.wrap("note", self.note), 0, 2)
-        self.grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignTop)
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(2, 2)
+        self._offered_for = keep if keep and keep not in {
+            p.id for p in self._ctx.wijk_provisions} else None
+        _set_combo(self.provision, keep)
+        self.provision.blockSignals(False)
+
+    def set_context(self, ctx: PlanContext) -> None:
+        if ctx.wijk_provisions != self._ctx.wijk_provisions:
+            self._ctx = ctx
+            self._fill_provisions(str(self.provision.currentData() or ""))
         self._ctx = ctx
-        if value:
-            _set_combo(self.provision, value.provision_id)
-            self.note.setText(value.note)
-        self.provision.currentIndexChanged.connect(self._show_level)
+
+    def set_value(self, value: object | None) -> None:
+        agreement = value if isinstance(value, ProvisionAgreement) else None
+        chosen = agreement.provision_id if agreement else ""
+        if self.provision.findData(chosen) < 0 or self._offered_for not in (None, chosen):
+            self._fill_provisions(chosen)
+        self.provision.blockSignals(True)
+        _set_combo(self.provision, chosen)
+        self.provision.blockSignals(False)
+        self.note.setText(agreement.note if agreement else "")
         self._show_level()
-        self.watch(self.provision, self.note)
 
     def _show_level(self, _index: int = 0) -> None:
         """The chosen provision's place in the light-to-heavy order, beside it."""
@@ -552,19 +599,7 @@ class SupportRow(_Row):
         g.addWidget(self.mandate_warning, 4, 0, 1, 4)
         for column in range(4):
             g.setColumnStretch(column, 1)
-        if value:
-            _set_combo(self.product, value.product_code)
-            self.provider.setText(value.provider)
-            self.volume.setValue(value.volume)
-            _set_combo(self.unit, value.unit_code)
-            _set_combo(self.frequency, value.frequency_code)
-            self.start.set_value(None if value.start == NO_DATE else value.start)
-            self.end.set_value(None if value.end == NO_DATE else value.end)
-            self.cost.setValue(value.cost_cents / 100)
-            _set_combo(self.financing, value.financing.value if value.financing else "")
-            _set_combo(self.eigen_bijdrage,
-                       value.eigen_bijdrage.value if value.eigen_bijdrage else "")
-        self._contribution_chosen = bool(value and value.eigen_bijdrage)
+        self.set_value(value)
         self.eigen_bijdrage.activated.connect(self._contribution_picked)
         self.product.currentIndexChanged.connect(self._product_chosen)
         self.watch(self.product, self.provider, self.volume, self.unit, self.frequency,
@@ -572,6 +607,30 @@ class SupportRow(_Row):
 
     def _contribution_picked(self, _index: int) -> None:
         self._contribution_chosen = True
+
+    def set_context(self, ctx: PlanContext) -> None:
+        self._ctx = ctx  # the product lists are the same for every household
+
+    def set_value(self, value: object | None) -> None:
+        support = value if isinstance(value, ProfessionalSupport) else None
+        self.product.blockSignals(True)  # a stored row keeps its own unit and provider
+        _set_combo(self.product, support.product_code if support else "")
+        self.product.blockSignals(False)
+        self.provider.setText(support.provider if support else "")
+        self.volume.setValue(support.volume if support else 0)
+        _set_combo(self.unit, support.unit_code if support else "")
+        _set_combo(self.frequency, support.frequency_code if support else "")
+        start = support.start if support else NO_DATE
+        end = support.end if support else NO_DATE
+        self.start.set_value(None if start == NO_DATE else start)
+        self.end.set_value(None if end == NO_DATE else end)
+        self.cost.setValue(support.cost_cents / 100 if support else 0)
+        financing = support.financing if support else None
+        contribution = support.eigen_bijdrage if support else None
+        _set_combo(self.financing, financing.value if financing else "")
+        _set_combo(self.eigen_bijdrage, contribution.value if contribution else "")
+        self._contribution_chosen = contribution is not None
+        self._initial = support
 
     def _product_chosen(self, _index: int) -> None:
         code = str(self.product.currentData() or "")
@@ -668,11 +727,14 @@ class OtherAgreementRow(_Row):
         self.grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignTop)
         self.grid.setColumnStretch(0, 2)
         self.grid.setColumnStretch(1, 5)
-        if value is not None:
-            self.who.setText(value.who)
-            self.what.setText(value.what)
-            self.due.set_value(value.due)
+        self.set_value(value)
         self.watch(self.who, self.what, self.due)
+
+    def set_value(self, value: object | None) -> None:
+        agreement = value if isinstance(value, OtherAgreement) else None
+        self.who.setText(agreement.who if agreement else "")
+        self.what.setText(agreement.what if agreement else "")
+        self.due.set_value(agreement.due if agreement else None)
 
     def value(self) -> tuple[OtherAgreement, dict[str, str]]:
         extra = {"due": malformed_date_message()} if self.due.is_malformed() else {}
@@ -691,9 +753,7 @@ class ConsentRow(_Row):
         self.purpose.setPlaceholderText(self.tr("Doel van het delen"))
         self.given_by = _shrinkable(QComboBox())
         self.given_by.setAccessibleName(self.tr("Gegeven door"))
-        self.given_by.addItem(self.tr("— gegeven door —"), "")
-        for p in ctx.detail.members:
-            self.given_by.addItem(p.full_name, p.id)
+        self.set_context(ctx)
         self.grid.addWidget(self.fields.wrap("recipient", self.recipient), 0, 0)
         self.grid.addWidget(self.fields.wrap("purpose", self.purpose), 0, 1)
         self.grid.addWidget(self.fields.wrap("given_by_person_id", self.given_by), 0, 2)
@@ -701,11 +761,24 @@ class ConsentRow(_Row):
         self.grid.setColumnStretch(0, 2)
         self.grid.setColumnStretch(1, 3)
         self.grid.setColumnStretch(2, 2)
-        if value:
-            self.recipient.setText(value.recipient)
-            self.purpose.setText(value.purpose)
-            _set_combo(self.given_by, value.given_by_person_id)
+        self.set_value(value)
         self.watch(self.recipient, self.purpose, self.given_by)
+
+    def set_context(self, ctx: PlanContext) -> None:
+        chosen = self.given_by.currentData()
+        self.given_by.blockSignals(True)
+        self.given_by.clear()
+        self.given_by.addItem(self.tr("— gegeven door —"), "")
+        for p in ctx.detail.members:
+            self.given_by.addItem(p.full_name, p.id)
+        _set_combo(self.given_by, chosen)
+        self.given_by.blockSignals(False)
+
+    def set_value(self, value: object | None) -> None:
+        consent = value if isinstance(value, SharingConsent) else None
+        self.recipient.setText(consent.recipient if consent else "")
+        self.purpose.setText(consent.purpose if consent else "")
+        _set_combo(self.given_by, consent.given_by_person_id if consent else "")
 
     def value(self) -> SharingConsent:
         return SharingConsent(self.recipient.text().strip(), self.purpose.text().strip(),
@@ -760,11 +833,27 @@ class _RowList(QWidget):
             self.changed.emit()
 
     def clear(self) -> None:
-        for row in list(self.rows):
+        self.set_values(())
+
+    def set_values(self, values: Sequence[object]) -> None:
+        """Show these values, reusing the rows there are and removing the rest."""
+        for row, value in zip(self.rows, values, strict=False):
+            row.set_value(value)
+        for value in values[len(self.rows):]:
+            self.add(value)
+        for row in self.rows[len(values):]:
             row.setParent(None)
             row.deleteLater()
-        self.rows.clear()
+        del self.rows[len(values):]
         self._update_empty()
+
+    def set_context(self, ctx: PlanContext) -> None:
+        for row in self.rows:
+            row.set_context(ctx)
+
+    def set_empty_text(self, text: str) -> None:
+        if self.empty is not None:
+            self.empty.setText(text)
 
     def _update_empty(self) -> None:
         if self.empty is not None:
@@ -793,11 +882,7 @@ class GoalEditor(QFrame):
         self.remove_button.clicked.connect(lambda: self.removeRequested.emit(self))
         self.domain = QComboBox()
         self.domain.setAccessibleName(self.tr("Leefgebied (ZRM-domein)"))
-        self.domain.addItem(self.tr("— kies een leefgebied —"), "")
-        for info in ctx.domains:
-            self.domain.addItem(info.name, info.code)
-        if goal and goal.domain_code and self.domain.findData(goal.domain_code) < 0:
-            self.domain.addItem(ctx.domain_name(goal.domain_code), goal.domain_code)
+        self._fill_domains(goal.domain_code if goal else "")
         self.description = QLineEdit()
         self.description.setAccessibleName(self.tr("Omschrijving van het doel"))
         self.description.setPlaceholderText(self.tr("Concreet: wat is er bereikt?"))
@@ -822,23 +907,20 @@ class GoalEditor(QFrame):
         caption = QLabel(self.tr("Voor wie:"))
         caption.setStyleSheet("color: #52606d;")
         for_whom_row.addWidget(caption)
-        for member in ctx.detail.members:
-            check = QCheckBox(member.full_name)
-            check.setAccessibleName(self.tr("Doel voor %1").replace("%1", member.full_name))
-            self.for_whom_checks[member.id] = check
-            for_whom_row.addWidget(check)
+        self._for_whom_row = for_whom_row
         self.for_whom_note = muted_label(self.tr("(niets aangevinkt: het hele huishouden)"))
         for_whom_row.addWidget(self.for_whom_note)
         for_whom_row.addStretch(1)
+        self._fill_for_whom()
 
-        self.netwerk = _RowList(lambda v: NetworkRow(ctx, v if isinstance(
+        # Rows are made with the editor's context at the time (it changes with set_context).
+        self.netwerk = _RowList(lambda v: NetworkRow(self._ctx, v if isinstance(
             v, NetworkAgreement) else None), self.tr("+ Netwerkafspraak"),
-            self.tr("Nog geen afspraken met het netwerk.") if ctx.detail.network else
-            self.tr("Er zijn geen netwerkleden vastgelegd (tabblad Netwerk)."))
-        self.voorzieningen = _RowList(lambda v: ProvisionRow(ctx, v if isinstance(
+            self._network_empty_text(ctx))
+        self.voorzieningen = _RowList(lambda v: ProvisionRow(self._ctx, v if isinstance(
             v, ProvisionAgreement) else None), self.tr("+ Voorziening"),
             self.tr("Geen voorliggende voorziening."))
-        self.professioneel = _RowList(lambda v: SupportRow(ctx, v if isinstance(
+        self.professioneel = _RowList(lambda v: SupportRow(self._ctx, v if isinstance(
             v, ProfessionalSupport) else None), self.tr("+ Professionele ondersteuning"),
             self.tr("Geen professionele ondersteuning (maatwerk)."))
         self.afspraken = _RowList(lambda v: OtherAgreementRow(ctx, v if isinstance(
@@ -876,9 +958,8 @@ class GoalEditor(QFrame):
         layout.addWidget(self.fields.wrap("zelf", self.zelf))
         layout.addWidget(_sub_heading(self.tr("2. Netwerk — wie uit de omgeving helpt?")))
         layout.addWidget(self.netwerk)
-        layout.addWidget(_sub_heading(self.tr(
-            "3. Voorliggende voorzieningen — uit de sociale kaart van wijk %1")
-            .replace("%1", ctx.detail.household.wijk)))
+        self.provisions_heading = _sub_heading("")
+        layout.addWidget(self.provisions_heading)
         layout.addWidget(self.voorzieningen)
         layout.addWidget(_sub_heading(self.tr("4. Professionele ondersteuning (maatwerk)")))
         layout.addWidget(self.professioneel)
@@ -887,32 +968,91 @@ class GoalEditor(QFrame):
             "overleg)")))
         layout.addWidget(self.afspraken)
 
-        if goal is not None:
-            _set_combo(self.domain, goal.domain_code)
-            self.description.setText(goal.description)
-            self.current.setValue(goal.current_level)
-            self.target.setValue(goal.target_level)
-            _set_combo(self.horizon, goal.horizon.value)
-            self.zelf.setPlainText(goal.zelf)
-            for person_id, check in self.for_whom_checks.items():
-                check.setChecked(person_id in goal.for_person_ids)
-            for n in goal.netwerk:
-                self.netwerk.add(n)
-            for v in goal.voorzieningen:
-                self.voorzieningen.add(v)
-            for s in goal.professioneel:
-                self.professioneel.add(s)
-            for a in goal.afspraken:
-                self.afspraken.add(a)
-        else:
-            _set_combo(self.horizon, Horizon.DRIE_MAANDEN.value)
+        self._show_wijk()
+        self.set_goal(goal)
+        self._loading = True
         self.domain.currentIndexChanged.connect(self._domain_chosen)
         self.current.valueChanged.connect(self._level_edited)
         for widget in (self.domain, self.description, self.current, self.target, self.horizon,
-                       self.zelf, *self.for_whom_checks.values()):
+                       self.zelf):
             _watch(widget, self.changed.emit)
         for rows in (self.netwerk, self.voorzieningen, self.professioneel, self.afspraken):
             rows.changed.connect(self.changed.emit)
+        self._show_hint()
+        self._loading = False
+
+    def _network_empty_text(self, ctx: PlanContext) -> str:
+        return (self.tr("Nog geen afspraken met het netwerk.") if ctx.detail.network else
+                self.tr("Er zijn geen netwerkleden vastgelegd (tabblad Netwerk)."))
+
+    def _fill_domains(self, keep: str) -> None:
+        self.domain.blockSignals(True)
+        self.domain.clear()
+        self.domain.addItem(self.tr("— kies een leefgebied —"), "")
+        for info in self._ctx.domains:
+            self.domain.addItem(info.name, info.code)
+        if keep and self.domain.findData(keep) < 0:
+            self.domain.addItem(self._ctx.domain_name(keep), keep)
+        _set_combo(self.domain, keep)
+        self.domain.blockSignals(False)
+
+    def _show_wijk(self) -> None:
+        self.provisions_heading.setText(self.tr(
+            "3. Voorliggende voorzieningen — uit de sociale kaart van wijk %1")
+            .replace("%1", self._ctx.detail.household.wijk))
+
+    def _fill_for_whom(self) -> None:
+        """A box per household member (between the caption and the note)."""
+        ticked = {i for i, c in self.for_whom_checks.items() if c.isChecked()}
+        for check in self.for_whom_checks.values():
+            self._for_whom_row.removeWidget(check)
+            check.setParent(None)
+            check.deleteLater()
+        self.for_whom_checks = {}
+        for n, member in enumerate(self._ctx.detail.members, start=1):
+            check = QCheckBox(member.full_name)
+            check.setAccessibleName(self.tr("Doel voor %1").replace("%1", member.full_name))
+            check.setChecked(member.id in ticked)
+            self.for_whom_checks[member.id] = check
+            self._for_whom_row.insertWidget(n, check)
+            _watch(check, self.changed.emit)
+
+    def set_context(self, ctx: PlanContext) -> None:
+        """Another household (or the same one read again): refill what it offers."""
+        members = [(m.id, m.full_name) for m in self._ctx.detail.members]
+        self._ctx = ctx
+        if members != [(m.id, m.full_name) for m in ctx.detail.members]:
+            self._fill_for_whom()
+        self._fill_domains(str(self.domain.currentData() or ""))
+        self._show_wijk()
+        self.netwerk.set_empty_text(self._network_empty_text(ctx))
+        for rows in (self.netwerk, self.voorzieningen, self.professioneel):
+            rows.set_context(ctx)
+        self._show_hint()
+
+    def set_goal(self, goal: Goal | None) -> None:
+        """Show this goal (None: a new, empty one), reusing the widgets and rows."""
+        self._loading = True
+        self.goal_id = goal.id if goal else new_id()
+        self._level_touched = goal is not None
+        code = goal.domain_code if goal else ""
+        if code and self.domain.findData(code) < 0:
+            self._fill_domains(code)
+        self.domain.blockSignals(True)
+        _set_combo(self.domain, code)
+        self.domain.blockSignals(False)
+        self.description.setText(goal.description if goal else "")
+        self.current.setValue(goal.current_level if goal else MIN_LEVEL)
+        self.target.setValue(goal.target_level if goal else MIN_LEVEL)
+        _set_combo(self.horizon, (goal.horizon if goal else Horizon.DRIE_MAANDEN).value)
+        self.zelf.setPlainText(goal.zelf if goal else "")
+        self._stored_for = goal.for_person_ids if goal else ()
+        for person_id, check in self.for_whom_checks.items():
+            check.setChecked(person_id in self._stored_for)
+        self.netwerk.set_values(goal.netwerk if goal else ())
+        self.voorzieningen.set_values(goal.voorzieningen if goal else ())
+        self.professioneel.set_values(goal.professioneel if goal else ())
+        self.afspraken.set_values(goal.afspraken if goal else ())
         self._show_hint()
         self._loading = False
 
@@ -1023,6 +1163,7 @@ class PlanEditor(QWidget):
         self.errors = FieldErrors()
         self.fields = _Fields()
         self._situation_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._situation_layout: tuple[object, ...] | None = None
         # The participants in the order they were stored: ticking nobody new is no change.
         self._stored_participants: tuple[tuple[str, ...], ...] = ((), (), ())
         self.goals: list[GoalEditor] = []
@@ -1061,33 +1202,17 @@ class PlanEditor(QWidget):
         self.professional_checks: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        columns = (
-            (self.tr("Huishouden"), [(p.id, p.full_name) for p in self.ctx.detail.members],
-             self.person_checks),
-            (self.tr("Netwerk"), [(n.id, n.name) for n in self.ctx.detail.network],
-             self.network_checks),
-            (self.tr("Professionals"), [(p.id, self.ctx.professional_name(p.id))
-                                        for p in self.ctx.detail.professionals],
-             self.professional_checks),
-        )
-        for col, (title, entries, checks) in enumerate(columns):
+        self._participant_columns: list[QVBoxLayout] = []
+        for col in range(3):
             box = QWidget()
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
             inner.setSpacing(2)
-            inner.addWidget(_sub_heading(title))
-            for entry_id, name in entries:
-                check = QCheckBox(name)
-                check.setObjectName(f"participant_{entry_id}")
-                checks[entry_id] = check
-                inner.addWidget(check)
-                _watch(check, self._changed)
-            if not entries:
-                inner.addWidget(muted_label(self.tr("(geen)")))
-            inner.addStretch(1)
+            self._participant_columns.append(inner)
             if col == 0:
                 box = self.fields.wrap("participants", box)
             grid.addWidget(box, 0, col, Qt.AlignmentFlag.AlignTop)
+        self._fill_participants()
         section.body.addLayout(grid)
         self.others = QLineEdit()
         self.others.setAccessibleName(self.tr("Anderen die meededen"))
@@ -1095,6 +1220,49 @@ class PlanEditor(QWidget):
         _watch(self.others, self._changed)
         section.body.addWidget(self.fields.wrap("participants.others", self.others))
         return section
+
+    def _participant_entries(self, ctx: PlanContext) -> list[list[tuple[str, str]]]:
+        return [[(p.id, p.full_name) for p in ctx.detail.members],
+                [(n.id, n.name) for n in ctx.detail.network],
+                [(p.id, ctx.professional_name(p.id)) for p in ctx.detail.professionals]]
+
+    def _fill_participants(self) -> None:
+        """One check box per household member, network member and professional."""
+        titles = (self.tr("Huishouden"), self.tr("Netwerk"), self.tr("Professionals"))
+        all_checks = (self.person_checks, self.network_checks, self.professional_checks)
+        entries = self._participant_entries(self.ctx)
+        for inner, title, checks, column in zip(self._participant_columns, titles, all_checks,
+                                                entries, strict=True):
+            while inner.count():
+                item = inner.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.setParent(None)
+                    widget.deleteLater()
+            checks.clear()
+            inner.addWidget(_sub_heading(title))
+            for entry_id, name in column:
+                check = QCheckBox(name)
+                check.setObjectName(f"participant_{entry_id}")
+                checks[entry_id] = check
+                inner.addWidget(check)
+                _watch(check, self._changed)
+            if not column:
+                inner.addWidget(muted_label(self.tr("(geen)")))
+            inner.addStretch(1)
+
+    def set_context(self, ctx: PlanContext) -> None:
+        """Show another household, or the same one read again, in this editor (its widgets
+        are reused): the parts built from the household are rebuilt only when they differ.
+        `set_content` fills in a version next."""
+        old, self.ctx = self.ctx, ctx
+        if self._participant_entries(old) != self._participant_entries(ctx):
+            self._fill_participants()
+        if dict(old.worker_names) != dict(ctx.worker_names):
+            self._fill_regisseurs()
+        for goal in self.goals:
+            goal.set_context(ctx)
+        self.consents.set_context(ctx)
 
     def _build_question(self) -> QWidget:
         section = _Section(section_label(PlanSection.HULPVRAAG),
@@ -1133,10 +1301,7 @@ class PlanEditor(QWidget):
         section = _Section(section_label(PlanSection.REGIE))
         self.regisseur = QComboBox()
         self.regisseur.setAccessibleName(self.tr("Regisseur"))
-        self.regisseur.addItem(self.tr("— kies —"), "")
-        for worker_id, name in sorted(self.ctx.worker_names.items(),
-                                      key=lambda kv: kv[1].casefold()):
-            self.regisseur.addItem(name, worker_id)
+        self._fill_regisseurs()
         self.regisseur.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.mandate_label = muted_label("")
         _watch(self.regisseur, self._changed)
@@ -1146,6 +1311,15 @@ class PlanEditor(QWidget):
         row.addWidget(self.mandate_label, 1)
         section.body.addLayout(row)
         return section
+
+    def _fill_regisseurs(self) -> None:
+        self.regisseur.blockSignals(True)
+        self.regisseur.clear()
+        self.regisseur.addItem(self.tr("— kies —"), "")
+        for worker_id, name in sorted(self.ctx.worker_names.items(),
+                                      key=lambda kv: kv[1].casefold()):
+            self.regisseur.addItem(name, worker_id)
+        self.regisseur.blockSignals(False)
 
     def _build_evaluation(self) -> QWidget:
         section = _Section(section_label(PlanSection.EVALUATIE), self.tr(
@@ -1256,6 +1430,8 @@ class PlanEditor(QWidget):
         self.errors = errors
 
     def _structure_changed(self) -> None:
+        if self._loading:
+            return  # set_content registers and checks the mandate once, at its end
         self._reregister()
         self._update_mandate()
         self._changed()
@@ -1268,6 +1444,16 @@ class PlanEditor(QWidget):
     # --- content -----------------------------------------------------------------------------
 
     def _fill_situation(self, content: PlanContent) -> None:
+        texts = {d.domain_code: d.text for d in content.situation.domains}
+        codes = [d.code for d in self.ctx.domains]
+        codes += [c for c in texts if c not in codes]
+        layout_key = tuple((code, self.ctx.domain(code)) for code in codes)
+        if layout_key == self._situation_layout:  # same domains and scores: only the texts
+            for code, edit in self.situation_edits.items():
+                edit.setPlainText(texts.get(code, ""))
+            self._show_ladders()
+            return
+        self._situation_layout = layout_key
         while self.situation_grid.count():
             item = self.situation_grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -1275,9 +1461,6 @@ class PlanEditor(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self.situation_edits.clear()
-        texts = {d.domain_code: d.text for d in content.situation.domains}
-        codes = [d.code for d in self.ctx.domains]
-        codes += [c for c in texts if c not in codes]
         for row, code in enumerate(codes):
             info = self.ctx.domain(code)
             name = QLabel(f"<b>{self.ctx.domain_name(code)}</b>")
@@ -1315,6 +1498,9 @@ class PlanEditor(QWidget):
             self.situation_grid.addWidget(holder, row, 0, Qt.AlignmentFlag.AlignTop)
             self.situation_grid.addWidget(cell_widget, row, 1)
             self.situation_edits[code] = edit
+        self._show_ladders()
+
+    def _show_ladders(self) -> None:
         ladders = ", ".join(self.tr("%1: trede %2 (%3)").replace("%1", lad.person_name)
                             .replace("%2", str(lad.rung)).replace("%3", lad.rung_name)
                             for lad in self.ctx.ladders)
@@ -1337,12 +1523,15 @@ class PlanEditor(QWidget):
             self._situation_ids = (content.situation.zrm_assessment_ids,
                                    content.situation.ladder_assessment_ids)
             self._fill_situation(content)
-            for editor in list(self.goals):
+            # Reuse the goal editors there are; add or remove only the difference.
+            for editor, goal in zip(self.goals, content.goals, strict=False):
+                editor.set_goal(goal)
+            for goal in content.goals[len(self.goals):]:
+                self.add_goal(goal)
+            for editor in self.goals[len(content.goals):]:
                 editor.setParent(None)
                 editor.deleteLater()
-            self.goals.clear()
-            for goal in content.goals:
-                self.add_goal(goal)
+            del self.goals[len(content.goals):]
             self._renumber()
             if self.regisseur.findData(content.regisseur_id) < 0 and content.regisseur_id:
                 self.regisseur.addItem(self.ctx.worker_name(content.regisseur_id),
@@ -1354,9 +1543,7 @@ class PlanEditor(QWidget):
             agreement = content.resident_view.agreement
             self.view_buttons[agreement.value if agreement else ""].setChecked(True)
             self.own_words.setPlainText(content.resident_view.own_words)
-            self.consents.clear()
-            for consent in content.consents:
-                self.consents.add(consent)
+            self.consents.set_values(content.consents)
         finally:
             self._loading = False
         self._reregister()
@@ -1733,6 +1920,8 @@ class PlanPage(QWidget):
         self.active_dialog: QDialog | None = None
         self._offered: dict[str, Any] | None = None
         self._dirty = False
+        self._stale = False  # a household is set but not read yet (the page was hidden)
+        self._selecting = False
         self._mandates: dict[str, Mandate] = {}
         self.refused: dict[str, RefusedVersion] = {}  # version id -> the server's refusal
         self.allowed: frozenset[Action] = frozenset()  # plan steps this worker may take
@@ -1873,13 +2062,29 @@ class PlanPage(QWidget):
     # --- showing -----------------------------------------------------------------------------
 
     def show_household(self, household_id: str) -> None:
-        """Show this household's plan: the current version, or the offer to start one."""
+        """Show this household's plan now: the current version, or the offer to start one."""
+        self.set_household(household_id)
+        if self._stale:
+            self.reload()
+
+    def set_household(self, household_id: str) -> None:
+        """The household whose plan this page shows. Read and filled when the page is shown
+        (the household page's "Plan" tab), at once while it is visible."""
         self._leave_editor()
         self.household_id = household_id
         self._mandates.clear()
         self.ctx = None
+        self.versions = []
+        self.shown = None
         self._say("")
-        self.reload()
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale and self.household_id:
+            self.reload()
 
     def current_version(self) -> PlanVersion | None:
         return self.versions[-1] if self.versions else None
@@ -1887,6 +2092,8 @@ class PlanPage(QWidget):
     def reload(self, select_id: str | None = None) -> None:
         if not self.household_id:
             return
+        self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
         try:
             self.ctx = load_context(self._ws, self.household_id)
             self.versions, refused = self.service.versions_and_refused(self.household_id)
@@ -1902,23 +2109,71 @@ class PlanPage(QWidget):
             self._say(self.ctx.catalog_problem)
         current = self.current_version() or (outside[-1] if outside else None)
         target = select_id or (current.id if current else None)
-        self._build_editor()
+        self._prepare_editor()
         if target is None:
             self._show(None)
             return
         row = self.versions_model.row_of(target)
-        self.versions_table.selectRow(row)
-        self.versions_table.setCurrentIndex(self.versions_model.index(row, 0))
+        self._selecting = True  # one fill below, not one more from the selection signal
+        try:
+            self.versions_table.selectRow(row)
+            self.versions_table.setCurrentIndex(self.versions_model.index(row, 0))
+        finally:
+            self._selecting = False
         self._show(self.versions_model.item(row))
 
-    def _build_editor(self) -> None:
+    def live_refresh(self) -> None:
+        """Something this page shows changed (a sync or a save elsewhere): show it now, or
+        when the page is shown next. What the worker typed in the editor and where the page
+        was scrolled stay as they were."""
+        if not self.household_id:
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        try:
+            ctx = load_context(self._ws, self.household_id)
+            versions = self.service.versions(self.household_id)
+        except NotFound:
+            self._say(error_text("not_found"))
+            return
+        if versions == self.versions and ctx == self.ctx:
+            return  # nothing this page shows
+        shown = self.shown
+        typed: dict[str, Any] | None = None
+        if self._dirty and self.editor is not None and shown is not None:
+            typed = self._draft_payload()
+            if self.keeper is not None:
+                self.keeper.flush()  # also in the drafts, should anything go wrong now
+        if self.keeper is not None:
+            self.keeper.deleteLater()
+            self.keeper = None
+        bar = self.editor_scroll.verticalScrollBar()
+        position = bar.value()
+        self.reload(select_id=shown.id if shown is not None else None)
+        again = self.shown
+        if typed is not None and again is not None and shown is not None \
+                and again.id == shown.id and self.editor is not None and self.editor.editable:
+            self.editor.set_content(content_from_plain(typed["content"]))
+            self.editor.restore_raw_dates(typed["raw_dates"])
+            self._dirty = True
+            self._offered = None
+            self.draft_offer.setVisible(False)
+            if again.content != shown.content:
+                self._say(self.tr("Dit plan is intussen elders gewijzigd. Uw wijzigingen staan "
+                                  "nog in het formulier; bij opslaan ziet u of ze botsen."))
+        QTimer.singleShot(0, lambda: bar.setValue(position))  # once the layout is done
+        bar.setValue(position)
+
+    def _prepare_editor(self) -> None:
+        """The editor is made once and reused for every version and household."""
         assert self.ctx is not None
-        old = self.editor_scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
-        self.editor = PlanEditor(self.ctx, self._mandate_of)
-        self.editor.changed.connect(self._edited)
-        self.editor_scroll.setWidget(self.editor)
+        if self.editor is None:
+            self.editor = PlanEditor(self.ctx, self._mandate_of)
+            self.editor.changed.connect(self._edited)
+            self.editor_scroll.setWidget(self.editor)
+        else:
+            self.editor.set_context(self.ctx)
 
     def reference_data_changed(self, settings: ReportSettings) -> None:
         """The municipality's reference data changed (a sync brought a new version): print
@@ -1935,7 +2190,7 @@ class PlanPage(QWidget):
         return self._mandates[worker_id]
 
     def _version_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        if self._selecting or not current.isValid():
             return
         version = self.versions_model.item(current.row())
         if self.shown is None or version.id != self.shown.id:
@@ -1943,7 +2198,9 @@ class PlanPage(QWidget):
             self._show(version)
 
     def _show(self, version: PlanVersion | None) -> None:
-        self.shown = version
+        previous, self.shown = self.shown, version
+        if version is None or previous is None or previous.id != version.id:
+            self.editor_scroll.verticalScrollBar().setValue(0)  # another version: from the top
         self._dirty = False
         self.draft_offer.setVisible(False)
         self._offered = None

@@ -11,12 +11,14 @@ the decision buttons are not there.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -374,7 +376,12 @@ class ReviewPage(QWidget):
         # Takes the room when nothing waits, so the notice stays a line, not half a screen.
         layout.addStretch(0)
         self._layout = layout
-        self.reload()
+        self._stale = True  # read when shown (or by reload())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     # --- the comment boxes: one line each, room to write in the one in use --------------
 
@@ -423,6 +430,52 @@ class ReviewPage(QWidget):
 
     def reload(self) -> None:
         """Read the waiting versions again (after a decision, or when the page is shown)."""
+        self._stale = False
+        self.loaded_at = time.monotonic()  # what was saved before this is shown
+        rows = self._waiting_rows()
+        self._show_rows(rows)
+        self.current = None
+        if rows:
+            self.table.selectRow(0)
+            self.open_row(0)
+        self._update_decision_area()
+
+    def live_refresh(self) -> None:
+        """A sync or a save elsewhere may have changed what waits: show it now (or when the
+        page is shown next), keeping the plan being read, the comments typed for it and
+        where it was scrolled. A plan that no longer waits is said so."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        rows = self._waiting_rows()
+        current = self.current
+        still = next((r for r in rows if current is not None
+                      and r.version.id == current.version.id), None)
+        if current is None or still is None:
+            gone = current is not None
+            self.reload()
+            if gone:
+                self._say(self.tr("Het plan dat u las, wacht niet meer op beoordeling (het "
+                                  "is elders beoordeeld of ingetrokken)."))
+            return
+        if [r.version.id for r in rows] == [r.version.id for r in self.model.items()]:
+            return
+        self.current = still  # selecting it again leaves the open plan as it is
+        self._show_rows(rows)
+        self.table.selectRow(self.model.row_of(still.version.id))
+
+    def _show_rows(self, rows: list[WaitingRow]) -> None:
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        self.detail.setVisible(bool(rows))
+        self._layout.setStretch(self._layout.count() - 1, 0 if rows else 1)
+        shown = min(max(len(rows), 1), 4)
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + shown * self.table.verticalHeader().defaultSectionSize()
+                                    + 4)
+
+    def _waiting_rows(self) -> list[WaitingRow]:
         names = self.households.worker_names()
         rows = []
         household_names: dict[str, str] = {}
@@ -435,20 +488,7 @@ class ReviewPage(QWidget):
                     household_names[hid] = self.tr("(onbekend huishouden)")
             actor, at = submitted_change(version)
             rows.append(WaitingRow(version, household_names[hid], names.get(actor, ""), at))
-        self.model.set_rows(rows)
-        self.empty_label.setVisible(not rows)
-        self.table.setVisible(bool(rows))
-        self.detail.setVisible(bool(rows))
-        self._layout.setStretch(self._layout.count() - 1, 0 if rows else 1)
-        shown = min(max(len(rows), 1), 4)
-        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
-                                    + shown * self.table.verticalHeader().defaultSectionSize()
-                                    + 4)
-        self.current = None
-        if rows:
-            self.table.selectRow(0)
-            self.open_row(0)
-        self._update_decision_area()
+        return rows
 
     def open_row(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():
