@@ -17,7 +17,12 @@ from tests.server.laptop import Laptop, new_id
 from wijkteam_app.catalogs import load_sociale_kaart
 from wijkteam_app.domain.provisions import ProvisionLevel
 from wijkteam_app.paths import resources_dir
-from wijkteam_app.sync.protocol import ProvisionLevelName, ReferenceBundle, SocialeKaartFile
+from wijkteam_app.sync.protocol import (
+    MUNICIPAL_SETTING_DEFAULTS,
+    ProvisionLevelName,
+    ReferenceBundle,
+    SocialeKaartFile,
+)
 from wijkteam_server import admin
 
 SAMPLE = resources_dir() / "sociale-kaart" / "voorbeeld.json"
@@ -51,7 +56,7 @@ def test_the_bundle_is_versioned_and_every_change_gives_a_new_version(
     first = bundle(laptop)
     assert announced(laptop) == first.version
     assert first.settings["idle_lock_minutes"] in range(1, 241)  # always every key
-    assert set(first.settings) == {"idle_lock_minutes", "bsn_op_plan"}
+    assert set(first.settings) == set(MUNICIPAL_SETTING_DEFAULTS)
 
     # Unchanged: 304 without a body for the version the laptop holds.
     again = laptop.http.get("/api/v1/reference", headers={
