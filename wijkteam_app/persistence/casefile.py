@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
@@ -90,13 +91,19 @@ def set_state(session: Session, key: str, value: str) -> None:
 
 
 class CaseFile:
-    """One open, keyed database. Thread-safe: one session at a time (one writer)."""
+    """One open, keyed database. Thread-safe: one session at a time (one writer).
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    `reader` (given by `database.open_casefile`) opens one more keyed, read-only connection
+    to the same file, for `snapshot`: a long read on a background thread that neither takes
+    this lock nor blocks a save (WAL lets a reader and a writer work at once)."""
+
+    def __init__(self, engine: Engine, path: Path | None = None,
+                 reader: Callable[[], Any] | None = None) -> None:
         self.engine = engine
         self.path = path
         self.damage: CaseFileDamaged | None = None  # set once damage shows; no more writes
         self._lock = threading.RLock()
+        self._reader = reader
         with self.read() as session:
             device = get_state(session, "device_id")
         if device is None:
@@ -140,6 +147,32 @@ class CaseFile:
                 transaction.commit()
             else:  # a damaged file is read, never written (drafts, local state)
                 transaction.rollback()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A DB-API connection inside one read transaction: every query sees the file as it
+        was at the first one. Its own read-only connection when there is a reader, so saves
+        on other threads go on meanwhile; otherwise the one connection, under the lock."""
+        if self._reader is None:
+            with self.read() as session:
+                yield session.connection().connection.driver_connection
+            return
+        try:
+            conn = self._reader()
+        except Exception as exc:
+            raise translate(exc, self.path) or exc from exc
+        try:
+            conn.execute("BEGIN")  # deferred: a read transaction, never a write lock
+            yield conn
+        except Exception as exc:
+            known = translate(exc, self.path)
+            if known is None or known is exc:
+                raise
+            if isinstance(known, CaseFileDamaged):
+                self.damage = known
+            raise known from exc
+        finally:
+            conn.close()
 
     @contextmanager
     def save(

@@ -9,7 +9,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
+from wijkteam_app.ui.controllers.dashboard_warmer import DashboardWarmer
 from wijkteam_app.ui.controllers.sync_controller import SyncController
 from wijkteam_app.ui.dialogs.casework_dialogs import ExperienceSummaryDialog
 from wijkteam_app.ui.dialogs.conflict_dialog import ConflictDialog
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage(workspace)
         self._add_casework(workspace)
         self.team: TeamPage | None = None  # made when the Team menu is first used
+        # ... and prepared in the background once this window is idle (docs/performance.md).
+        self.dashboard_warmer = DashboardWarmer(workspace, self)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
@@ -375,26 +378,34 @@ class MainWindow(QMainWindow):
         self.review.reload()
         self.pages.setCurrentWidget(self.review)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.dashboard_warmer.start()  # the first time only: prepares once idle
+
     def show_team(self) -> None:
-        """The team dashboard; its module (QtCharts) is loaded on first use only."""
+        """The team dashboard; its module (QtCharts) is loaded when the warmer prepares it in
+        the background, or on first use."""
         if self.team is None:
             from wijkteam_app.ui.pages.team_page import TeamPage
 
-            self.team = TeamPage(self._workspace)
+            self.team = TeamPage(self._workspace, self.dashboard_warmer.service())
             self.team.householdActivated.connect(self.open_household)
             self.team.reportRequested.connect(self.make_report)
             self.pages.addWidget(self.team)
+            self.pages.currentChanged.connect(self._team_page_shown)
         else:
             self.team.refresh()
         self.pages.setCurrentWidget(self.team)
         self.team.period.setFocus()
 
+    def _team_page_shown(self, _index: int) -> None:
+        self.dashboard_warmer.page_visible = self.pages.currentWidget() is self.team
+
     def make_report(self) -> None:
-        from wijkteam_app.services.steering import SteeringService
         from wijkteam_app.ui.dialogs.report_dialog import ReportDialog
 
         period = self.team.period.currentData() if self.team is not None else None
-        dialog = ReportDialog(SteeringService(self._workspace), self.plan.report_settings,
+        dialog = ReportDialog(self.dashboard_warmer.service(), self.plan.report_settings,
                               self, period)
         if dialog.exec() == ReportDialog.DialogCode.Accepted.value and dialog.saved_to:
             self.statusBar().showMessage(self.tr("Rapportage opgeslagen: {path}").format(
@@ -579,6 +590,9 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.caseload.stop()
+            self.dashboard_warmer.stop()
+            if self.team is not None:
+                self.team.wait()
             if not self.sync_service.wiped:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online
             self.sync.wait()
