@@ -9,8 +9,8 @@ worker), and the `SteeringService` keeps it. Opening Team then only checks that 
 has not changed (`SteeringService.ready`) and paints.
 
 While the Team page is not on screen, the warmer looks every `CHECK_MS` whether the case
-file changed (a save, a sync) and, once it has been quiet for one such interval, prepares the
-dashboard again, so the next visit is quick as well. The reads use a snapshot connection of
+file changed (a save, a sync) and, once it has then stayed unchanged for `QUIET_MS` (a sync
+still arriving waits), prepares the dashboard again, so the next visit is quick as well. The reads use a snapshot connection of
 their own (`CaseFile.snapshot`): a save on the UI thread never waits for them.
 
 Imports of the dashboard stay out of this module: importing it loads nothing of QtCharts,
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from wijkteam_app.services.steering import SteeringService
 
 START_DELAY_MS = 2000
-CHECK_MS = 4000
+CHECK_MS = 3000
+QUIET_MS = 1000
 
 
 class DashboardWarmer(QObject):
@@ -103,4 +104,4 @@ class DashboardWarmer(QObject):
         if quiet:
             self.prepared.emit()
         if not self._stopped:
-            self.timer.start(CHECK_MS)
+            self.timer.start(CHECK_MS if quiet else QUIET_MS)
