@@ -31,6 +31,8 @@ from wijkteam_app.domain.instruments import (
 )
 from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person
 from wijkteam_app.domain.plans import (
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     Mandate,
@@ -38,6 +40,8 @@ from wijkteam_app.domain.plans import (
     PlanContent,
     PlanStatus,
     ProfessionalSupport,
+    ResidentAgreement,
+    ResidentView,
     ReviewDecision,
     ReviewOutcome,
     Signer,
@@ -97,13 +101,15 @@ def _plan(rng: random.Random, ws: Workspace, household: str, person: str, regiss
         support = (ProfessionalSupport(
             "L06SB1" if rng.random() < 0.7 else "L07DB1", "Product", "Aanbieder Voorbeeld",
             rng.randint(1, 8), "04", "2", begin, begin + timedelta(days=rng.randint(60, 360)),
-            rng.randint(20_000, 250_000)),)
+            rng.randint(20_000, 250_000), Financing.ZORG_IN_NATURA,
+            EigenBijdrage.ABONNEMENTSTARIEF),)
     goal = Goal(new_id(), "financien", "Overzicht over de financiën.", 2, 4,
                 Horizon.DRIE_MAANDEN, zelf="Post openen.", professioneel=support)
     content = PlanContent(participants=Participants(person_ids=(person,)),
                           question="Weer rust en overzicht.", goals=(goal,),
                           regisseur_id=regisseur,
-                          evaluation_dates=(start + timedelta(days=180),))
+                          evaluation_dates=(start + timedelta(days=180),),
+                          resident_view=ResidentView(ResidentAgreement.AKKOORD))
     day = start
     at = _moment(day, rng)
     version = new_plan(household, content, regisseur, at)

@@ -369,3 +369,134 @@ class PurgeLogRow(Base):
     purged_at: Mapped[datetime]
     records: Mapped[int] = mapped_column(Integer)
     files: Mapped[int] = mapped_column(Integer)
+# --------------------------------------------------------------------------- report facts
+# The few fields of case-file records that the municipal report reads
+# (`wijkteam_server.reporting`), kept beside ``entities`` on every applied write by
+# `wijkteam_server.report_facts`, so a report never parses a record's JSON. Live records only:
+# a deleted record has no facts. Ids, dates and moments as the records carry them (ISO text,
+# which sorts in time order). No names, addresses, BSN, birth dates or free text.
+
+
+class FactHousehold(Base):
+    __tablename__ = "fact_households"
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    wijk: Mapped[str | None] = mapped_column(String(200))
+
+
+class FactCase(Base):
+    __tablename__ = "fact_cases"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(36))
+    regisseur_id: Mapped[str | None] = mapped_column(String(36))
+    referral_date: Mapped[str | None] = mapped_column(String(32))
+    closed_on: Mapped[str | None] = mapped_column(String(32))
+    next_evaluation: Mapped[str | None] = mapped_column(String(32))
+    client_profile: Mapped[str | None] = mapped_column(String(10))
+
+
+class FactCaseUrgency(Base):
+    __tablename__ = "fact_case_urgency"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class FactContact(Base):
+    __tablename__ = "fact_contacts"
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    day: Mapped[str | None] = mapped_column(String(32), index=True)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    worker_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class FactAssessment(Base):
+    __tablename__ = "fact_assessments"
+    assessment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    person_id: Mapped[str | None] = mapped_column(String(36))
+    definition_id: Mapped[str | None] = mapped_column(String(64))
+    definition_version: Mapped[str | None] = mapped_column(String(32))
+    assessed_on: Mapped[str | None] = mapped_column(String(32))
+
+
+class FactAssessmentItem(Base):
+    __tablename__ = "fact_assessment_items"
+    assessment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    code: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[int | None] = mapped_column(Integer)
+
+
+class FactPlanVersion(Base):
+    __tablename__ = "fact_plan_versions"
+    version_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[str | None] = mapped_column(String(40))
+    regisseur_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class FactPlanStatus(Base):
+    """One entry of a plan version's status history (`position`: its place in the list)."""
+
+    __tablename__ = "fact_plan_statuses"
+    version_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[str | None] = mapped_column(String(40))
+
+
+class FactPlanSupport(Base):
+    """One professional provision (maatwerk) of a goal of a plan version."""
+
+    __tablename__ = "fact_plan_support"
+    version_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    product_code: Mapped[str | None] = mapped_column(String(64))
+    cost_cents: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[str | None] = mapped_column(String(32))
+    ends_on: Mapped[str | None] = mapped_column(String(32))
+
+
+class FactSignature(Base):
+    __tablename__ = "fact_signatures"
+    signature_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    version_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    signed_on: Mapped[str | None] = mapped_column(String(32))
+
+
+class FactToets(Base):
+    __tablename__ = "fact_toetsen"
+    toets_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    decided_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class FactRegieEvent(Base):
+    __tablename__ = "fact_regie_events"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    direction: Mapped[str | None] = mapped_column(String(16))
+    at: Mapped[str | None] = mapped_column(String(40))
+
+
+class FactExperience(Base):
+    """A klantervaring questionnaire: when, for which case; never the comment."""
+
+    __tablename__ = "fact_experiences"
+    experience_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    questionnaire: Mapped[str | None] = mapped_column(String(32))
+    answered_on: Mapped[str | None] = mapped_column(String(32))
+
+
+class FactExperienceAnswer(Base):
+    __tablename__ = "fact_experience_answers"
+    experience_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    question: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[int | None] = mapped_column(Integer)

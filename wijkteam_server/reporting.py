@@ -1,18 +1,19 @@
 """Aggregate figures for the municipality, computed in SQL over the server's records.
 
-The server keeps every case-file record generically (``entities``: entity name, id,
-household, and the fields as JSON). The indicators of `wijkteam_app.sync.aggregates` are
-computed here in SQL on SQLite and PostgreSQL alike: fields are read with each database's
-JSON functions (`_Sql` hides the few differences: ``json_extract``/``json_each`` against
-``->>``/``json_array_elements``, and day arithmetic), medians with window functions. The
+The server keeps every case-file record generically (``entities``: the fields as JSON) and,
+beside it, the few fields this report reads in plain columns (the ``fact_*`` tables, kept
+up to date on every write by `wijkteam_server.report_facts`). The indicators of
+`wijkteam_app.sync.aggregates` are computed here in SQL over those fact tables, on SQLite
+and PostgreSQL alike (`_Sql` hides the few differences: byte-order comparison of ids, day
+arithmetic, and reading the mandates' JSON list), medians with window functions. The
 definitions are the app's (`wijkteam_app.domain.indicators`, which the server cannot
-import); ``tests/server/test_report_agreement.py`` shows both give the same figures on the
-same synced data.
+import); ``tests/server/test_reporting_sql.py`` shows both give the same figures on the same
+data.
 
-The households in view and all their cases are first put in two temporary tables (per
-connection, dropped at the end), so each indicator joins a small, indexed set instead of
-re-deriving it. Only aggregates leave this module: no name, address, BSN or birth date is
-ever selected.
+The households in view and their cases, contacts and signatures are first put in a few
+temporary tables (per connection, dropped at the end), so each indicator joins a small,
+indexed set instead of re-deriving it. Only aggregates leave this module: no name, address,
+BSN or birth date is ever selected (the fact tables do not even hold them).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Column,
     ColumnElement,
     Connection,
@@ -36,11 +36,9 @@ from sqlalchemy import (
     Select,
     String,
     Table,
-    Text,
     and_,
     case,
     cast,
-    column,
     exists,
     func,
     literal,
@@ -53,9 +51,8 @@ from sqlalchemy.sql.selectable import TableValuedAlias
 
 from wijkteam_app.sync import aggregates as agg
 from wijkteam_app.sync.aggregates import Grouping, Period, Row
-from wijkteam_server.models import EntityRow, Mandate, Team
-
-ENTITIES = EntityRow.__table__
+from wijkteam_server import report_facts as facts
+from wijkteam_server.models import Mandate, Team
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,63 +74,21 @@ class Report:
 
 
 class _Sql:
-    """The JSON and date expressions that differ between SQLite and PostgreSQL.
-
-    Paths are tuples of object keys (``("content", "goals")``); keys are our own field
-    names (lowercase identifiers), never user input.
-    """
+    """The expressions that differ between SQLite and PostgreSQL."""
 
     def __init__(self, dialect: str) -> None:
         self.pg = dialect == "postgresql"
 
-    def _pg_path(self, obj: Any, path: tuple[str, ...]) -> Any:
-        for key in path:
-            obj = obj.op("->", return_type=JSON)(literal(key))
-        return obj
-
-    def text(self, obj: Any, *path: str) -> ColumnElement[Any]:
-        """The value at `path` in a JSON object, as SQL text or number (JSON null: NULL)."""
+    def text_elements(self, obj: Any, name: str) -> tuple[TableValuedAlias, ColumnElement[Any]]:
+        """The elements of a JSON array of strings (a JSON column), as text."""
         if self.pg:
-            parent = self._pg_path(obj, path[:-1])
-            return parent.op("->>", return_type=String)(literal(path[-1]))  # type: ignore[no-any-return]
-        return func.json_extract(obj, "$." + ".".join(path))
-
-    def int(self, obj: Any, *path: str) -> ColumnElement[Any]:
-        return cast(self.text(obj, *path), Integer)
-
-    def _pg_array(self, obj: Any, path: tuple[str, ...]) -> Any:
-        array = self._pg_path(obj, path)
-        return case((func.json_typeof(array) == "array", array),
-                    else_=literal_column("'[]'::json"))
-
-    def elements(self, obj: Any, path: tuple[str, ...], name: str,
-                 ) -> tuple[TableValuedAlias, ColumnElement[Any], ColumnElement[Any]]:
-        """The elements of the JSON array at `path` (empty: `obj` itself) as a lateral
-        table: (table, element column, position column)."""
-        if self.pg:
-            table = func.json_array_elements(self._pg_array(obj, path)).table_valued(
-                column("value", JSON), with_ordinality="pos", joins_implicitly=True,
-            ).render_derived(name=name)
-            return table, table.c.value, table.c.pos
-        args = (obj, "$." + ".".join(path)) if path else (obj,)
-        table = func.json_each(*args).table_valued("value", "key", name=name,
-                                                   joins_implicitly=True)
-        return table, table.c.value, table.c.key
-
-    def text_elements(self, obj: Any, path: tuple[str, ...], name: str,
-                      ) -> tuple[TableValuedAlias, ColumnElement[Any]]:
-        """The elements of a JSON array of strings, as text."""
-        if self.pg:
-            table = func.json_array_elements_text(self._pg_array(obj, path)).table_valued(
+            array = case((func.json_typeof(obj) == "array", obj),
+                         else_=literal_column("'[]'::json"))
+            table = func.json_array_elements_text(array).table_valued(
                 "value", name=name, joins_implicitly=True)
             return table, table.c.value
-        args = (obj, "$." + ".".join(path)) if path else (obj,)
-        table = func.json_each(*args).table_valued("value", name=name, joins_implicitly=True)
+        table = func.json_each(obj).table_valued("value", name=name, joins_implicitly=True)
         return table, table.c.value
-
-    def json_text(self, expr: Any) -> Any:
-        """A text column holding JSON, as JSON (PostgreSQL needs the cast)."""
-        return cast(expr, JSON) if self.pg else expr
 
     def binary(self, expr: Any) -> Any:
         """Text compared byte by byte (SQLite's default; "C" on PostgreSQL), as Python
@@ -145,10 +100,6 @@ class _Sql:
         if self.pg:
             return cast(later, Date) - cast(earlier, Date)
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
-
-
-def _live(alias: Any, entity: str) -> ColumnElement[bool]:
-    return and_(alias.c.entity == entity, alias.c.deleted.is_(False))
 
 
 def compute(engine: Engine, request: ReportRequest) -> Report:
@@ -175,60 +126,43 @@ class _Computation:
                 Index(f"ix_{name}_{column_name}", table.c[column_name])
             return table
 
-        # Every JSON field is read once, into these narrow, indexed tables; the indicators
-        # are plain SQL over them.
-        self.all_cases = temp(
-            "report_all_cases", Column("case_id", String(36), primary_key=True),
-            Column("household_id", String(36)), Column("team_id", String(36)),
-            Column("regisseur_id", String(36)), Column("referral_date", String(10)),
-            Column("closed_on", String(10)), Column("next_evaluation", String(10)),
-            Column("wijk", String(200)), Column("client_profile", String(10)),
-            Column("urgency", Text), index=("household_id",))
+        # The population and what hangs on it, narrowed to the period once; the indicators
+        # are plain SQL over these and the fact tables.
         self.view = temp(
             "report_view", Column("household_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("case_id", String(36)),
-            Column("regisseur_id", String(36)), Column("closed_on", String(10)),
-            Column("next_evaluation", String(10)), Column("client_profile", String(10)),
-            Column("urgency", Text), index=("grp",))
+            Column("regisseur_id", String(36)), Column("closed_on", String(32)),
+            Column("next_evaluation", String(32)), Column("client_profile", String(10)),
+            index=("grp",))
         self.flags = temp(
             "report_flags", Column("household_id", String(36)), Column("kind", String(16)),
             index=("household_id",))
         self.cases = temp(
             "report_cases", Column("case_id", String(36), primary_key=True),
             Column("household_id", String(36)), Column("grp", String(200)),
-            Column("referral_date", String(10)), Column("closed_on", String(10)),
+            Column("referral_date", String(32)), Column("closed_on", String(32)),
             index=("household_id",))
         self.contacts = temp(
             "report_contacts", Column("case_id", String(36)),
             Column("household_id", String(36)), Column("grp", String(200)),
-            Column("on", String(10)), Column("minutes", Integer),
+            Column("day", String(32)), Column("minutes", Integer),
             Column("worker_id", String(36)), index=("case_id",))
         self.signatures = temp(
             "report_signatures", Column("household_id", String(36)),
-            Column("version_id", String(36)), Column("signed_on", String(10)),
+            Column("version_id", String(36)), Column("signed_on", String(32)),
             index=("household_id",))
         self.versions = temp(
             "report_versions", Column("version_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("regisseur_id", String(36)),
-            Column("history", Text), Column("goals", Text), Column("status", String(32)))
+            Column("status", String(32)))
         self.statuses = temp(
             "report_statuses", Column("version_id", String(36), primary_key=True),
             Column("status", String(32)))
-        self.assessments = temp(
-            "report_assessments", Column("id", String(36), primary_key=True),
-            Column("grp", String(200)), Column("subject", String(60)),
-            Column("def_id", String(64)), Column("ver", String(32)),
-            Column("on", String(10)))
         self.pairs = temp(
             "report_pairs", Column("pair_no", Integer, primary_key=True, autoincrement=True),
             Column("grp", String(200)), Column("def_id", String(64)),
             Column("ver", String(32)), Column("first_id", String(36)),
             Column("last_id", String(36)))
-        self.scores = temp(
-            "report_scores", Column("pair_no", Integer), Column("side", Integer),
-            Column("code", String(64)), Column("score", Integer))
-        Index("ix_report_scores_pair", self.scores.c.pair_no, self.scores.c.side,
-              self.scores.c.code)
         self.metadata = metadata
 
     # ------------------------------------------------------------------ population
@@ -247,6 +181,7 @@ class _Computation:
             self._measurements(groups)
             self._escalation(groups)
             self._time(groups)
+            self._experience(groups)
             if self.request.per is Grouping.GEMEENTE:
                 self._usage(groups)
             versions = self._instrument_versions()
@@ -257,25 +192,17 @@ class _Computation:
 
     def _fill(self) -> None:
         s = self.sql
-        c, h = ENTITIES.alias("c"), ENTITIES.alias("h")
-        referral = s.text(c.c.data, "referral_date")
-        self.conn.execute(self.all_cases.insert().from_select(
-            ["case_id", "household_id", "team_id", "regisseur_id", "referral_date", "closed_on",
-             "next_evaluation", "wijk", "client_profile", "urgency"],
-            select(c.c.entity_id, c.c.household_id, s.text(c.c.data, "team_id"),
-                   s.text(c.c.data, "regisseur_id"), referral, s.text(c.c.data, "closed_on"),
-                   s.text(c.c.data, "next_evaluation"), s.text(h.c.data, "wijk"),
-                   cast(s.text(c.c.data, "client_profile"), String),
-                   s.text(c.c.data, "urgency"))
-            .join(h, and_(_live(h, "household"), h.c.entity_id == c.c.household_id))
-            .where(_live(c, "case"), referral <= self.peil)))
-        ac = self.all_cases
+        fc, fh = facts.CASES, facts.HOUSEHOLDS
         ranked = (
-            select(ac, func.row_number().over(
-                partition_by=ac.c.household_id,
-                order_by=(ac.c.referral_date.desc(), s.binary(ac.c.case_id).desc()),
-            ).label("rn"))
-            .where(or_(ac.c.closed_on.is_(None), ac.c.closed_on >= self.start))
+            select(fc.c.household_id, fc.c.case_id, fc.c.team_id, fc.c.regisseur_id,
+                   fc.c.closed_on, fc.c.next_evaluation, fc.c.client_profile, fh.c.wijk,
+                   func.row_number().over(
+                       partition_by=fc.c.household_id,
+                       order_by=(fc.c.referral_date.desc(), s.binary(fc.c.case_id).desc()),
+                   ).label("rn"))
+            .join(fh, fh.c.household_id == fc.c.household_id)
+            .where(fc.c.referral_date <= self.peil,
+                   or_(fc.c.closed_on.is_(None), fc.c.closed_on >= self.start))
             .subquery("ranked"))
         team = Team.__table__
         per = self.request.per
@@ -289,7 +216,7 @@ class _Computation:
         population = (
             select(ranked.c.household_id, group.label("grp"), ranked.c.case_id,
                    ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation,
-                   ranked.c.client_profile, ranked.c.urgency)
+                   ranked.c.client_profile)
             .select_from(ranked.outerjoin(team, team.c.id == ranked.c.team_id))
             .where(ranked.c.rn == 1))
         if self.request.teams:
@@ -299,27 +226,27 @@ class _Computation:
         rv = self.view
         self.conn.execute(rv.insert().from_select(
             ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation",
-             "client_profile", "urgency"],
+             "client_profile"],
             population))
         self.conn.execute(self.cases.insert().from_select(
             ["case_id", "household_id", "grp", "referral_date", "closed_on"],
-            select(ac.c.case_id, ac.c.household_id, rv.c.grp, ac.c.referral_date,
-                   ac.c.closed_on).join(rv, rv.c.household_id == ac.c.household_id)))
-        k = ENTITIES.alias("k")
-        on = s.text(k.c.data, "on")
+            select(fc.c.case_id, fc.c.household_id, rv.c.grp, fc.c.referral_date,
+                   fc.c.closed_on)
+            .join(rv, rv.c.household_id == fc.c.household_id)
+            .where(fc.c.referral_date <= self.peil)))
+        k = facts.CONTACTS
         self.conn.execute(self.contacts.insert().from_select(
-            ["case_id", "household_id", "grp", "on", "minutes", "worker_id"],
-            select(s.text(k.c.data, "case_id"), k.c.household_id, rv.c.grp, on,
-                   s.int(k.c.data, "duration_minutes"), s.text(k.c.data, "worker_id"))
+            ["case_id", "household_id", "grp", "day", "minutes", "worker_id"],
+            select(k.c.case_id, k.c.household_id, rv.c.grp, k.c.day, k.c.minutes,
+                   k.c.worker_id)
             .join(rv, rv.c.household_id == k.c.household_id)
-            .where(_live(k, "contact_moment"), on >= self.start, on <= self.peil)))
-        sg = ENTITIES.alias("sg")
-        signed_on = s.text(sg.c.data, "signed_on")
+            .where(k.c.day >= self.start, k.c.day <= self.peil)))
+        sg = facts.SIGNATURES
         self.conn.execute(self.signatures.insert().from_select(
             ["household_id", "version_id", "signed_on"],
-            select(sg.c.household_id, s.text(sg.c.data, "version_id"), signed_on)
+            select(sg.c.household_id, sg.c.version_id, sg.c.signed_on)
             .join(rv, rv.c.household_id == sg.c.household_id)
-            .where(_live(sg, "plan_signature"), signed_on <= self.peil)))
+            .where(sg.c.signed_on <= self.peil)))
 
     # ------------------------------------------------------------------ helpers
 
@@ -422,36 +349,31 @@ class _Computation:
 
     def _plans(self, groups: list[str]) -> None:
         s, rv = self.sql, self.view
-        v = ENTITIES.alias("v")
-        # The latest version per household made by the peildatum, with the parts of its JSON
-        # the rest needs (history and goals as JSON text: the content is read once).
+        v = facts.VERSIONS
+        # The latest version per household made by the peildatum.
         ranked = (
-            select(v.c.entity_id.label("version_id"), rv.c.grp,
-                   s.text(v.c.data, "content", "regisseur_id").label("regisseur_id"),
-                   s.text(v.c.data, "history").label("history"),
-                   s.text(v.c.data, "content", "goals").label("goals"),
+            select(v.c.version_id, rv.c.grp, v.c.regisseur_id,
                    func.row_number().over(
                        partition_by=v.c.household_id,
-                       order_by=(s.int(v.c.data, "number").desc(),
-                                 s.binary(v.c.entity_id).desc()),
+                       order_by=(v.c.number.desc(), s.binary(v.c.version_id).desc()),
                    ).label("rn"))
             .join(rv, rv.c.household_id == v.c.household_id)
-            .where(_live(v, "plan_version"), s.text(v.c.data, "created_at") < self.next_day)
+            .where(v.c.created_at < self.next_day)
             .subquery("ranked_versions"))
         lv = self.versions
         self.conn.execute(lv.insert().from_select(
-            ["version_id", "grp", "regisseur_id", "history", "goals"],
-            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id, ranked.c.history,
-                   ranked.c.goals).where(ranked.c.rn == 1)))
+            ["version_id", "grp", "regisseur_id"],
+            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id)
+            .where(ranked.c.rn == 1)))
         # Its status on the peildatum: the last change by then (a later entry wins a tie).
-        hist, entry, position = s.elements(s.json_text(lv.c.history), (), "hist")
-        at = s.text(entry, "at")
+        h = facts.STATUSES
         changes = (
-            select(lv.c.version_id, s.text(entry, "to_status").label("status"),
+            select(lv.c.version_id, h.c.to_status.label("status"),
                    func.row_number().over(partition_by=lv.c.version_id,
-                                          order_by=(at.desc(), position.desc())).label("hn"))
-            .select_from(lv).join(hist, literal(True))
-            .where(at < self.next_day)
+                                          order_by=(h.c.at.desc(), h.c.position.desc())
+                                          ).label("hn"))
+            .join(h, h.c.version_id == lv.c.version_id)
+            .where(h.c.at < self.next_day)
             .subquery("changes"))
         status = self.statuses
         self.conn.execute(status.insert().from_select(
@@ -464,27 +386,24 @@ class _Computation:
             .where(lv.c.status == agg.REVIEW_STATUS).group_by(lv.c.grp))
         # Does the version need a toets? Maatwerk outside the regisseur's mandate, or a total
         # above its maximum; without a known mandate every use of maatwerk does.
-        goals, goal, _gp = s.elements(s.json_text(lv.c.goals), (), "goals")
-        items, item, _ip = s.elements(goal, ("professioneel",), "items")
+        item = facts.SUPPORT
         mandate = Mandate.__table__
-        codes, code = s.text_elements(mandate.c.provisions, (), "codes")
+        codes, code = s.text_elements(mandate.c.provisions, "codes")
         in_mandate = exists(
             select(literal(1)).select_from(mandate).join(codes, literal(True))
-            .where(mandate.c.user_id == lv.c.regisseur_id,
-                   code == s.text(item, "product_code")))
+            .where(mandate.c.user_id == lv.c.regisseur_id, code == item.c.product_code))
         support = (
             select(lv.c.version_id,
                    func.sum(case((in_mandate, 0), else_=1)).label("n_outside"),
-                   func.sum(s.int(item, "cost_cents")).label("total"))
-            .select_from(lv).join(goals, literal(True)).join(items, literal(True))
+                   func.sum(item.c.cost_cents).label("total"))
+            .select_from(lv).join(item, item.c.version_id == lv.c.version_id)
             .where(lv.c.status.in_(agg.TOETS_STATUSES))
             .group_by(lv.c.version_id)
             .subquery("support"))
         max_amount = (select(mandate.c.max_amount_cents)
                       .where(mandate.c.user_id == lv.c.regisseur_id).scalar_subquery())
-        t = ENTITIES.alias("t")
-        toetsen = (select(s.text(t.c.data, "version_id").label("version_id"))
-                   .where(_live(t, "plan_toets"), s.text(t.c.data, "decided_at") < self.next_day)
+        t = facts.TOETSEN
+        toetsen = (select(t.c.version_id).where(t.c.decided_at < self.next_day)
                    .subquery("toetsen"))
         waiting_toets = self._by_group(
             select(lv.c.grp, func.count())
@@ -501,8 +420,8 @@ class _Computation:
 
     def _lead_times(self, groups: list[str]) -> None:
         s, rc, k, sg = self.sql, self.cases, self.contacts, self.signatures
-        first_contact = (select(func.min(k.c.on))
-                         .where(k.c.case_id == rc.c.case_id, k.c.on >= rc.c.referral_date)
+        first_contact = (select(func.min(k.c.day))
+                         .where(k.c.case_id == rc.c.case_id, k.c.day >= rc.c.referral_date)
                          .scalar_subquery())
         first_signed = (select(func.min(sg.c.signed_on))
                         .where(sg.c.household_id == rc.c.household_id,
@@ -530,22 +449,21 @@ class _Computation:
             self._row(g, "signed_plan_days_mean", avg, n)
 
     def _profiles(self, groups: list[str]) -> None:
-        s, rv = self.sql, self.view
+        rv, u = self.view, facts.URGENCY
         profile = func.coalesce(rv.c.client_profile, agg.NO_PROFILE)
         profiles: dict[str, dict[str, int]] = defaultdict(dict)
         for g, key, n in self.conn.execute(
                 select(rv.c.grp, profile, func.count()).group_by(rv.c.grp, profile)):
             profiles[g][str(key)] = int(n)
-        urgent, criterion = s.text_elements(s.json_text(rv.c.urgency), (), "urgent")
         urgency: dict[str, dict[str, int]] = defaultdict(dict)
         for g, key, n in self.conn.execute(
-                select(rv.c.grp, criterion, func.count(func.distinct(rv.c.household_id)))
-                .select_from(rv.join(urgent, literal(True)))
-                .group_by(rv.c.grp, criterion)):
+                select(rv.c.grp, u.c.criterion, func.count(func.distinct(rv.c.household_id)))
+                .join(u, u.c.case_id == rv.c.case_id)
+                .group_by(rv.c.grp, u.c.criterion)):
             urgency[g][str(key)] = int(n)
         with_any = self._by_group(
             select(rv.c.grp, func.count(func.distinct(rv.c.household_id)))
-            .select_from(rv.join(urgent, literal(True)))
+            .join(u, u.c.case_id == rv.c.case_id)
             .group_by(rv.c.grp))
         for g in groups:
             found = profiles.get(g, {})
@@ -563,50 +481,33 @@ class _Computation:
         when there are two or more by the peildatum and the latest lies in the period. An
         ISO date followed by the id sorts as (date, id), so min and max of that text name
         them (byte order; "C" collation on PostgreSQL)."""
-        s, rv, ra = self.sql, self.view, self.assessments
-        a = ENTITIES.alias("a")
-        definition = s.text(a.c.data, "definition_id")
-        on = s.text(a.c.data, "assessed_on")
-        person = s.text(a.c.data, "person_id")
-        self.conn.execute(ra.insert().from_select(
-            ["id", "grp", "subject", "def_id", "ver", "on"],
-            select(a.c.entity_id, rv.c.grp,
-                   func.coalesce(person, literal("huishouden:") + a.c.household_id),
-                   definition, s.text(a.c.data, "definition_version"), on)
-            .join(rv, rv.c.household_id == a.c.household_id)
-            .where(_live(a, "assessment"), on <= self.peil,
-                   or_(func.substr(definition, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX,
-                       and_(definition == agg.LADDER_ID, person.is_not(None))))))
-        key = s.binary(ra.c.on + ra.c.id)
+        s, rv, a = self.sql, self.view, facts.ASSESSMENTS
+        subject = func.coalesce(a.c.person_id, literal("huishouden:") + a.c.household_id)
+        key = s.binary(a.c.assessed_on + a.c.assessment_id)
         self.conn.execute(self.pairs.insert().from_select(
             ["grp", "def_id", "ver", "first_id", "last_id"],
-            select(ra.c.grp, ra.c.def_id, ra.c.ver, func.substr(func.min(key), 11),
-                   func.substr(func.max(key), 11))
-            .group_by(ra.c.grp, ra.c.subject, ra.c.def_id, ra.c.ver)
-            .having(and_(func.count() >= 2, func.max(ra.c.on) >= self.start))))
+            select(rv.c.grp, a.c.definition_id, a.c.definition_version,
+                   func.substr(func.min(key), 11), func.substr(func.max(key), 11))
+            .join(rv, rv.c.household_id == a.c.household_id)
+            .where(a.c.assessed_on <= self.peil,
+                   or_(func.substr(a.c.definition_id, 1, len(agg.ZRM_PREFIX))
+                       == agg.ZRM_PREFIX,
+                       and_(a.c.definition_id == agg.LADDER_ID, a.c.person_id.is_not(None))))
+            .group_by(rv.c.grp, subject, a.c.definition_id, a.c.definition_version)
+            .having(and_(func.count() >= 2, func.max(a.c.assessed_on) >= self.start))))
 
     def _measurements(self, groups: list[str]) -> None:
-        s, p = self.sql, self.pairs
+        p = self.pairs
         self._fill_pairs()
-        # The scores of both sides, once, then joined per pair and item code.
-        for side, assessment_id in ((0, p.c.first_id), (1, p.c.last_id)):
-            a = ENTITIES.alias(f"side{side}")
-            items, item, _position = s.elements(a.c.data, ("items",), f"items{side}")
-            self.conn.execute(self.scores.insert().from_select(
-                ["pair_no", "side", "code", "score"],
-                select(p.c.pair_no, literal(side), s.text(item, "code"), s.int(item, "score"))
-                .select_from(p.join(a, and_(a.c.entity == "assessment",
-                                            a.c.entity_id == assessment_id))
-                             .join(items, literal(True)))
-                .where(s.text(item, "score").is_not(None))))
-        before, after = self.scores.alias("before"), self.scores.alias("after")
+        # The scored items of both sides, joined per pair and item code.
+        before, after = facts.ITEMS.alias("before"), facts.ITEMS.alias("after")
         code = after.c.code
         delta = after.c.score - before.c.score
         pairs = (
-            p.join(before, and_(before.c.pair_no == p.c.pair_no, before.c.side == 0))
-            .join(after, and_(after.c.pair_no == p.c.pair_no, after.c.side == 1,
-                              after.c.code == before.c.code)))
-        scored = literal(True)
+            p.join(before, and_(before.c.assessment_id == p.c.first_id,
+                                before.c.score.is_not(None)))
+            .join(after, and_(after.c.assessment_id == p.c.last_id,
+                              after.c.score.is_not(None), after.c.code == before.c.code)))
         zrm = self.conn.execute(
             select(p.c.grp, p.c.def_id, p.c.ver, code,
                    func.sum(case((delta > 0, 1), else_=0)),
@@ -614,7 +515,7 @@ class _Computation:
                    func.sum(case((delta < 0, 1), else_=0)),
                    func.avg(cast(delta, Float)), func.count())
             .select_from(pairs)
-            .where(scored, func.substr(p.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
+            .where(func.substr(p.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
             .group_by(p.c.grp, p.c.def_id, p.c.ver, code))
         for g, definition, version, item, rose, stable, fell, avg, n in zrm:
             category = agg.zrm_category(definition, version, item)
@@ -627,7 +528,7 @@ class _Computation:
                    func.sum(case((delta == 0, 1), else_=0)),
                    func.sum(case((delta < 0, 1), else_=0)))
             .select_from(pairs)
-            .where(scored, code == agg.LADDER_ITEM, p.c.def_id == agg.LADDER_ID)
+            .where(code == agg.LADDER_ITEM, p.c.def_id == agg.LADDER_ID)
             .group_by(p.c.grp))
         for g in groups:
             rose, stable, fell = (int(v or 0) for v in ladder.get(g, (0, 0, 0)))
@@ -641,27 +542,21 @@ class _Computation:
     def _escalation(self, groups: list[str]) -> None:
         s, rv, flags = self.sql, self.view, self.flags
         # Individual: a signed plan with maatwerk whose period touches ours.
-        pv = ENTITIES.alias("pv")
-        sg = self.signatures
-        goals, goal, _gp = s.elements(pv.c.data, ("content", "goals"), "esc_goals")
-        items, item, _ip = s.elements(goal, ("professioneel",), "esc_items")
+        sg, item = self.signatures, facts.SUPPORT
         self.conn.execute(flags.insert().from_select(
             ["household_id", "kind"],
             select(sg.c.household_id, literal("individueel")).distinct()
-            .select_from(sg.join(pv, and_(_live(pv, "plan_version"),
-                                          pv.c.entity_id == sg.c.version_id))
-                         .join(goals, literal(True)).join(items, literal(True)))
-            .where(s.text(item, "start") <= self.peil, s.text(item, "end") >= self.start)))
+            .join(item, item.c.version_id == sg.c.version_id)
+            .where(item.c.starts_on <= self.peil, item.c.ends_on >= self.start)))
         # Heavy: the last regie move by the peildatum was an opschaling.
-        ev = ENTITIES.alias("ev")
-        at = s.text(ev.c.data, "at")
+        ev = facts.REGIE
         moves = (
-            select(ev.c.household_id, s.text(ev.c.data, "direction").label("direction"),
+            select(ev.c.household_id, ev.c.direction,
                    func.row_number().over(
                        partition_by=ev.c.household_id,
-                       order_by=(at.desc(), s.binary(ev.c.entity_id).desc())).label("rn"))
+                       order_by=(ev.c.at.desc(), s.binary(ev.c.event_id).desc())).label("rn"))
             .join(rv, rv.c.household_id == ev.c.household_id)
-            .where(_live(ev, "regie_event"), at < self.next_day)
+            .where(ev.c.at < self.next_day)
             .subquery("moves"))
         self.conn.execute(flags.insert().from_select(
             ["household_id", "kind"],
@@ -698,6 +593,33 @@ class _Computation:
             self._row(g, "time_per_case_mean", total / running if running else None, running)
             self._row(g, "time_workers", workers, workers)
             self._row(g, "time_per_worker_mean", total / workers if workers else None, workers)
+
+    def _experience(self, groups: list[str]) -> None:
+        """Klantervaring: questionnaires answered in the period for households in view, and
+        per question the answers on the scale (anonymous: counts and averages only)."""
+        rv, e, a = self.view, facts.EXPERIENCES, facts.ANSWERS
+        answered = and_(e.c.questionnaire == agg.EXPERIENCE_QUESTIONNAIRE,
+                        e.c.answered_on >= self.start, e.c.answered_on <= self.peil)
+        responses = self._by_group(
+            select(rv.c.grp, func.count())
+            .join(e, e.c.household_id == rv.c.household_id).where(answered)
+            .group_by(rv.c.grp))
+        per_question: dict[str, dict[str, tuple[int, float, int]]] = defaultdict(dict)
+        for g, question, n, average, agreed in self.conn.execute(
+                select(rv.c.grp, a.c.question, func.count(), func.avg(cast(a.c.score, Float)),
+                       func.sum(case((a.c.score >= agg.EXPERIENCE_AGREE, 1), else_=0)))
+                .select_from(rv.join(e, e.c.household_id == rv.c.household_id)
+                             .join(a, a.c.experience_id == e.c.experience_id))
+                .where(answered, a.c.score.between(1, agg.EXPERIENCE_SCALE_MAX))
+                .group_by(rv.c.grp, a.c.question)):
+            per_question[g][str(question)] = (int(n), float(average), int(agreed))
+        for g in groups:
+            n_responses = int(responses.get(g, (0,))[0])
+            self._row(g, "experience_responses", n_responses, n_responses)
+            for question in agg.EXPERIENCE_QUESTIONS:
+                n, average, agreed = per_question[g].get(question, (0, 0.0, 0))
+                self._row(g, "experience_mean", average if n else None, n, question)
+                self._row(g, "experience_agree_share", self._share(agreed, n), n, question)
 
     def _usage(self, groups: list[str]) -> None:
         total = sum(self.in_view.values())

@@ -37,6 +37,7 @@ from wijkteam_app.sync.protocol import (
     EntityChange,
     ResolveRequest,
 )
+from wijkteam_server import report_facts
 from wijkteam_server.authorization import Authorizer, Refused, household_facts
 from wijkteam_server.db import utcnow
 from wijkteam_server.errors import ApiError, not_found
@@ -257,6 +258,7 @@ def _insert(ctx: _Context, change: EntityChange) -> None:
         field_origins={n: ctx.origin for n in data}, deleted=False, updated_at=ctx.now,
     )
     ctx.session.add(row)
+    report_facts.record(ctx.session, row)
     log_change(ctx.session, changeset_id=ctx.changeset.id, origin_device_id=ctx.device.id,
                actor_id=ctx.user.id, entity=change.entity, entity_id=change.id,
                household_id=household, op="insert", version=1, fields=data)
@@ -365,6 +367,7 @@ def _apply_change(ctx: _Context, change: EntityChange) -> None:
         _delete(ctx, row, effective_base)
     else:
         _update(ctx, row, change, effective_base)
+    report_facts.record(ctx.session, row)
     _remember_chain(ctx, change, effective_base)
     if change.entity in SCOPE_ENTITIES:
         ctx.touched.update(h for h in (before, row.household_id) if h)
@@ -489,6 +492,7 @@ def resolve_conflict(session: Session, user: User, device: Device, conflict_id: 
                    actor_id=user.id, entity=row.entity, entity_id=row.entity_id,
                    household_id=row.household_id, op="update", version=row.version,
                    fields={conflict.field: value})
+    report_facts.record(session, row)
     conflict.status = "resolved"
     conflict.resolved_by = user.id
     conflict.resolved_at = now

@@ -15,6 +15,7 @@ from wijkteam_app.domain.indicators import (
     AssessmentFact,
     CaseFact,
     ContactFact,
+    ExperienceFact,
     Facts,
     HouseholdFact,
     PlanVersionFact,
@@ -329,6 +330,48 @@ def time_spent() -> Scenario:
     })
 
 
+def experience(xid: str, household: str, on: date, *scores: int | None,
+               questionnaire: str = "klantervaring/1") -> ExperienceFact:
+    questions = ("gehoord", "eigen_regie", "netwerk", "passend", "zelfredzaam")
+    return ExperienceFact(xid, household, on, tuple(zip(questions, scores, strict=True)),
+                          questionnaire)
+
+
+def client_experience() -> Scenario:
+    """Six questionnaires in the period; one before, one after, one of another questionnaire
+    and one of a household out of view do not count."""
+    facts = Facts(
+        hh("h1", "h2", "h3", "h4", "h5", "h6", "gone"),
+        [*(case(f"c{n}", f"h{n}", date(2026, 1, 1)) for n in range(1, 7)),
+         case("cg", "gone", date(2025, 1, 1), date(2026, 5, 1))],
+        experiences=[
+            experience("e1", "h1", date(2026, 8, 1), 5, 4, 2, None, 3),
+            experience("e2", "h2", date(2026, 9, 1), 4, 4, 3, 5, None),
+            experience("e3", "h3", date(2026, 10, 1), 2, 5, None, 4, 1),
+            experience("e4", "h4", date(2026, 11, 1), 3, 3, 4, 4, 2),
+            experience("e5", "h5", date(2026, 12, 1), 5, 2, 5, None, 4),
+            experience("e6", "h5", date(2026, 12, 31), 4, 4, 1, 3, 5),  # on the peildatum
+            experience("e7", "h6", date(2026, 6, 30), 1, 1, 1, 1, 1),  # before the period
+            experience("e8", "h6", date(2027, 1, 2), 1, 1, 1, 1, 1),  # after the peildatum
+            experience("e9", "h6", date(2026, 8, 1), 1, 1, 1, 1, 1,
+                       questionnaire="klantervaring/0"),
+            experience("e10", "gone", date(2026, 8, 1), 1, 1, 1, 1, 1),  # not in view
+        ],
+    )
+    return Scenario("client experience", facts, {
+        ("experience_responses", ""): 6,
+        ("experience_mean", "gehoord"): 23 / 6, ("experience_agree_share", "gehoord"): 400 / 6,
+        ("experience_mean", "eigen_regie"): 22 / 6,
+        ("experience_agree_share", "eigen_regie"): 400 / 6,
+        ("experience_mean", "netwerk"): 3.0, ("experience_agree_share", "netwerk"): 40.0,
+        ("experience_mean", "passend"): 4.0, ("experience_agree_share", "passend"): 75.0,
+        ("experience_mean", "zelfredzaam"): 3.0,
+        ("experience_agree_share", "zelfredzaam"): 40.0,
+    }, {("experience_responses", ""): set(), ("experience_mean", "gehoord"): set()},
+        {("experience_mean", "netwerk"): 5, ("experience_agree_share", "passend"): 4,
+         ("experience_mean", "gehoord"): 6})
+
+
 SCENARIOS = [in_view(), caseload(), plans(), plans_without_mandate(), mandate_total(),
              overdue(), lead_times(), profiles(), zrm_movement(), ladder_movement(),
-             escalation(), relapse(), time_spent()]
+             escalation(), relapse(), time_spent(), client_experience()]

@@ -18,6 +18,7 @@ from wijkteam_app.domain.indicators import (
     AssessmentFact,
     CaseFact,
     ContactFact,
+    ExperienceFact,
     Facts,
     HouseholdFact,
     PlanVersionFact,
@@ -31,7 +32,8 @@ from wijkteam_app.domain.plans import (
     PlanStatus,
     ProfessionalSupport,
 )
-from wijkteam_app.sync.aggregates import Row
+from wijkteam_app.sync.aggregates import EXPERIENCE_QUESTIONS, Row
+from wijkteam_server import report_facts
 from wijkteam_server.db import utcnow, write_session
 from wijkteam_server.models import EntityRow, Team, User
 from wijkteam_server.models import Mandate as MandateRow
@@ -137,6 +139,13 @@ def server_dicts(facts: Facts) -> list[dict[str, Any]]:
             "from_mandate": {"max_amount_cents": 0, "product_codes": []},
             "to_mandate": {"max_amount_cents": 0, "product_codes": []},
             "actor_id": "actor", "at": _iso(e.at), "reason": "Reden"}))
+    for x in facts.experiences:
+        rows.append(_entity("client_experience", x.id, x.household_id, {
+            "household_id": x.household_id, "case_id": f"case-of-{x.household_id}",
+            "questionnaire": x.questionnaire, "moment": "evaluatie",
+            "answered_on": _iso(x.answered_on), "recorded_by": "worker",
+            "answers": [{"question": q, "score": score} for q, score in x.answers],
+            "comment": f"{SECRET_NAME} was tevreden"}))
     return rows
 
 
@@ -160,6 +169,9 @@ def load_server(engine: Engine, facts: Facts, teams: dict[str, tuple[str, str | 
             session.add(MandateRow(user_id=worker, max_amount_cents=mandate.max_amount_cents,
                                    provisions=sorted(mandate.product_codes), updated_at=now))
         session.add_all(server_records(facts))
+        session.flush()
+        # Bulk-loaded records bypass the sync engine: their report facts are rebuilt.
+        report_facts.rebuild(session.connection())
 
 
 def comparable(rows: Iterable[Row]) -> list[tuple[str, str, str, object, int]]:
@@ -256,8 +268,15 @@ def random_facts(draw: st.DrawFn) -> Facts:
     mandates = {w: Mandate(draw(st.integers(0, 300_000)),
                            frozenset(draw(st.lists(st.sampled_from(CODES), unique=True))))
                 for w in WORKERS if draw(st.booleans())}
+    score = st.none() | st.integers(1, 5)
+    experiences = [
+        ExperienceFact(f"x{n}", draw(st.sampled_from(households)).id, _day(draw(day)),
+                       tuple((q, draw(score)) for q in EXPERIENCE_QUESTIONS),
+                       draw(st.sampled_from(["klantervaring/1", "klantervaring/1",
+                                             "klantervaring/0"])))
+        for n in range(draw(st.integers(0, 8)))]
     return Facts(households, cases, contacts, assessments, versions, signatures, toetsen,
-                 regie, mandates)
+                 regie, mandates, experiences)
 
 
 def new_team_ids() -> dict[str, tuple[str, str | None]]:

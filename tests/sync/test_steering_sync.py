@@ -16,7 +16,7 @@ import json
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,15 +36,19 @@ from wijkteam_app.domain.cases import (
     ReferralSource,
     UrgencyCriterion,
 )
+from wijkteam_app.domain.client_experience import Moment
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.indicators import Indicator
 from wijkteam_app.domain.instruments import Assessment, ItemScore
 from wijkteam_app.domain.people import Address, Household, HouseholdRole, Person
 from wijkteam_app.domain.plans import (
+    EigenBijdrage,
+    Financing,
     Goal,
     Horizon,
     Participants,
     PlanContent,
+    PlanVersion,
     ProfessionalSupport,
     ReviewOutcome,
     Signer,
@@ -54,6 +58,7 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services import plans as plans_module
 from wijkteam_app.services.assessments import AssessmentService
+from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import LocalIdentity, Workspace, init_profile, unlock
@@ -106,7 +111,10 @@ def laptop(root: Path, server: Server, account: Account) -> tuple[Workspace, Syn
     return workspace, sync
 
 
-def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str) -> dict[str, str]:
+def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str,
+          approve: Callable[[PlanVersion], PlanVersion]) -> dict[str, str]:
+    """The worker's half-year; `approve` has the coach approve a submitted version (on the
+    coach's laptop, through the server) and returns it as the worker's laptop then holds it."""
     houses = HouseholdService(ws)
     assessments = AssessmentService(ws)
     plans = PlanService(ws)
@@ -114,7 +122,6 @@ def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str) -> dict[st
     ladder = latest(assessments.definitions, "participatieladder")
     lists = load_code_lists()
     product = lists.product("L06SB1")
-    plans.set_own_mandate(300_000, frozenset({"L06SB1"}))
     ids: dict[str, str] = {}
     persons: dict[str, str] = {}
     cases: dict[str, Case] = {}
@@ -144,11 +151,12 @@ def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str) -> dict[st
         assessments.record(Assessment(new_id(), ladder.id, ladder.version, on, ws.worker.id,
                                       (ItemScore("trede", value),), person_id=persons[name]))
 
-    def plan(name: str, with_support: bool) -> object:
+    def plan(name: str, with_support: bool, cents: int = 120_000) -> object:
         support = (ProfessionalSupport(
             "L06SB1", product.name, "Schuldhulp Voorbeeldstad", 4,
             product.default_unit or "04", product.default_frequency or "2",
-            date(2026, 3, 15), date(2026, 9, 15), 120_000),) if with_support else ()
+            date(2026, 3, 15), date(2026, 9, 15), cents, Financing.ZORG_IN_NATURA,
+            EigenBijdrage.ABONNEMENTSTARIEF),) if with_support else ()
         goal = Goal(new_id(), "financien", "Overzicht over de schulden.", 2, 4,
                     Horizon.DRIE_MAANDEN, zelf="Post openen.", professioneel=support)
         content = PlanContent(participants=Participants(person_ids=(persons[name],)),
@@ -173,25 +181,22 @@ def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str) -> dict[st
     version = plan("Een", True)
     clock.set(date(2026, 3, 5))
     version = plans.submit(version)  # type: ignore[arg-type]
-    me = ws.worker
-    ws.worker = type(me)(new_id(), "coach-lokaal", "Coach", type(me.role)("teamcoach"),
-                         me.team_id)
     clock.set(date(2026, 3, 6))
-    version = plans.review(version, ReviewOutcome.GOEDKEUREN)
-    ws.worker = me
+    version = approve(version)  # type: ignore[arg-type]
     clock.set(date(2026, 3, 7))
     version = plans.to_signing(version)
     clock.set(date(2026, 3, 10))
     version = plans.record_signature(version, b"%PDF-1.4 plan", (Signer("Inwoner", "inwoner"),),
                                      date(2026, 3, 10), "Voorbeeldstad", b"scan", "scan.pdf",
                                      "application/pdf")
-    # h2: a plan with maatwerk waits for the coach; ladder rose.
+    # h2: a plan with maatwerk above the regisseur's mandate waits for the coach and for a
+    # toets; ladder rose.
     household("Twee", "Noord", date(2026, 3, 2), profile=1, n=1)
     contact("Twee", date(2026, 3, 6), 45)
     rung("Twee", date(2026, 3, 10), 1)
     rung("Twee", date(2026, 6, 1), 2)
     clock.set(date(2026, 4, 1))
-    plans.submit(plan("Twee", True))  # type: ignore[arg-type]
+    plans.submit(plan("Twee", True, 400_000))  # type: ignore[arg-type]
     # h3: an earlier case closed on 20 January, a new one on 1 April: relapse.
     household("Drie", "Noord", date(2025, 9, 1), closed=date(2026, 1, 20), n=2)
     second = Case(new_id(), ids["Drie"], ws.team.id, ws.worker.id, CaseStatus.UITVOERING,
@@ -217,6 +222,19 @@ def build(ws: Workspace, clock: ScenarioClock, gezinsbegeleider: str) -> dict[st
               n=5)
     # h7: closed before the period: not in view.
     household("Zeven", "Noord", date(2025, 1, 1), closed=date(2025, 12, 1), n=6)
+    # Klantervaring of five residents (gehoord, eigen regie, netwerk, passend, zelfredzaam).
+    experience = ClientExperienceService(ws)
+    questions = ("gehoord", "eigen_regie", "netwerk", "passend", "zelfredzaam")
+    for name, day, scores in (
+            ("Een", date(2026, 5, 20), (5, 4, 3, 4, 2)),
+            ("Twee", date(2026, 6, 1), (4, 4, None, 5, 3)),
+            ("Drie", date(2026, 6, 10), (3, 5, 2, 4, 4)),
+            ("Vier", date(2026, 6, 15), (2, 3, 4, 3, None)),
+            ("Vijf", date(2026, 6, 30), (5, 4, 5, 5, 4)),
+            ("Zeven", date(2026, 3, 1), (1, 1, 1, 1, 1))):  # a household out of view
+        experience.record(cases[name].id, Moment.EVALUATIE, dict(zip(questions, scores,
+                                                                     strict=True)),
+                          comment=f"Tevreden, zegt {SURNAME}", answered_on=day)
     return ids
 
 
@@ -229,18 +247,33 @@ def world(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     coach_account = server.account(team, "teamcoach")
     gezinsbegeleider = server.account(team, "gezinsbegeleider")
     beheerder = server.account(team, "beheerder")
+    # The municipality's mandate for the worker: L06SB1 up to 3,000 euro (a server profile
+    # takes its mandate from the server).
+    admin.set_mandate(server.engine, worker_account.username, "3000", ["L06SB1"])
     worker, worker_sync = laptop(root, server, worker_account)
-    worker_sync.sync_once()  # the directory: the gezinsbegeleider must be known
+    worker_sync.sync_once()  # the directory (the gezinsbegeleider) and the mandate
+    coach, coach_sync = laptop(root, server, coach_account)
+
+    def approve(version: PlanVersion) -> PlanVersion:
+        for sync in (worker_sync, coach_sync):
+            report = sync.sync_once()
+            assert report.ok, report.errors
+        coach_plans = PlanService(coach)
+        coach_plans.review(coach_plans.version(version.id), ReviewOutcome.GOEDKEUREN)
+        for sync in (coach_sync, worker_sync):
+            report = sync.sync_once()
+            assert report.ok, report.errors
+        return PlanService(worker).version(version.id)
+
     clock = ScenarioClock()
     original = plans_module.utcnow
     plans_module.utcnow = clock  # type: ignore[assignment]
     try:
-        households = build(worker, clock, gezinsbegeleider.id)
+        households = build(worker, clock, gezinsbegeleider.id, approve)
     finally:
         plans_module.utcnow = original  # type: ignore[assignment]
     report = worker_sync.sync_once()
     assert report.ok, report.errors
-    coach, coach_sync = laptop(root, server, coach_account)
     report = coach_sync.sync_once()
     assert report.ok, report.errors
     yield World(server, team, worker, coach, coach_sync, households, beheerder)
@@ -265,7 +298,9 @@ EXPECTED = {
     ("escalation_heavy", ""): 1, ("escalation", ""): 2,
     ("escalation_share", ""): 100 * 2 / 6, ("time_total_minutes", ""): 285,
     ("time_per_case_mean", ""): 285 / 7, ("time_workers", ""): 1,
-    ("time_per_worker_mean", ""): 285.0,
+    ("time_per_worker_mean", ""): 285.0, ("experience_responses", ""): 5,
+    ("experience_mean", "gehoord"): 3.8, ("experience_agree_share", "gehoord"): 60.0,
+    ("experience_mean", "netwerk"): 3.5, ("experience_agree_share", "passend"): 80.0,
 }
 
 
@@ -301,8 +336,8 @@ def test_the_worker_sees_their_own_caseload(world: World) -> None:
     dashboard = service.dashboard(DashboardFilter(H1))
     # Regisseur of five, and in the case team of the escalated sixth.
     assert dashboard.figure(Indicator.HOUSEHOLDS_IN_VIEW).value == 6
-    # Their own mandate is known on their laptop: the plan under review needs no toets there.
-    assert dashboard.figure(Indicator.PLANS_WAITING_TOETS).value == 0
+    # The same mandate (the municipality's) on every laptop: the same toets is awaited.
+    assert dashboard.figure(Indicator.PLANS_WAITING_TOETS).value == 1
 
 
 @pytest.mark.parametrize("per", [Grouping.TEAM, Grouping.WIJK])
@@ -346,6 +381,8 @@ def test_report_pdf_and_csv_have_no_personal_data_and_hide_small_counts(
     assert noord[("households_in_view", "")][value] == "<5"  # 3 households
     assert noord[("relapse_share", "")][value] == "–"
     assert noord[("regisseurs", "")][value] == "1"  # about workers: not hidden
+    assert noord[("experience_responses", "")][value] == "<5"  # three questionnaires
+    assert noord[("experience_mean", "gehoord")][value] == "–"
     pdf = service.report_pdf(H1, Grouping.WIJK, ReportSettings("Gemeente Voorbeeld"))
     assert pdf.startswith(b"%PDF")
     for secret in SECRETS:
@@ -378,6 +415,11 @@ def test_beheerder_endpoint_and_command_line(world: World) -> None:
         assert rows[("ladder_rise_or_stable_share", "")]["value"] == "–"  # 4 persons
         assert rows[("ladder_rise_or_stable_share", "")]["basis"] == "<5"
         assert rows[("usage_share", "")]["value"] == 100.0
+        # Klantervaring: five questionnaires are shown; a question four answered is not.
+        assert rows[("experience_responses", "")]["value"] == 5
+        assert rows[("experience_mean", "gehoord")]["value"] == 3.8
+        assert rows[("experience_mean", "netwerk")]["value"] == "–"
+        assert rows[("experience_mean", "netwerk")]["basis"] == "<5"
         coach_account = srv.account(world.team, "teamcoach")
         forbidden = http.get("/api/v1/reports/aggregates", params=params,
                              headers=login(coach_account))

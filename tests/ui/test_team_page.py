@@ -102,7 +102,14 @@ def open_team(qtbot: QtBot, win: MainWindow) -> TeamPage:
     qtbot.keyClick(win, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: win.team is not None and win.team.isVisible())
     assert win.team is not None
+    qtbot.waitUntil(lambda: not win.team.busy)  # type: ignore[union-attr]
     return win.team
+
+
+def choose(qtbot: QtBot, page: TeamPage, change: Callable[[], None]) -> None:
+    """Change a filter and wait for its figures."""
+    change()
+    qtbot.waitUntil(lambda: not page.busy)
 
 
 def dialog_names(dialog: HouseholdListDialog) -> list[str]:
@@ -189,10 +196,12 @@ def test_filters_narrow_the_figures(qtbot: QtBot, window: MainWindow) -> None:
     page.wijk.setFocus()
     qtbot.keyClicks(page.wijk, "Oost")
     qtbot.waitUntil(lambda: page.wijk.currentData() == "Oost")
+    qtbot.waitUntil(lambda: not page.busy)
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "3"
-    page.worker.setCurrentIndex(page.worker.findText("Sanne Collega"))
+    choose(qtbot, page, lambda: page.worker.setCurrentIndex(
+        page.worker.findText("Sanne Collega")))
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "1"
-    page.period.setCurrentIndex(page.period.findData("2026H1"))
+    choose(qtbot, page, lambda: page.period.setCurrentIndex(page.period.findData("2026H1")))
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "0"
 
 
@@ -202,6 +211,7 @@ def test_a_worker_sees_only_their_own_caseload(qtbot: QtBot, tmp_path: Path) -> 
     page = TeamPage(ws)
     qtbot.addWidget(page)
     try:
+        qtbot.waitUntil(lambda: not page.busy)
         assert not page.worker.isEnabled()
         assert page.worker.currentText() == "Karin Proef"
         assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "4"
@@ -297,5 +307,77 @@ def test_a_change_made_after_opening_shows_when_the_dashboard_is_opened_again(
                            CaseStatus.AANGEMELD, ReferralSource.INWONER, date(2026, 12, 1)))
     window.show_caseload()
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: page.isVisible())
+    qtbot.waitUntil(lambda: page.isVisible() and not page.busy)
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "7"
+
+
+def test_the_dashboard_is_prepared_once_the_window_is_idle_and_then_opens_at_once(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """The first open in a session: prepared in the background, shown without waiting."""
+    with qtbot.waitSignal(window.dashboard_warmer.prepared, timeout=30_000):
+        pass  # the window has been idle for a moment
+    assert window.team is None  # prepared, not built: the page is made when asked for
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    page = window.team
+    assert page is not None and page.isVisible()
+    # No computing after the click: the figures are on the page straight away.
+    assert not page.busy and not page.busy_label.isVisible()
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+
+
+def test_while_the_figures_are_computed_the_page_says_so(qtbot: QtBot,
+                                                         window: MainWindow) -> None:
+    window.dashboard_warmer.stop()  # nothing prepared: the click starts the computing
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    page = window.team
+    assert page is not None and page.isVisible()
+    assert page.busy and page.busy_label.isVisible() and "berekend" in page.busy_label.text()
+    assert not page.report_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.busy)
+    assert not page.busy_label.isVisible() and page.report_button.isEnabled()
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+
+
+def record_experiences(ws: Workspace, ids: dict[str, str], count: int) -> None:
+    from wijkteam_app.domain.client_experience import Moment
+    from wijkteam_app.services.client_experience import ClientExperienceService
+
+    service = ClientExperienceService(ws)
+    houses = HouseholdService(ws)
+    mine = ("Appel", "Boon", "Citroen", "Dadel")
+    for n in range(count):
+        case = houses.cases(ids[mine[n % len(mine)]])[0].case
+        service.record(case.id, Moment.EVALUATIE,
+                       {"gehoord": 4 + n % 2, "eigen_regie": 3, "netwerk": None,
+                        "passend": 5, "zelfredzaam": 2 + n % 3},
+                       comment="Tevreden", answered_on=date(2026, 9, 1 + n))
+
+
+def experience_rows(page: TeamPage) -> dict[str, tuple[str, ...]]:
+    return {r.label: r.cells for r in page.experience_model.items()}
+
+
+def test_client_experience_shows_anonymous_figures_from_five_answers(
+        qtbot: QtBot, window: MainWindow, coach: tuple[Workspace, dict[str, str]]) -> None:
+    ws, ids = coach
+    record_experiences(ws, ids, 4)
+    page = open_team(qtbot, window)
+    rows = experience_rows(page)
+    # Four questionnaires: no number at all, only that there are too few.
+    assert rows["Gehoord en serieus genomen"] == ("–", "–", "<5")
+    assert "Minder dan 5" in page.experience_panel.note.text()
+    record_experiences(ws, ids, 2)  # two more: six
+    window.show_caseload()
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.busy)
+    rows = experience_rows(page)
+    assert rows["Gehoord en serieus genomen"] == ("4,5", "100 %", "6")
+    assert rows["Ondersteuning past bij wat nodig is"] == ("5", "100 %", "6")
+    assert rows["Mensen om mij heen betrokken zoals gewenst"] == ("–", "–", "0")
+    assert "6 ingevulde vragenlijsten" in page.experience_panel.note.text()
+    # Anonymous: a cell of the table opens no list of households.
+    view = page.experience_view
+    view.setFocus()
+    view.setCurrentIndex(page.experience_model.index(0, 1))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert page.last_dialog is None

@@ -17,8 +17,15 @@ from tests.helpers.steering_cases import (
     hh,
     time_spent,
 )
+from wijkteam_app.domain import client_experience
 from wijkteam_app.domain.cases import UrgencyCriterion
-from wijkteam_app.domain.indicators import DASHBOARD_ONLY, Facts, Indicator, compute
+from wijkteam_app.domain.indicators import (
+    DASHBOARD_ONLY,
+    EXPERIENCE_AGREE,
+    Facts,
+    Indicator,
+    compute,
+)
 from wijkteam_app.domain.instruments import PARTICIPATIELADDER_ID
 from wijkteam_app.sync import aggregates
 
@@ -66,6 +73,13 @@ def test_report_indicators_are_the_shared_catalogue() -> None:
     assert report == set(aggregates.SPECS) - server_only
     assert aggregates.LADDER_ID == PARTICIPATIELADDER_ID
     assert {u.value for u in UrgencyCriterion} == set(aggregates.URGENCY_CRITERIA)
+    # Klantervaring: the questionnaire the app records is the one both sides report on.
+    assert aggregates.EXPERIENCE_QUESTIONNAIRE == client_experience.QUESTIONNAIRE_ID
+    assert tuple(q.code for q in client_experience.QUESTIONS) == aggregates.EXPERIENCE_QUESTIONS
+    assert set(aggregates.EXPERIENCE_LABELS) == set(aggregates.EXPERIENCE_QUESTIONS)
+    assert max(client_experience.SCALE) == aggregates.EXPERIENCE_SCALE_MAX
+    assert client_experience.SCALE_LABELS[aggregates.EXPERIENCE_AGREE] == "eens"
+    assert aggregates.EXPERIENCE_AGREE == EXPERIENCE_AGREE
 
 
 def test_small_numbers_are_suppressed() -> None:

@@ -16,7 +16,11 @@ can show who is counted. The definitions (printed in the report's method section
   the latest assessment, when there are at least two and the latest lies in the period;
 - **escalation** is individual support (maatwerk in a signed plan whose period touches ours)
   or heavy support (the last regie move was an opschaling); **relapse** a case referred in
-  the period within 365 days after an earlier case of the household was closed.
+  the period within 365 days after an earlier case of the household was closed;
+- **klantervaring** counts the questionnaires answered in the period and, per question, the
+  answers on the scale (mean, share "eens" or "helemaal eens"). These figures are anonymous:
+  no household stands behind them (nothing to open), and below five answers nothing is shown
+  (`domain.client_experience.MIN_GROUP`, the report's suppression).
 
 The municipal server computes the same in SQL (`wijkteam_server.reporting`); a test proves
 the two agree on the same data.
@@ -32,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from wijkteam_app.domain.cases import UrgencyCriterion
+from wijkteam_app.domain.client_experience import QUESTIONNAIRE_ID, QUESTIONS, SCALE
 from wijkteam_app.domain.instruments import LADDER_ITEM_CODE, PARTICIPATIELADDER_ID
 from wijkteam_app.domain.plans import (
     EscalationDirection,
@@ -50,6 +55,7 @@ NO_MANDATE = Mandate(0, frozenset())
 TOETS_STATUSES = frozenset({PlanStatus.TER_BEOORDELING, PlanStatus.GOEDGEKEURD})
 NO_PROFILE = "onbekend"
 NO_URGENCY = "geen"
+EXPERIENCE_AGREE = 4  # "eens" (4) or "helemaal eens" (5)
 
 
 class Indicator(enum.StrEnum):
@@ -88,6 +94,9 @@ class Indicator(enum.StrEnum):
     TIME_PER_CASE_MEAN = "time_per_case_mean"
     TIME_WORKERS = "time_workers"
     TIME_PER_WORKER_MEAN = "time_per_worker_mean"
+    EXPERIENCE_RESPONSES = "experience_responses"
+    EXPERIENCE_MEAN = "experience_mean"
+    EXPERIENCE_AGREE_SHARE = "experience_agree_share"
     # Dashboard only (per worker, by worker id): never in a report.
     CASELOAD_WORKER = "caseload_worker"
     TIME_WORKER = "time_worker"
@@ -201,6 +210,17 @@ class RegieFact:
 
 
 @dataclass(frozen=True, slots=True)
+class ExperienceFact:
+    """A klantervaring questionnaire: per question code its score (None: not answered)."""
+
+    id: str
+    household_id: str
+    answered_on: date
+    answers: tuple[tuple[str, int | None], ...]
+    questionnaire: str = QUESTIONNAIRE_ID
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     households: Sequence[HouseholdFact] = ()
     cases: Sequence[CaseFact] = ()
@@ -211,6 +231,7 @@ class Facts:
     toetsen: Sequence[ToetsFact] = ()
     regie_events: Sequence[RegieFact] = ()
     mandates: Mapping[str, Mandate] = field(default_factory=dict)
+    experiences: Sequence[ExperienceFact] = ()
 
 
 # --------------------------------------------------------------------------- results
@@ -347,6 +368,9 @@ class _Index:
         self.regie: dict[str, list[RegieFact]] = defaultdict(list)
         for event in facts.regie_events:
             self.regie[event.household_id].append(event)
+        self.experiences: dict[str, list[ExperienceFact]] = defaultdict(list)
+        for experience in facts.experiences:
+            self.experiences[experience.household_id].append(experience)
 
 
 def _compute_group(index: _Index, views: list[HouseholdView], start: date,
@@ -362,6 +386,7 @@ def _compute_group(index: _Index, views: list[HouseholdView], start: date,
     _measurements(index, g, views, start, peil)
     _escalation(index, g, views, start, peil)
     _time(index, g, views, start, peil)
+    _experience(index, g, views, start, peil)
     return g.figures
 
 
@@ -598,3 +623,17 @@ def _time(index: _Index, g: _Group, views: list[HouseholdView], start: date,
     for worker, minutes in per_worker.items():
         g.put(Indicator.TIME_WORKER, minutes, len(worker_households[worker]),
               worker_households[worker], worker)
+
+
+def _experience(index: _Index, g: _Group, views: list[HouseholdView], start: date,
+                peil: date) -> None:
+    responses = [e for v in views for e in index.experiences[v.household_id]
+                 if e.questionnaire == QUESTIONNAIRE_ID and start <= e.answered_on <= peil]
+    g.put(Indicator.EXPERIENCE_RESPONSES, len(responses), len(responses))
+    for question in QUESTIONS:
+        scores = [score for e in responses for code, score in e.answers
+                  if code == question.code and score is not None and score in SCALE]
+        n = len(scores)
+        agreed = sum(1 for score in scores if score >= EXPERIENCE_AGREE)
+        g.put(Indicator.EXPERIENCE_MEAN, mean(sum(scores), n), n, category=question.code)
+        g.put(Indicator.EXPERIENCE_AGREE_SHARE, share(agreed, n), n, category=question.code)

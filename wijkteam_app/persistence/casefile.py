@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
@@ -85,14 +86,20 @@ def set_state(session: Session, key: str, value: str) -> None:
 
 
 class CaseFile:
-    """One open, keyed database. Thread-safe: one session at a time (one writer)."""
+    """One open, keyed database. Thread-safe: one session at a time (one writer).
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    `reader` (given by `database.open_casefile`) opens one more keyed, read-only connection
+    to the same file, for `snapshot`: a long read on a background thread that neither takes
+    this lock nor blocks a save (WAL lets a reader and a writer work at once)."""
+
+    def __init__(self, engine: Engine, path: Path | None = None,
+                 reader: Callable[[], Any] | None = None) -> None:
         self._engine: Engine | None = engine
         self.path = path
         self.damage: CaseFileDamaged | None = None  # set once damage shows; no more writes
         self._lock = threading.RLock()
         self._listeners: list[SaveListener] = []
+        self._reader = reader
         with self.read() as session:
             device = get_state(session, "device_id")
         if device is None:
@@ -122,9 +129,11 @@ class CaseFile:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+            self._reader = None  # it holds the key too
 
-    def reopen(self, engine: Engine) -> None:
-        """Continue on a freshly keyed engine of the same file (after the lock screen)."""
+    def reopen(self, engine: Engine, reader: Callable[[], Any] | None = None) -> None:
+        """Continue on a freshly keyed engine of the same file (after the lock screen), with
+        the `reader` for `snapshot` made with the same key."""
         with self._lock:
             with Session(engine) as session:
                 device = get_state(session, "device_id")
@@ -132,6 +141,7 @@ class CaseFile:
                 engine.dispose()
                 raise CaseFileCorrupt("another case file")
             self._engine = engine
+            self._reader = reader
 
     def add_listener(self, listener: SaveListener) -> None:
         """Call `listener` after every committed save that changed records, with the
@@ -194,6 +204,32 @@ class CaseFile:
             driver = conn.connection.dbapi_connection
             assert driver is not None
             driver.execute("PRAGMA synchronous = FULL" if full else "PRAGMA synchronous = NORMAL")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A DB-API connection inside one read transaction: every query sees the file as it
+        was at the first one. Its own read-only connection when there is a reader, so saves
+        on other threads go on meanwhile; otherwise the one connection, under the lock."""
+        if self._reader is None:
+            with self.read() as session:
+                yield session.connection().connection.driver_connection
+            return
+        try:
+            conn = self._reader()
+        except Exception as exc:
+            raise translate(exc, self.path) or exc from exc
+        try:
+            conn.execute("BEGIN")  # deferred: a read transaction, never a write lock
+            yield conn
+        except Exception as exc:
+            known = translate(exc, self.path)
+            if known is None or known is exc:
+                raise
+            if isinstance(known, CaseFileDamaged):
+                self.damage = known
+            raise known from exc
+        finally:
+            conn.close()
 
     @contextmanager
     def save(

@@ -23,7 +23,7 @@ from wijkteam_app.messages import ENTITY_LABELS, QUARANTINE_REASONS
 from wijkteam_app.paths import migrations_dir
 from wijkteam_app.persistence import caseload_index
 from wijkteam_app.persistence.casefile import GENESIS_HASH, CaseFile, audit_hash, set_state
-from wijkteam_app.persistence.engine import make_engine
+from wijkteam_app.persistence.engine import connect_raw, make_engine
 from wijkteam_app.persistence.integrity import verify_casefile
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
 
@@ -175,7 +175,8 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
             backup_path = backup(engine, path, backup_dir, f"voor-{head}")
             upgrade(engine)
             migrated_from = current
-        return OpenResult(CaseFile(engine, path), migrated_from, backup_path)
+        casefile = CaseFile(engine, path, reader=lambda: connect_raw(path, key, read_only=True))
+        return OpenResult(casefile, migrated_from, backup_path)
     except BaseException:
         engine.dispose()
         raise

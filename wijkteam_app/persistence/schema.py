@@ -183,7 +183,7 @@ class ContactMomentRecord(Entity):
     __entity__ = "contact_moment"
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
-    on: Mapped[date]
+    on: Mapped[date] = mapped_column(index=True)  # the dashboard reads one period's contacts
     duration_minutes: Mapped[int]
     kind: Mapped[str] = mapped_column(String(32))
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))

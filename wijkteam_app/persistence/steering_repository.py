@@ -1,16 +1,22 @@
 """Reading the facts the steering indicators need (`domain.indicators.Facts`).
 
 The dashboard must stay quick on a case file with thousands of households, so this reads
-only what the indicators use, as plain SQL rows (no ORM objects, no names or notes):
+only what the indicators use, as plain rows on the driver's own connection (no ORM objects,
+no names or notes), and lets SQLite take apart the JSON columns (``json_each``) rather than
+decoding whole documents in Python:
 
-- contacts of the period only (every use of a contact in the indicators lies in it);
+- contacts of the period only (every use of a contact in the indicators lies in it; an index
+  on their date);
 - of the ZRM and ladder assessments only the first and the latest of each client and
   instrument version, and only for series with two or more measurements whose latest lies
-  in the period (the indicators compare exactly those two);
-- of each plan version its number, dates, status history, regisseur and professional
-  support, read with SQLite's JSON functions rather than decoding the whole content.
+  in the period (the indicators compare exactly those two), with their scores;
+- of each plan version its number, dates, regisseur, status history and professional
+  support;
+- klantervaring questionnaires answered in the period, with their scores (no comments).
 
-Dates are stored as ISO text (SQLAlchemy's SQLite format) and parsed with `fromisoformat`.
+Every function takes a DB-API connection (`CaseFile.snapshot`, or a session's own), so the
+read may run on a background thread. Dates are stored as ISO text (SQLAlchemy's SQLite
+format) and parsed with `fromisoformat`.
 """
 
 from __future__ import annotations
@@ -19,13 +25,12 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from wijkteam_app.domain.indicators import (
     ZRM_PREFIX,
     AssessmentFact,
     CaseFact,
     ContactFact,
+    ExperienceFact,
     Facts,
     HouseholdFact,
     PlanVersionFact,
@@ -59,26 +64,23 @@ def _list(value: str | None) -> tuple[str, ...]:
     return tuple(json.loads(value))
 
 
-def change_marker(session: Session) -> int:
+def change_marker(conn: Any) -> int:
     """Grows with every change to the case file: each save and each applied sync page
     writes one audit entry (see `CaseFile.save` and the sync engine)."""
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute("SELECT coalesce(max(id), 0) FROM audit_log")
-    marker: int = cursor.fetchone()[0]
+    marker: int = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
     return marker
 
 
-def load_facts(session: Session, start: date, peil: date) -> Facts:
+def worker_names(conn: Any) -> dict[str, str]:
+    return dict(conn.execute("SELECT id, display_name FROM workers").fetchall())
+
+
+def load_facts(conn: Any, start: date, peil: date) -> Facts:
     params = {"start": start.isoformat(), "peil": peil.isoformat(), "zrm": ZRM_PREFIX,
               "ladder": PARTICIPATIELADDER_ID}
 
-    # The driver's own cursor: SQLAlchemy's per-row result handling costs more than these
-    # queries do (measured in bench/dashboard.py).
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-
     def rows(sql: str) -> list[Any]:
-        cursor.execute(sql, params)  # named parameters (:start, :peil), SQLite style
-        result: list[Any] = cursor.fetchall()
+        result: list[Any] = conn.execute(sql, params).fetchall()  # :start, :peil (SQLite)
         return result
 
     households = [HouseholdFact(i, w) for i, w in rows("SELECT id, wijk FROM households")]
@@ -116,6 +118,7 @@ def load_facts(session: Session, start: date, peil: date) -> Facts:
             "WHERE EXISTS (SELECT 1 FROM sync_state) UNION ALL "
             "SELECT worker_id, max_amount_cents, product_codes FROM mandates "
             "WHERE NOT EXISTS (SELECT 1 FROM sync_state)")},
+        experiences=_experiences(rows),
     )
 
 
@@ -138,16 +141,32 @@ WITH pairs AS (
     SELECT first_id AS id FROM pairs UNION SELECT last_id FROM pairs
 )
 SELECT a.id, a.household_id, a.person_id, a.definition_id, a.definition_version,
-       a.assessed_on, a.items
+       a.assessed_on, json_extract(i.value, '$.code'), json_extract(i.value, '$.score')
 FROM chosen JOIN assessments AS a ON a.id = chosen.id
+LEFT JOIN json_each(a.items) AS i
+ORDER BY a.id, i.key
 """
+
+
+def _grouped(found: list[Any], width: int) -> list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+    """Rows ordered by their first `width` columns (a record and, per row, one element of
+    a JSON list), as (record columns, [the other columns of each element]); a record whose
+    list is empty comes with no elements (its row has NULLs there)."""
+    out: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
+    for row in found:
+        head, rest = tuple(row[:width]), tuple(row[width:])
+        if not out or out[-1][0][0] != head[0]:
+            out.append((head, []))
+        if any(value is not None for value in rest):
+            out[-1][1].append(rest)
+    return out
 
 
 def _assessments(rows: Any) -> list[AssessmentFact]:
     return [
         AssessmentFact(i, h, person, definition, version, date.fromisoformat(on),
-                       tuple((item["code"], item.get("score")) for item in json.loads(items)))
-        for i, h, person, definition, version, on, items in rows(_PAIRS)
+                       tuple((code, score) for code, score in items))
+        for (i, h, person, definition, version, on), items in _grouped(rows(_PAIRS), 6)
     ]
 
 
@@ -157,17 +176,32 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
             "SELECT v.id, json_extract(p.value, '$.product_code'), "
             "json_extract(p.value, '$.cost_cents'), json_extract(p.value, '$.start'), "
             "json_extract(p.value, '$.end') FROM plan_versions AS v, "
-            "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p"):
+            "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p "
+            "WHERE v.created_at < date(:peil, '+1 day')"):
         support.setdefault(version_id, []).append(ProfessionalSupport(
             str(code), "", "", 1, "", "", date.fromisoformat(begin), date.fromisoformat(end),
             int(cents)))
-    versions = []
-    for vid, household, number, created, history, regisseur in rows(
-            "SELECT id, household_id, number, created_at, history, "
-            "json_extract(content, '$.regisseur_id') FROM plan_versions "
-            "WHERE created_at < date(:peil, '+1 day')"):
-        versions.append(PlanVersionFact(
-            vid, household, number, _moment(created),
-            tuple((_STATUS[h["to_status"]], _moment(h["at"])) for h in json.loads(history)),
-            str(regisseur or ""), tuple(support.get(vid, ()))))
-    return versions
+    found = rows(
+        "SELECT v.id, v.household_id, v.number, v.created_at, "
+        "json_extract(v.content, '$.regisseur_id'), "
+        "json_extract(h.value, '$.to_status'), json_extract(h.value, '$.at') "
+        "FROM plan_versions AS v LEFT JOIN json_each(v.history) AS h "
+        "WHERE v.created_at < date(:peil, '+1 day') ORDER BY v.id, h.key")
+    return [
+        PlanVersionFact(vid, household, number, _moment(created),
+                        tuple((_STATUS[status], _moment(at)) for status, at in history),
+                        str(regisseur or ""), tuple(support.get(vid, ())))
+        for (vid, household, number, created, regisseur), history in _grouped(found, 5)
+    ]
+
+
+def _experiences(rows: Any) -> list[ExperienceFact]:
+    found = rows(
+        "SELECT e.id, e.household_id, e.answered_on, e.questionnaire, "
+        "json_extract(a.value, '$.question'), json_extract(a.value, '$.score') "
+        "FROM client_experiences AS e LEFT JOIN json_each(e.answers) AS a "
+        "WHERE e.answered_on BETWEEN :start AND :peil ORDER BY e.id, a.key")
+    return [
+        ExperienceFact(i, h, date.fromisoformat(on), tuple(answers), questionnaire)
+        for (i, h, on, questionnaire), answers in _grouped(found, 4)
+    ]

@@ -34,7 +34,7 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.database import create_casefile, open_casefile
-from wijkteam_app.persistence.engine import make_engine
+from wijkteam_app.persistence.engine import connect_raw, make_engine
 from wijkteam_app.persistence.schema import TeamRecord, WorkerRecord
 from wijkteam_app.security import keys, recovery, secret_store
 from wijkteam_app.services.clock import Clock, system_today
@@ -237,7 +237,9 @@ class Workspace:
         if not self.casefile.locked:
             return
         data_key = keys.unlock_data_key(self.paths.keyfile, passphrase)
-        self.casefile.reopen(make_engine(self.paths.casefile, data_key))
+        path = self.paths.casefile
+        self.casefile.reopen(make_engine(path, data_key),
+                             reader=lambda: connect_raw(path, data_key, read_only=True))
         self.casefile.audit(self.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
         log.info("case file unlocked after a lock")
     def add_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:

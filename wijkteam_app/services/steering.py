@@ -9,10 +9,17 @@ last synced data.
 Who sees what: a teamcoach sees the households of their team (the reference case is of the
 team); anyone else their own caseload (regisseur or member of the case team). Filters (wijk,
 worker) narrow that further, never widen it.
+
+Speed: the facts are read on a snapshot of the case file (`CaseFile.snapshot`: a connection
+of its own, so a background thread reads while the worker saves) and kept, with the
+dashboards computed from them, until the case file changes (`change_marker`). The service is
+thread-safe: one computation at a time, so a dashboard asked for while the same one is being
+prepared in the background waits for it and gets it, rather than computing it twice.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,7 +44,7 @@ from wijkteam_app.persistence.schema import (
     TeamRecord,
     WorkerRecord,
 )
-from wijkteam_app.persistence.steering_repository import change_marker, load_facts
+from wijkteam_app.persistence.steering_repository import change_marker, load_facts, worker_names
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.reports.steering_document import GroupSection, ReportTable, SteeringReport
 from wijkteam_app.services.assessments import installed_definitions
@@ -59,6 +66,7 @@ class DashboardFilter:
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
+    filter: DashboardFilter
     period: Period
     peildatum: date
     figures: Figures
@@ -130,7 +138,11 @@ class SteeringService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._db = workspace.casefile
+        self._lock = threading.Lock()  # one read or computation at a time
         self._facts: tuple[tuple[str, date, int], Facts] | None = None
+        # The dashboards computed from the current facts, by filter and peildatum.
+        self._dashboards: dict[tuple[DashboardFilter, date], Dashboard] = {}
+        self._names: dict[str, str] = {}
 
     # --- scope -----------------------------------------------------------------------------
 
@@ -185,40 +197,70 @@ class SteeringService:
 
     # --- computing -----------------------------------------------------------------------------
 
-    def facts(self, period: Period, *, fresh: bool = True) -> Facts:
-        """What the indicators need, read from the case file. The last read of the same
-        period is reused when the case file has not changed since (``fresh``: check that;
-        without it, reuse it regardless, as a filter change does)."""
-        peil = period.peildatum(self._ws.today())
-        with self._db.read() as session:
-            marker = change_marker(session) if fresh or self._facts is None else None
-            key = (period.code, peil)
-            if self._facts is not None and self._facts[0][:2] == key and (
-                    marker is None or self._facts[0][2] == marker):
-                return self._facts[1]
-            if marker is None:
-                marker = change_marker(session)
-            facts = load_facts(session, period.start, peil)
-        self._facts = ((period.code, peil, marker), facts)
+    def _current(self, conn: object, period: Period, peil: date) -> Facts:
+        """The facts of the period as the snapshot `conn` shows them: the last read when the
+        case file has not changed since (under the lock)."""
+        marker = change_marker(conn)
+        key = (period.code, peil, marker)
+        if self._facts is not None and self._facts[0] == key:
+            return self._facts[1]
+        if self._facts is None or self._facts[0][2] != marker:
+            self._dashboards = {}
+            self._names = worker_names(conn)
+        facts = load_facts(conn, period.start, peil)
+        self._facts = (key, facts)
         return facts
 
-    def dashboard(self, flt: DashboardFilter, *, fresh: bool = True) -> Dashboard:
-        """The figures for the filter. ``fresh=False``: reuse the last read of the case file
-        for the same period (the page does so when only the wijk or worker changes)."""
+    def facts(self, period: Period) -> Facts:
+        """What the indicators need, read from the case file (the last read of the same
+        period is reused while the case file has not changed)."""
+        peil = period.peildatum(self._ws.today())
+        with self._lock, self._db.snapshot() as conn:
+            return self._current(conn, period, peil)
+
+    def marker(self) -> int:
+        """Where the case file stands: changes whenever anything is saved or synced."""
+        with self._db.snapshot() as conn:
+            return change_marker(conn)
+
+    def ready(self, flt: DashboardFilter) -> Dashboard | None:
+        """The dashboard for the filter if it is at hand (computed, and the case file has
+        not changed since); None when it must be computed, or is being computed on another
+        thread right now. Quick: for the UI thread."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            peil = flt.period.peildatum(self._ws.today())
+            found = self._dashboards.get((flt, peil))
+            if found is None or self._facts is None:
+                return None
+            with self._db.snapshot() as conn:
+                return found if change_marker(conn) == self._facts[0][2] else None
+        finally:
+            self._lock.release()
+
+    def dashboard(self, flt: DashboardFilter) -> Dashboard:
+        """The figures for the filter: computed, or the last computed while the case file
+        has not changed. Safe to call from any thread."""
         peil = flt.period.peildatum(self._ws.today())
-        facts = self.facts(flt.period, fresh=fresh)
-        groups = compute(facts, flt.period.start, peil,
-                         include=self._include(flt.wijk, flt.worker_id))
-        with self._db.read() as session:
-            names = {i: n for i, n in session.execute(
-                select(WorkerRecord.id, WorkerRecord.display_name))}
-        figures = groups.get("", {})
-        in_view = {h for (i, _c), f in figures.items()
-                   if i is Indicator.HOUSEHOLDS_IN_VIEW for h in f.households}
-        versions = sorted({f"{a.definition_id} {a.definition_version}"
-                           for a in facts.assessments
-                           if a.household_id in in_view and a.assessed_on <= peil})
-        return Dashboard(flt.period, peil, figures, self.team_scope, names, tuple(versions))
+        with self._lock:
+            with self._db.snapshot() as conn:
+                facts = self._current(conn, flt.period, peil)
+            found = self._dashboards.get((flt, peil))
+            if found is not None:
+                return found
+            groups = compute(facts, flt.period.start, peil,
+                             include=self._include(flt.wijk, flt.worker_id))
+            figures = groups.get("", {})
+            in_view = {h for (i, _c), f in figures.items()
+                       if i is Indicator.HOUSEHOLDS_IN_VIEW for h in f.households}
+            versions = sorted({f"{a.definition_id} {a.definition_version}"
+                               for a in facts.assessments
+                               if a.household_id in in_view and a.assessed_on <= peil})
+            result = Dashboard(flt, flt.period, peil, figures, self.team_scope,
+                               dict(self._names), tuple(versions))
+            self._dashboards[(flt, peil)] = result
+            return result
 
     def drill_rows(self, household_ids: Sequence[str]) -> list[DrillRow]:
         """The households behind a figure, by name, with their most recent case; only those

@@ -49,6 +49,19 @@ PROFILE_CATEGORIES = ("1", "2", "3", "4", "5", NO_PROFILE)
 URGENCY_CRITERIA = ("terminale_situatie", "suicidaliteit", "huiselijk_geweld", "kwetsbaarheid",
                     "dakloosheid", "voormalige_vet_zaak")  # equal to domain.cases (tested)
 URGENCY_CATEGORIES = (*URGENCY_CRITERIA, NO_URGENCY)
+# Klantervaring: the questionnaire and its questions (equal to domain.client_experience,
+# tested); a score of EXPERIENCE_AGREE or more is "eens" or "helemaal eens".
+EXPERIENCE_QUESTIONNAIRE = "klantervaring/1"
+EXPERIENCE_QUESTIONS = ("gehoord", "eigen_regie", "netwerk", "passend", "zelfredzaam")
+EXPERIENCE_SCALE_MAX = 5
+EXPERIENCE_AGREE = 4
+EXPERIENCE_LABELS = {
+    "gehoord": "Gehoord en serieus genomen",
+    "eigen_regie": "Zelf mee beslist over het plan",
+    "netwerk": "Mensen om mij heen betrokken zoals gewenst",
+    "passend": "Ondersteuning past bij wat nodig is",
+    "zelfredzaam": "Kan zaken nu beter zelf regelen",
+}
 
 # Dutch names of the categories, for reports (keys stay in the CSV).
 CATEGORY_LABELS: dict[str, dict[str, str]] = {
@@ -71,6 +84,8 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
     "ladder_movement": {LADDER_ROSE: "Gestegen", LADDER_STABLE: "Gelijk gebleven",
                         LADDER_FELL: "Gedaald"},
+    "experience_mean": EXPERIENCE_LABELS,
+    "experience_agree_share": EXPERIENCE_LABELS,
 }
 
 
@@ -94,9 +109,12 @@ class Unit(enum.StrEnum):
     MINUTEN = "minuten"
     PROCENT = "procent"
     PUNTEN = "scorepunten"
+    SCORE = "score 1-5"
+    VRAGENLIJSTEN = "vragenlijsten"  # klantervaring: one resident's answers at one moment
 
 
-PROTECTED_UNITS = frozenset({Unit.HUISHOUDENS, Unit.CASUSSEN, Unit.CLIENTEN, Unit.PERSONEN})
+PROTECTED_UNITS = frozenset({Unit.HUISHOUDENS, Unit.CASUSSEN, Unit.CLIENTEN, Unit.PERSONEN,
+                             Unit.VRAGENLIJSTEN})
 
 
 class Kind(enum.StrEnum):
@@ -226,6 +244,23 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "Medewerkers met ten minste één contactmoment in de periode."),
     _spec("time_per_worker_mean", "Tijd per medewerker, gemiddeld", Kind.MEAN, Unit.MINUTEN,
           M, "Geregistreerde tijd gedeeld door het aantal medewerkers met tijd."),
+    _spec("experience_responses", "Klantervaring: ingevulde vragenlijsten", Kind.COUNT,
+          Unit.VRAGENLIJSTEN, None,
+          "Vragenlijsten klantervaring ingevuld in de periode (bij een evaluatie of bij de "
+          "afsluiting) door inwoners van huishoudens in beeld. Anoniem: alleen aantallen, "
+          "gemiddelden en aandelen; nooit een huishouden, datum of toelichting."),
+    _spec("experience_mean", "Klantervaring: gemiddelde score", Kind.MEAN, Unit.SCORE,
+          Unit.VRAGENLIJSTEN,
+          "Per stelling het gemiddelde antwoord op de schaal 1 (helemaal oneens) tot 5 "
+          "(helemaal eens), over de vragenlijsten van de periode waarin de stelling is "
+          "beantwoord. De stellingen: ‘Ik voelde me gehoord en serieus genomen’, ‘Ik heb "
+          "zelf mee kunnen beslissen over de afspraken in mijn plan’, ‘De mensen om mij heen "
+          "zijn betrokken zoals ik dat wilde’, ‘De ondersteuning past bij wat ik nodig heb’, "
+          "‘Door de ondersteuning kan ik mijn zaken nu beter zelf regelen’."),
+    _spec("experience_agree_share", "Klantervaring: eens of helemaal eens", Kind.SHARE,
+          Unit.PROCENT, Unit.VRAGENLIJSTEN,
+          "Per stelling het deel van de antwoorden dat ‘eens’ of ‘helemaal eens’ was (4 of "
+          "5)."),
     _spec("usage_share", "Aandeel in het gebruik (huishoudens)", Kind.SHARE, Unit.PROCENT, H,
           "Alleen per gemeente: de huishoudens in beeld van de gemeente als deel van alle "
           "huishoudens in beeld op deze server (voor een verdeling van kosten naar gebruik)."),
@@ -399,8 +434,10 @@ def method_paragraphs(period: Period, peildatum: date,
         "adressen en geboortedata komen niet in deze rapportage.",
         f"Instrumentversies van de vergeleken metingen: {versions}. ZRM-scores worden alleen "
         "binnen dezelfde versie vergeleken.",
-        "Klantervaring wordt in deze versie van Wijkteam nog niet vastgelegd en ontbreekt "
-        "daarom in deze rapportage.",
+        f"Klantervaring: de vragenlijst ‘{EXPERIENCE_QUESTIONNAIRE}’ (vijf stellingen, "
+        "antwoord 1 tot 5) die inwoners bij een evaluatie of de afsluiting invullen. Alleen "
+        f"aantallen en gemiddelden; onder {THRESHOLD} ingevulde vragenlijsten of antwoorden "
+        "staat er geen cijfer.",
     ]
 
 

@@ -18,7 +18,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -42,6 +49,7 @@ if TYPE_CHECKING:
     from wijkteam_app.services.drafts import DraftService
     from wijkteam_app.services.profile import Workspace
     from wijkteam_app.services.sync import SyncReport, SyncService, SyncStatus
+    from wijkteam_app.ui.controllers.dashboard_warmer import DashboardWarmer
     from wijkteam_app.ui.controllers.lock_controller import AppLocker
     from wijkteam_app.ui.controllers.sync_controller import SyncController
     from wijkteam_app.ui.models.household_table_model import HouseholdTableModel
@@ -163,6 +171,8 @@ class MainWindow(QMainWindow):
         self._ready = True
         self.ready.emit()
         self.locker.start()
+        if self.isVisible():  # (a window never shown prepares nothing in the background)
+            self.dashboard_warmer.start()
         QTimer.singleShot(0, self._start_sync)
         QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild)
         if self._workspace.worker.role is Role.BRANDPUNTFUNCTIONARIS:
@@ -177,6 +187,7 @@ class MainWindow(QMainWindow):
         """Build the pages on an open workspace (the caseload is loaded after painting)."""
         from wijkteam_app.services.access_log import AccessLogService
         from wijkteam_app.services.drafts import DraftService
+        from wijkteam_app.ui.controllers.dashboard_warmer import DashboardWarmer
         from wijkteam_app.ui.controllers.lock_controller import AppLocker
         from wijkteam_app.ui.pages.caseload_page import CaseloadPage
 
@@ -201,6 +212,8 @@ class MainWindow(QMainWindow):
         self._stuck_cases: StuckCasesPage | None = None
         self.team: TeamPage | None = None  # made when the Team menu is first used
         self.confirm_experience = _ask_experience
+        # ... and prepared in the background once this window is idle (docs/performance.md).
+        self.dashboard_warmer: DashboardWarmer = DashboardWarmer(workspace, self)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.caseload)
 
@@ -676,26 +689,35 @@ class MainWindow(QMainWindow):
         self.review.reload()
         self.pages.setCurrentWidget(self.review)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._ready:  # (before, the start-up does it once the caseload is shown)
+            self.dashboard_warmer.start()  # the first time only: prepares once idle
+
     def show_team(self) -> None:
-        """The team dashboard; its module (QtCharts) is loaded on first use only."""
+        """The team dashboard; its module (QtCharts) is loaded when the warmer prepares it in
+        the background, or on first use."""
         if self.team is None:
             from wijkteam_app.ui.pages.team_page import TeamPage
 
-            self.team = TeamPage(self._workspace)
+            self.team = TeamPage(self._workspace, self.dashboard_warmer.service())
             self.team.householdActivated.connect(self.open_household)
             self.team.reportRequested.connect(self.make_report)
             self.pages.addWidget(self.team)
+            self.pages.currentChanged.connect(self._team_page_shown)
         else:
             self.team.refresh()
         self.pages.setCurrentWidget(self.team)
         self.team.period.setFocus()
 
+    def _team_page_shown(self, _index: int) -> None:
+        self.dashboard_warmer.page_visible = self.pages.currentWidget() is self.team
+
     def make_report(self) -> None:
-        from wijkteam_app.services.steering import SteeringService
         from wijkteam_app.ui.dialogs.report_dialog import ReportDialog
 
         period = self.team.period.currentData() if self.team is not None else None
-        dialog = ReportDialog(SteeringService(self._workspace), self.plan.report_settings,
+        dialog = ReportDialog(self.dashboard_warmer.service(), self.plan.report_settings,
                               self, period)
         if dialog.exec() == ReportDialog.DialogCode.Accepted.value and dialog.saved_to:
             self.statusBar().showMessage(self.tr("Rapportage opgeslagen: {path}").format(
@@ -863,9 +885,11 @@ class MainWindow(QMainWindow):
     def _before_lock(self) -> None:
         self.caseload.stop()
         self.sync.pause()
+        self.dashboard_warmer.pause()
 
     def _after_unlock(self) -> None:
         self.sync.resume()
+        self.dashboard_warmer.resume()
         self.caseload.refresh()
         self._update_drafts_banner()
 
@@ -936,6 +960,9 @@ class MainWindow(QMainWindow):
             self._workspace.remove_save_listener(self._save_listener)
             self.caseload.stop()
             self.locker.stop()
+            self.dashboard_warmer.stop()
+            if self.team is not None:
+                self.team.wait()
             if not self.sync_service.wiped and not self._workspace.locked:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online
             self.sync.wait()

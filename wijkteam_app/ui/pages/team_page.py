@@ -7,8 +7,12 @@ viewer may see: the figures are computed over them alone) in `HouseholdListDialo
 which a household opens. Everything is computed from the case file, so it works offline on
 the last synced data.
 
-Imported only when the Team menu is used (QtCharts and the computation stay out of the
-start-up path).
+Imported only when the Team menu is used, or by `DashboardWarmer` on a worker thread once
+the main window is idle (QtCharts and the computation stay out of the start-up path). The
+figures are computed on a worker thread (`refresh`): the page shows them at once when they
+are at hand (prepared in the background, the case file unchanged since), and otherwise says
+it is computing, keeps the previous figures greyed, and fills in when they arrive; the window
+stays usable meanwhile.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from wijkteam_app.services.steering import (
 )
 from wijkteam_app.sync import aggregates as agg
 from wijkteam_app.ui import labels
+from wijkteam_app.ui.controllers.background import Background
 from wijkteam_app.ui.models.row_model import RIGHT, ColumnSpec, RowTableModel, text_key
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
@@ -329,7 +334,10 @@ class BarChart:
     sets: list[tuple[QBarSet, list[Figure | None]]] = field(default_factory=list)
 
     def show(self, categories: Sequence[str],
-             series: Sequence[tuple[str, QColor, Sequence[Figure | None]]]) -> None:
+             series: Sequence[tuple[str, QColor, Sequence[Figure | None]]],
+             maximum: float | None = None) -> None:
+        """Bars of the figures' values (None: no bar); `maximum` fixes the value axis (100
+        for percentages), else it fits the highest bar."""
         # A fresh chart each time: reusing one leaves stale axes behind.
         old = self.chart
         chart = QChart()
@@ -368,9 +376,10 @@ class BarChart:
         category_axis.append(list(categories))
         category_axis.setTruncateLabels(False)
         value_axis = QValueAxis()
-        value_axis.setRange(0, max(1.0, highest))
+        value_axis.setRange(0, maximum or max(1.0, highest))
         value_axis.setLabelFormat("%d")
-        value_axis.applyNiceNumbers()
+        if maximum is None:
+            value_axis.applyNiceNumbers()
         if value_axis.max() <= 5:
             value_axis.setTickCount(int(value_axis.max()) + 1)
         if self.horizontal:
@@ -401,13 +410,17 @@ class BarChart:
 class TeamPage(QWidget):
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
     reportRequested = Signal()  # noqa: N815
+    figuresShown = Signal()  # noqa: N815 - the figures of the current filter are on screen
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, service: SteeringService | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
-        self.service = SteeringService(workspace)
+        self.service = service or SteeringService(workspace)
         self.dashboard: Dashboard | None = None
         self.last_dialog: HouseholdListDialog | None = None
+        self._background = Background(self)
+        self._wanted: DashboardFilter | None = None
 
         self.period = self._combo(self.tr("Periode"))
         for period in self.service.periods():
@@ -431,6 +444,9 @@ class TeamPage(QWidget):
         self.report_button = QPushButton(self.tr("&Rapportage maken…"))
         self.report_button.clicked.connect(self.reportRequested)
         self.scope_label = muted_label("")
+        self.busy_label = QLabel(self.tr("Cijfers worden berekend…"))
+        self.busy_label.setStyleSheet("color: #2f6690; font-weight: 600;")
+        self.busy_label.setVisible(False)
 
         self.tiles: dict[Indicator, Tile] = {}
         tiles = QGridLayout()
@@ -496,6 +512,18 @@ class TeamPage(QWidget):
             (self.tr("Indicator"), self.tr("Waarde")), self.tr("Escalatie, terugval en tijd"))
         self.results_panel.add(self.results_view)
 
+        self.experience_panel = Panel(self.tr("Klantervaring"))
+        chart_view, chart = _chart_view(190)
+        self.experience_panel.add(chart_view, 1)
+        # Anonymous figures: no households behind them, so nothing opens from here.
+        self.experience_chart = BarChart(chart_view, chart, lambda _figure: None,
+                                         horizontal=True)
+        self.experience_view, self.experience_model = figure_table(
+            (self.tr("Stelling"), self.tr("Gemiddeld (1-5)"), self.tr("(Helemaal) eens"),
+             self.tr("Antwoorden")), self.tr("Klantervaring"))
+        self.experience_panel.add(self.experience_view)
+        self.experience_panel.add(self.experience_panel.note)
+
         grid = QGridLayout()
         grid.setSpacing(12)
         grid.addWidget(self.caseload_panel, 0, 0)
@@ -507,6 +535,7 @@ class TeamPage(QWidget):
         right.setSpacing(12)
         right.addWidget(self.results_panel)
         right.addWidget(self.urgency_panel)
+        right.addWidget(self.experience_panel)
         right.addStretch(1)
         grid.addLayout(right, 2, 1)
         grid.setColumnStretch(0, 1)
@@ -538,6 +567,7 @@ class TeamPage(QWidget):
             filters.addWidget(combo)
         filters.addSpacing(12)
         filters.addWidget(self.scope_label, 1)
+        filters.addWidget(self.busy_label)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -546,9 +576,8 @@ class TeamPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.scroller, 1)
 
-        self.period.currentIndexChanged.connect(lambda _index: self.refresh())
-        for combo in (self.wijk, self.worker):  # same period: no new read of the case file
-            combo.currentIndexChanged.connect(lambda _index: self.refresh(fresh=False))
+        for combo in (self.period, self.wijk, self.worker):
+            combo.currentIndexChanged.connect(lambda _index: self.refresh())
         self.zrm_version.currentIndexChanged.connect(self._show_zrm)
         for view in (self.caseload_view, self.profile_view, self.ladder_view, self.zrm_view,
                      self.lead_view, self.urgency_view, self.results_view):
@@ -576,10 +605,55 @@ class TeamPage(QWidget):
         return DashboardFilter(agg.parse_period(code), self.wijk.currentData(),
                                self.worker.currentData() if self.service.team_scope else None)
 
-    def refresh(self, fresh: bool = True) -> None:
-        """Recompute and show; ``fresh=False`` reuses the last read of the case file."""
-        self.dashboard = self.service.dashboard(self.current_filter(), fresh=fresh)
-        d = self.dashboard
+    @property
+    def busy(self) -> bool:
+        """True while the figures of the current filter are still being computed."""
+        return self._wanted is not None
+
+    def refresh(self) -> None:
+        """Show the figures of the current filter: at once when they are at hand, else
+        computed on the worker thread (the page says so meanwhile)."""
+        flt = self.current_filter()
+        ready = self.service.ready(flt)
+        if ready is not None:
+            self._wanted = None
+            self._show(ready)
+            return
+        self._wanted = flt
+        self._set_busy(True)
+
+        def compute() -> Dashboard | None:
+            # A filter changed again meanwhile: skip this one, the newer one follows.
+            return self.service.dashboard(flt) if self._wanted == flt else None
+
+        self._background.run(compute, self._arrived, self._failed)
+
+    def _arrived(self, dashboard: Dashboard | None) -> None:
+        if dashboard is None or dashboard.filter != self._wanted:
+            return
+        self._wanted = None
+        self._set_busy(False)
+        self._show(dashboard)
+
+    def _failed(self, _exc: Exception) -> None:
+        self._wanted = None
+        self._set_busy(False)
+        self.busy_label.setText(self.tr("De cijfers konden niet worden berekend."))
+        self.busy_label.setVisible(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_label.setText(self.tr("Cijfers worden berekend…"))
+        self.busy_label.setVisible(busy)
+        self.scroller.setEnabled(not busy)
+        self.report_button.setEnabled(not busy)
+
+    def wait(self, timeout_ms: int = 30_000) -> None:
+        """Let a computation in progress finish (before the case file closes)."""
+        self._background.wait(timeout_ms)
+
+    def _show(self, dashboard: Dashboard) -> None:
+        self.dashboard = dashboard
+        d = dashboard
         scope = (self.tr("Huishoudens van {team}").format(team=self._workspace.team.name)
                  if d.team_scope else self.tr("Uw eigen caseload"))
         self.scope_label.setText(self.tr("{scope} · peildatum {day}").format(
@@ -600,6 +674,8 @@ class TeamPage(QWidget):
         self._show_lead_times(d)
         self._show_urgency(d)
         self._show_results(d)
+        self._show_experience(d)
+        self.figuresShown.emit()
 
     def _show_caseload(self, d: Dashboard) -> None:
         load = {f.category: f for f in d.categories(Indicator.CASELOAD_WORKER)}
@@ -763,6 +839,41 @@ class TeamPage(QWidget):
             row(self.tr("Caseload per regisseur (gemiddeld)"),
                 d.figure(Indicator.CASELOAD_MEAN)),
         ])
+
+    def _show_experience(self, d: Dashboard) -> None:
+        """Klantervaring: anonymous, so below `agg.THRESHOLD` answers no number is shown,
+        and no figure opens a list of households."""
+        responses = d.figure(Indicator.EXPERIENCE_RESPONSES)
+        rows = []
+        shares: list[Figure | None] = []
+        for code in agg.EXPERIENCE_QUESTIONS:
+            average = d.figure(Indicator.EXPERIENCE_MEAN, code)
+            agree = d.figure(Indicator.EXPERIENCE_AGREE_SHARE, code)
+            enough = average.basis >= agg.THRESHOLD
+            answers = number(average.basis) if enough or not average.basis else agg.SUPPRESSED
+            rows.append(FigureRow(
+                agg.category_label("experience_mean", code),
+                (number(average.value) if enough else "–",
+                 number(agree.value) + " %" if enough and agree.value is not None else "–",
+                 answers)))
+            shares.append(agree if enough else None)
+        self.experience_model.set_rows(rows)
+        names = [r.label for r in rows]
+        self.experience_chart.show(
+            list(reversed(names)),
+            [(self.tr("(Helemaal) eens"), ROSE, list(reversed(shares)))], maximum=100)
+        count = int(responses.value or 0)
+        if count >= agg.THRESHOLD:
+            note = self.tr("{n} ingevulde vragenlijsten in deze periode. Balk: het deel dat het "
+                           "(helemaal) eens was, in procenten. Anoniem: er horen geen "
+                           "huishoudens bij deze cijfers.").format(n=number(count))
+        elif count:
+            note = self.tr("Minder dan {min} ingevulde vragenlijsten in deze selectie: geen "
+                           "cijfers, zodat niemand herkenbaar is.").format(min=agg.THRESHOLD)
+        else:
+            note = self.tr("Nog geen ingevulde vragenlijsten klantervaring in deze periode.")
+        self.experience_panel.set_note(note)
+        self.experience_chart.view.setVisible(count >= agg.THRESHOLD)
 
     # --- drill-down -----------------------------------------------------------------------------
 

@@ -1,0 +1,24 @@
+"""An index on the date of contact moments: the team dashboard reads the contacts of one
+period (issue 12), which without it is a scan of every contact in the case file.
+
+Revision ID: 0012
+Revises: 0010
+Create Date: 2026-12-04
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0012"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_contact_moments_on", "contact_moments", ["on"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_contact_moments_on", table_name="contact_moments")
