@@ -186,6 +186,12 @@ def record(session: Session, row: EntityRow) -> None:
             session.execute(table.insert(), values)
 
 
+def forget(session: Session, entity: str, entity_id: str) -> None:
+    """Remove the facts of a record that is destroyed (the end of its retention term)."""
+    for table in TABLES.get(entity, ()):
+        session.execute(delete(table).where(_key(table) == entity_id))
+
+
 def _live_records(conn: Connection, batch: int) -> Iterator[list[Any]]:
     query = (select(EntityRow.entity, EntityRow.entity_id, EntityRow.household_id,
                     EntityRow.data)

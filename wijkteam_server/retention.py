@@ -20,6 +20,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.retention import Term, household_term
+from wijkteam_server import report_facts
 from wijkteam_server.api.attachments import _final_path, _parts_dir
 from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.models import (
@@ -87,6 +88,7 @@ def _purge_one(session: Session, settings: Settings, household_id: str,
     for entity, entity_id in keys:
         session.execute(delete(DeviceEntityChain).where(
             DeviceEntityChain.entity == entity, DeviceEntityChain.entity_id == entity_id))
+        report_facts.forget(session, entity, entity_id)  # a purged file counts no more
     session.execute(delete(EntityRow).where(EntityRow.household_id == household_id))
     session.execute(delete(ChangeLog).where(ChangeLog.household_id == household_id,
                                             ChangeLog.kind == "change"))

@@ -28,7 +28,7 @@ from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import init_profile, unlock
 from wijkteam_app.services.retention import schedule_expired
 from wijkteam_app.sync.retention import household_term
-from wijkteam_server.models import AuditLogRow, EntityRow, PurgeLogRow
+from wijkteam_server.models import AuditLogRow, EntityRow, FactCase, PurgeLogRow
 
 
 def close(laptop: Laptop, household_id: str, days_ago: int,
@@ -125,6 +125,8 @@ def test_the_server_purges_after_the_term_with_a_log(
             log = session.scalars(select(PurgeLogRow).order_by(PurgeLogRow.id)).all()
             audit = session.scalars(select(AuditLogRow).where(
                 AuditLogRow.household_id == wmo)).all()
+            counted = set(session.scalars(select(FactCase.household_id).distinct()))
+        assert wmo not in counted and money not in counted and family.id in counted  # reports
         assert wmo not in left and money not in left and family.id in left  # jeugd: 20 years
         assert {(r.household_id, r.regime, r.term_years) for r in log} == {
             (wmo, "wmo", 15), (money, "schuldhulp", 5)}
