@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from tests.server.conftest import Server
 from tests.sync.conftest import Laptop
+from tests.sync.test_reference_sync import in_natura
 from wijkteam_app.services.demo import demo_plan_content
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.ui.main_window import MainWindow
@@ -24,7 +25,7 @@ def test_the_plan_editor_follows_the_mandate_set_on_the_server(
     account = server.account(server.team())
     worker: Laptop = make_laptop(account)
     hh, _case = worker.new_household("Huishouden Venstermandaat")
-    PlanService(worker.workspace).start(hh, demo_plan_content(worker.workspace, hh))
+    PlanService(worker.workspace).start(hh, in_natura(demo_plan_content(worker.workspace, hh)))
     worker.sync_ok()
 
     window = MainWindow(worker.workspace)
