@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.helpers import factories
+from wijkteam_app.domain.deadlines import Deadline, DeadlineKind
 from wijkteam_app.services.households import FIRST_ROWS, CaseloadFilter, HouseholdService
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.models.household_table_model import Column, HouseholdTableModel
@@ -112,3 +114,34 @@ def test_selecting_a_household_further_down_reads_up_to_it(qtbot: QtBot,
     page.reload(select_id=far)
     selected = page.table.selectionModel().selectedRows()
     assert [page.model.summary(i.row()).id for i in selected] == [far]
+
+
+def test_deadline_marks_are_read_with_the_rows_and_show_on_rows_read_later(
+        many: Workspace) -> None:
+    """A search reads the marks of the rows it shows, not of the whole result; a row read
+    later (scrolling) gets its marks then, and sorting on the marks column reads them all."""
+    service = HouseholdService(many)
+    result = service.caseload_result(CaseloadFilter())
+    last = result.ids[-1]
+    asked: list[list[str]] = []
+
+    def marks(ids: Sequence[str]) -> dict[str, tuple[Deadline, ...]]:
+        asked.append(list(ids))
+        overdue = Deadline(last, "case", DeadlineKind.EVALUATIE, date(2020, 1, 1))
+        return {last: (overdue,)} if last in ids else {}
+
+    model = HouseholdTableModel()
+    model.set_result(result.ids, result.rows, service.summaries, marks)
+    assert asked == [[r.id for r in result.rows]]  # the first rows only
+    assert model.marks(last) == ()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert sorted(i for ids in asked for i in ids) == sorted(result.ids)  # each once
+    row = model.row_of(last)
+    assert model.marks(last) and model.index(row, Column.DEADLINES).data()
+
+    asked.clear()
+    model.sort(Column.DEADLINES, Qt.SortOrder.AscendingOrder)  # marked households first
+    model.set_result(result.ids, result.rows, service.summaries, marks)  # sorted: reads all
+    assert sorted(i for ids in asked for i in ids) == sorted(result.ids)
+    assert model.summary(0).id == last

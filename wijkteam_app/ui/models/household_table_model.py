@@ -140,6 +140,7 @@ _SORT_KEYS: dict[Column, Callable[[HouseholdSummary], Any]] = {
 
 
 Fetch = Callable[[Sequence[str]], list[HouseholdSummary]]
+MarksFetch = Callable[[Sequence[str]], dict[str, tuple[Deadline, ...]]]
 
 FETCH_BATCH = 128
 
@@ -156,6 +157,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._marks: dict[str, tuple[Deadline, ...]] = {}
         self._ids: list[str] = [r.id for r in self._rows]
         self._fetch: Fetch | None = None
+        self._marks_fetch: MarksFetch | None = None
         self._busy = False  # inside a reset or an insert: no nested fetch
         self._sort_column: int = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -168,6 +170,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self._ids = [r.id for r in self._rows]
         self._fetch = None
+        self._marks_fetch = None
         if self._sort_column >= 0:
             self._sort_rows(self._sort_column, self._sort_order)
         self.endResetModel()
@@ -183,17 +186,22 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def marks(self, household_id: str) -> tuple[Deadline, ...]:
         return self._marks.get(household_id, ())
+
     def set_result(self, ids: Sequence[str], first: Sequence[HouseholdSummary],
-                   fetch: Fetch) -> None:
+                   fetch: Fetch, marks: MarksFetch | None = None) -> None:
         """A new search result in list order (name, then postcode): all ids, the rows of the
-        first ones, and how to read more. Sorted on another column than the list order,
-        the model reads every row first."""
+        first ones, and how to read more rows (and their deadline marks: read with the rows,
+        so a search costs what the rows on screen cost). Sorted on another column than the
+        list order, the model reads every row first."""
+        first_marks = dict(marks([r.id for r in first])) if marks and first else {}
         self._busy = True
         try:
             self.beginResetModel()
             self._ids = list(ids)
             self._rows = list(first)
             self._fetch = fetch
+            self._marks_fetch = marks
+            self._marks = first_marks
             if not self._in_list_order():
                 self._fetch_all()
                 self._sort_rows(self._sort_column, self._sort_order)
@@ -245,6 +253,8 @@ class HouseholdTableModel(QAbstractTableModel):
     def _read(self, ids: Sequence[str]) -> list[HouseholdSummary]:
         assert self._fetch is not None
         found = self._fetch(ids)
+        if self._marks_fetch is not None and found:
+            self._marks.update(self._marks_fetch([r.id for r in found]))
         if len(found) < len(ids):  # removed meanwhile (a sync): leave them out
             present = {r.id for r in found}
             gone = {i for i in ids if i not in present}

@@ -257,7 +257,7 @@ class CaseloadPage(QWidget):
 
     def refresh(self, todo: bool = True) -> None:
         """Run the search again: ids and the first rows now, the rest as the list scrolls,
-        with the deadline marks of every household of the result; the "Te doen" list too
+        each row with its deadline marks; the "Te doen" list too
         unless the refresh comes from the search field or a filter. With the same search as
         before (a sync or a save changed the list) the selected household and the scroll
         position stay where they were."""
@@ -268,14 +268,18 @@ class CaseloadPage(QWidget):
         top = self.table.rowAt(0) if same else -1
         try:
             result = self._service.caseload_result(flt)
-            marks = self._deadlines.marks(list(result.ids))
         except WijkteamError as exc:
             log.warning("caseload query failed: %s", exc.code)
             self.countChanged.emit(error_text(exc.code))
             return
         self._shown_filter = flt
-        self.model.set_result(result.ids, result.rows, self._service.summaries)
-        self.model.set_marks(marks)
+        try:
+            self.model.set_result(result.ids, result.rows, self._service.summaries,
+                                  self._deadlines.marks)
+        except WijkteamError as exc:
+            log.warning("caseload marks failed: %s", exc.code)
+            self.countChanged.emit(error_text(exc.code))
+            return
         if todo:
             self.todo.refresh()
         self._show_counts(self.model.total(), filtered=bool(flt.text.strip()) or any(

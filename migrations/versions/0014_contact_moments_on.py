@@ -1,8 +1,8 @@
 """An index on the date of contact moments: the team dashboard reads the contacts of one
 period (issue 12), which without it is a scan of every contact in the case file.
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
