@@ -28,7 +28,9 @@ from wijkteam_server.models import (
     Attachment,
     ChangeLog,
     Conflict,
+    Device,
     DeviceEntityChain,
+    DeviceHousehold,
     EntityRow,
     HouseholdAccess,
     PurgeLogRow,
@@ -96,6 +98,12 @@ def _purge_one(session: Session, settings: Settings, household_id: str,
     session.execute(update(AppliedChangeSet).where(
         AppliedChangeSet.household_id == household_id).values(payload={"purged": True}))
     session.execute(delete(HouseholdAccess).where(HouseholdAccess.household_id == household_id))
+    # The devices that hold it reconcile their whole scope at their next pull (its changes
+    # are gone from the feed, so the incremental check would not see it leave).
+    session.execute(update(Device).where(Device.id.in_(
+        select(DeviceHousehold.device_id).where(DeviceHousehold.household_id == household_id,
+                                                DeviceHousehold.left_seq.is_(None))))
+        .values(scope_seq=None))
     files = 0
     for attachment in session.scalars(select(Attachment).where(
             Attachment.household_id == household_id)).all():

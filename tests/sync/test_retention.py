@@ -71,7 +71,11 @@ def test_closed_and_synced_cases_leave_the_laptop(
     coach.sync_ok()
     assert coach.has_household(old)  # the server keeps it
 
-    municipal.store_settings(worker.workspace.casefile, {"laptop_retention_days": 3})
+    # The municipality shortens the laptop term on the server: the setting arrives with one
+    # sync, and the file that is now past it leaves at the next.
+    assert server.cli("setting", "set", "laptop_retention_days", "3").returncode == 0
+    assert worker.sync_ok().reference_updated
+    assert municipal.setting(worker.workspace.casefile, "laptop_retention_days") == 3
     worker.sync_ok()
     assert not worker.has_household(recent)
 

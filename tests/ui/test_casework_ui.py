@@ -415,6 +415,7 @@ def test_the_start_page_lists_what_is_due_and_marks_what_is_late(
     qtbot.addWidget(window)
     window.show()
     active(qtbot, window)
+    qtbot.waitUntil(lambda: window.is_ready)  # the caseload and "Te doen" come after painting
     todo = window.caseload.todo
     texts = [todo.list.item(n).text() for n in range(todo.list.count())]
     assert any("Evaluatie" in t and "5 dagen te laat" in t and t.startswith("⚠")

@@ -63,5 +63,5 @@ def test_plan_content_is_decoded_as_the_app_reads_it(monkeypatch: pytest.MonkeyP
 def test_unknown_entities_and_defaults() -> None:
     problem = check_item("mandaat", {}, complete=True)
     assert problem is not None and problem.reason == "unsupported"
-    assert defaults("household") == {"house_number_suffix": ""}
+    assert defaults("household") == {"house_number_suffix": "", "stadsdeel": ""}
     assert defaults("person")["gezag_holder_ids"] == []

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
@@ -158,10 +158,15 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
         raise CaseFileMissing()
     verify_casefile(path, key)
     engine = make_engine(path, key)
+
+    def reader() -> Any:  # a keyed read-only connection for `CaseFile.snapshot`
+        return connect_raw(path, key, read_only=True)
+
     try:
         current = current_revision(engine)
         if current is not None and current == scripted_head():
-            return OpenResult(CaseFile(engine, path))  # up to date: no need to load Alembic
+            # Up to date: no need to load Alembic.
+            return OpenResult(CaseFile(engine, path, reader=reader))
         scripts = script_directory()
         known = {rev.revision for rev in scripts.walk_revisions()}
         if current is None:
@@ -175,7 +180,7 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
             backup_path = backup(engine, path, backup_dir, f"voor-{head}")
             upgrade(engine)
             migrated_from = current
-        casefile = CaseFile(engine, path, reader=lambda: connect_raw(path, key, read_only=True))
+        casefile = CaseFile(engine, path, reader=reader)
         return OpenResult(casefile, migrated_from, backup_path)
     except BaseException:
         engine.dispose()

@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         return self._sync
 
     def _start_sync(self) -> None:
-        if self._closed:
+        if self._closed or self._workspace.locked:  # locked: unlocking resumes the sync
             return
         self._update_login_action()
         self.sync.start()

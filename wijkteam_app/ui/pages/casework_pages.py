@@ -502,7 +502,7 @@ class CaseExtrasPanel(_Panel):
         self.banner.setVisible(False)
         self.history = muted_label("")
         self.history.setTextFormat(Qt.TextFormat.RichText)
-        self.flag_button = _button(self.tr("Vastgelopen &melden…"),
+        self.flag_button = _button(self.tr("Vastgelopen me&lden…"),
                                    self.tr("Casus als vastgelopen melden"))
         self.flag_button.clicked.connect(self.flag)
         self.decide_button = _button(self.tr("Besluit vastle&ggen…"),

@@ -2355,7 +2355,9 @@ class PlanPage(QWidget):
             self.close_button: on_current and status is PlanStatus.GEEVALUEERD
             and may(Action.PLAN_CLOSE),
             self.pdf_button: shown is not None,
-            self.share_button: shown is not None,
+            # Sharing is the regisseur's and the case team's step, never of a refused version.
+            self.share_button: shown is not None and shown.id not in self.refused
+            and may(Action.PLAN_WRITE),
             self.up_button: current is not None and status is not PlanStatus.AFGESLOTEN
             and may(Action.MOVE_REGIE),
             self.down_button: current is not None and status is not PlanStatus.AFGESLOTEN
