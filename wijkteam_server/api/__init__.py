@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import get_origin
+from typing import Any, get_args, get_origin
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -13,10 +13,16 @@ from wijkteam_server.api import attachments, audit, auth, reference, reports, sy
 from wijkteam_server.api.deps import _doc
 
 
+def _repeats(annotation: Any) -> bool:
+    """A list (also ``list[...] | None``) may be given more than once."""
+    if get_origin(annotation) in (list, set, tuple):
+        return True
+    return any(get_origin(arg) in (list, set, tuple) for arg in get_args(annotation))
+
+
 def _query_params(dependant: Dependant) -> dict[str, bool]:
     """Declared query parameters -> whether each may repeat (a list)."""
-    params = {p.alias: get_origin(p.field_info.annotation) in (list, set, tuple)
-              for p in dependant.query_params}
+    params = {p.alias: _repeats(p.field_info.annotation) for p in dependant.query_params}
     for sub in dependant.dependencies:
         params.update(_query_params(sub))
     return params
