@@ -46,7 +46,7 @@ from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
-from wijkteam_app.services.deadlines import DeadlineService
+from wijkteam_app.services.deadlines import Cancelled, DeadlineService
 from wijkteam_app.services.demo import demo_plan_content
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.kitchen_table import KitchenTableService
@@ -346,3 +346,11 @@ def test_the_todo_list_follows_the_case_file(
     coach = add_worker(workspace, Role.TEAMCOACH, "Coach Jansen")
     acting_as(workspace, coach)  # the household is not in the coach's own caseload
     assert [t.deadline.detail for t in deadlines.todo()] == [flag.reason]
+
+
+def test_working_out_the_todo_list_stops_when_the_caller_stops_asking(
+        workspace: Workspace, family: tuple[str, Case]) -> None:
+    deadlines = DeadlineService(workspace)
+    with pytest.raises(Cancelled):  # (closing or locking while a big caseload is worked out)
+        deadlines.todo(cancelled=lambda: True)
+    assert deadlines.todo(cancelled=lambda: False)  # the same call, not stopped, answers

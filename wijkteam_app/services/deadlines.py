@@ -12,7 +12,7 @@ date, and open stuck flags. About ten indexed queries, whatever the number of ho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,6 +48,10 @@ from wijkteam_app.services.profile import Workspace
 CHUNK = 500
 
 
+class Cancelled(Exception):
+    """The caller no longer wants the answer (closing, locking)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TodoItem:
     """One line of the "Te doen" list."""
@@ -76,11 +80,16 @@ class DeadlineService:
         self._ws = workspace
         self._db = workspace.casefile
 
-    def for_households(self, household_ids: Sequence[str]) -> dict[str, tuple[Deadline, ...]]:
-        """Every unmet deadline of the open cases of these households, by household."""
+    def for_households(self, household_ids: Sequence[str],
+                       cancelled: Callable[[], bool] | None = None,
+                       ) -> dict[str, tuple[Deadline, ...]]:
+        """Every unmet deadline of the open cases of these households, by household.
+        `cancelled` is asked between chunks; once it says so, the call raises Cancelled."""
         out: dict[str, tuple[Deadline, ...]] = {}
         ids = list(dict.fromkeys(household_ids))
         for chunk in _chunks(ids):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
             for facts in self._facts(chunk):
                 found = case_deadlines(facts)
                 if found:
@@ -110,9 +119,10 @@ class DeadlineService:
                 result[hid] = found
         return result
 
-    def todo(self) -> list[TodoItem]:
+    def todo(self, cancelled: Callable[[], bool] | None = None) -> list[TodoItem]:
         """The "Te doen" list: for my caseload what is overdue or due within two weeks;
-        for a teamcoach or brandpuntfunctionaris also every open stuck flag."""
+        for a teamcoach or brandpuntfunctionaris also every open stuck flag. (`cancelled`:
+        see `for_households`.)"""
         me = self._ws.worker
         deciding = me.role in DECIDING_ROLES
         with self._db.read() as session:
@@ -122,7 +132,7 @@ class DeadlineService:
             if deciding:
                 flagged = {f.household_id for f in open_flags(casework.flags_of(session),
                                                               casework.decisions_of(session))}
-        deadlines = self.for_households(sorted(mine | flagged))
+        deadlines = self.for_households(sorted(mine | flagged), cancelled)
         items = [d for hid, found in deadlines.items() for d in found
                  if (d.kind is DeadlineKind.VASTGELOPEN and deciding)
                  or (d.kind is not DeadlineKind.VASTGELOPEN and hid in mine)]

@@ -890,6 +890,7 @@ class MainWindow(QMainWindow):
     def _after_unlock(self) -> None:
         self.sync.resume()
         self.dashboard_warmer.resume()
+        self.caseload.resume()
         self.caseload.refresh()
         self._update_drafts_banner()
 

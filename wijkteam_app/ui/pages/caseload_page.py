@@ -348,4 +348,9 @@ class CaseloadPage(QWidget):
             self.householdActivated.emit(self.model.summary(index.row()).id)
 
     def stop(self) -> None:
+        """Before the lock screen or closing: no more reads of the case file."""
         self._search_timer.stop()
+        self.todo.stop()
+
+    def resume(self) -> None:
+        self.todo.resume()

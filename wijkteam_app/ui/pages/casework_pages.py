@@ -14,6 +14,7 @@ Dialogs open window-modal without blocking (`open()`); `active_dialog` is the op
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
@@ -47,7 +48,7 @@ from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
-from wijkteam_app.services.deadlines import DeadlineService, TodoItem
+from wijkteam_app.services.deadlines import Cancelled, DeadlineService, TodoItem
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.kitchen_table import KitchenTableService
 from wijkteam_app.services.plans import PlanService
@@ -60,6 +61,7 @@ from wijkteam_app.ui.casework_labels import (
     moment_label,
     rule_text,
 )
+from wijkteam_app.ui.controllers.background import Background
 from wijkteam_app.ui.dialogs.casework_dialogs import (
     ClientExperienceDialog,
     ConferenceDialog,
@@ -79,6 +81,8 @@ NOTICE_STYLE = ("QLabel#caseworkNotice { background: #fff7e0; border: 1px solid 
 STUCK_STYLE = ("QLabel#stuckBanner { background: #fdecea; border: 1px solid #b42318;"
                " border-radius: 4px; padding: 6px 10px; color: #5c1009; }")
 OVERDUE = QColor("#b42318")
+
+log = logging.getLogger(__name__)
 
 
 def _button(text: str, accessible: str = "") -> QPushButton:
@@ -769,6 +773,7 @@ class TodoPanel(QFrame):
     and the brandpuntfunctionaris also the stuck cases), computed from the case file."""
 
     householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
+    updated = Signal()  # the list shows what is due now
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -798,13 +803,62 @@ class TodoPanel(QFrame):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         self.items: list[TodoItem] = []
+        self._background = Background(self)
+        self._again = False
+        self._stopped = False
+
+    @property
+    def pending(self) -> bool:
+        """True while the list is being worked out (it then still shows the last one)."""
+        return self._background.busy or self._again
 
     def refresh(self) -> None:
+        """Work the list out again on a worker thread: for a big caseload it takes a while
+        (docs/performance.md), and the caseload is on screen and usable meanwhile. A refresh
+        asked while one runs is done once more after it (it may have missed a save)."""
+        if self._stopped:
+            return
+        if self._background.busy:
+            self._again = True
+            return
+        self._again = False
+        if not self.items:
+            self.count.setText(self.tr("wordt bijgewerkt…"))
+        self._background.run(self._work_out, self._done, self._failed)
+
+    def stop(self) -> None:
+        """No more refreshes; waits for a running one (before locking or closing)."""
+        self._stopped = True
+        self._again = False
+        self._background.wait()
+
+    def resume(self) -> None:
+        self._stopped = False
+
+    def _work_out(self) -> list[TodoItem] | None:
         try:
-            self.items = self.service.todo()
+            return self.service.todo(cancelled=lambda: self._stopped)
         except NotFound:
-            self.items = []
+            return []
+        except Cancelled:
+            return None
+
+    def _done(self, items: object) -> None:
+        if self._stopped or items is None:
+            return
+        assert isinstance(items, list)
+        self.items = items
         self._fill(self.items)
+        if self._again:
+            self.refresh()
+        else:
+            self.updated.emit()
+
+    def _failed(self, exc: Exception) -> None:  # e.g. locked meanwhile: the next refresh
+        log.warning("todo list failed: %s", type(exc).__name__)
+        self._again = False
+        if not self._stopped:
+            self.updated.emit()
 
     def _fill(self, items: Iterable[TodoItem]) -> None:
         today = self._ws.today()
