@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,13 +23,10 @@ from sqlalchemy.orm import Session
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.schema import AuditRecord, WorkerRecord
 from wijkteam_app.services.profile import Workspace
-from wijkteam_app.sync.protocol import (
-    MAX_AUDIT_ENTRIES_PER_PUSH,
-    AccessLogEntry,
-    AuditEntry,
-    AuditPush,
-)
-from wijkteam_app.sync.transport import Refused, Transport
+
+if TYPE_CHECKING:  # the sync stack (pydantic, httpx) loads when a sync needs it, not at start
+    from wijkteam_app.sync.protocol import AccessLogEntry
+    from wijkteam_app.sync.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +119,9 @@ def push_audit_chain(casefile: CaseFile, transport: Transport) -> int:
     gap (the server knows less than this laptop thinks, e.g. after a restore from a backup)
     is closed by sending the chain from its start once; a broken chain is refused by the
     server, logged on both sides, and never stored."""
+    from wijkteam_app.sync.protocol import MAX_AUDIT_ENTRIES_PER_PUSH, AuditEntry, AuditPush
+    from wijkteam_app.sync.transport import Refused
+
     sent = 0
     restarted = False
     while True:

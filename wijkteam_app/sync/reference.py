@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -21,7 +22,9 @@ from wijkteam_app.persistence.reference_schema import (
     ReferenceProvisionRecord,
     ReferenceStateRecord,
 )
-from wijkteam_app.sync.protocol import ReferenceBundle
+
+if TYPE_CHECKING:  # (the protocol loads pydantic: not on the unlock path)
+    from wijkteam_app.sync.protocol import ReferenceBundle
 
 STATE_ID = 1
 

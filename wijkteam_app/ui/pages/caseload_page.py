@@ -38,7 +38,7 @@ from wijkteam_app.ui.models.household_table_model import (
     HouseholdTableModel,
     column_title,
 )
-from wijkteam_app.ui.pages.casework_pages import TodoPanel
+from wijkteam_app.ui.pages.todo_panel import TodoPanel
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 
 log = logging.getLogger(__name__)

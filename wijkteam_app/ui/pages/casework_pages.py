@@ -14,20 +14,15 @@ Dialogs open window-modal without blocking (`open()`); `active_dialog` is the op
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -38,17 +33,15 @@ from PySide6.QtWidgets import (
 from wijkteam_app.domain.cases import Case, CaseStatus
 from wijkteam_app.domain.client_experience import Moment
 from wijkteam_app.domain.conferences import CaseConference
-from wijkteam_app.domain.deadlines import DeadlineKind, report_due
+from wijkteam_app.domain.deadlines import report_due
 from wijkteam_app.domain.kitchen_table import KitchenTableReport, fingerprint
 from wijkteam_app.domain.plans import PlanStatus, short_fingerprint
 from wijkteam_app.domain.stuck import DECIDING_ROLES, FLAGGING_ROLES, EventKind
-from wijkteam_app.errors import NotFound
 from wijkteam_app.reports.casework_pdf import REPORT_SECTIONS
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.authority import Action, Authority
 from wijkteam_app.services.client_experience import ClientExperienceService
 from wijkteam_app.services.conferences import ConferenceService
-from wijkteam_app.services.deadlines import Cancelled, DeadlineService, TodoItem
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.kitchen_table import KitchenTableService
 from wijkteam_app.services.plans import PlanService
@@ -56,12 +49,10 @@ from wijkteam_app.services.profile import Workspace
 from wijkteam_app.services.stuck import FlaggedCase, StuckService, StuckState
 from wijkteam_app.ui.casework_labels import (
     conference_kind_label,
-    deadline_label,
     issue_method_label,
     moment_label,
     rule_text,
 )
-from wijkteam_app.ui.controllers.background import Background
 from wijkteam_app.ui.dialogs.casework_dialogs import (
     ClientExperienceDialog,
     ConferenceDialog,
@@ -80,9 +71,6 @@ NOTICE_STYLE = ("QLabel#caseworkNotice { background: #fff7e0; border: 1px solid 
                 " border-radius: 4px; padding: 6px 10px; }")
 STUCK_STYLE = ("QLabel#stuckBanner { background: #fdecea; border: 1px solid #b42318;"
                " border-radius: 4px; padding: 6px 10px; color: #5c1009; }")
-OVERDUE = QColor("#b42318")
-
-log = logging.getLogger(__name__)
 
 
 def _button(text: str, accessible: str = "") -> QPushButton:
@@ -751,139 +739,4 @@ class StuckCasesPage(QWidget):
             self.householdRequested.emit(item.flag.household_id)
 
 
-# --- "Te doen" --------------------------------------------------------------------------------
-
-
-def todo_text(item: TodoItem, today: date) -> str:
-    d = item.deadline
-    days = d.days_left(today)
-    if days < 0:
-        when = _t("%1 dagen te laat").replace("%1", str(-days))
-    elif days == 0:
-        when = _t("vandaag")
-    else:
-        when = _t("over %1 dagen").replace("%1", str(days))
-    detail = f" ({d.detail})" if d.detail and d.kind is DeadlineKind.AFSPRAAK else ""
-    return (f"{format_dutch_date(d.due)} · {item.household_name} · {deadline_label(d.kind)}"
-            f"{detail} — {when}")
-
-
-class TodoPanel(QFrame):
-    """"Te doen": what is overdue or due within two weeks in my caseload (for the teamcoach
-    and the brandpuntfunctionaris also the stuck cases), computed from the case file."""
-
-    householdActivated = Signal(str)  # noqa: N815 (Qt signal naming)
-    updated = Signal()  # the list shows what is due now
-
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ws = workspace
-        self.service = DeadlineService(workspace)
-        self.setObjectName("todoPanel")
-        self.setStyleSheet("QFrame#todoPanel { background: #ffffff; border: 1px solid #d3dae1;"
-                           " border-radius: 4px; }")
-        self.setMaximumHeight(176)
-        self.title = heading_label(self.tr("Te doen"), 1.5)
-        self.count = muted_label("")
-        self.list = QListWidget()
-        self.list.setAccessibleName(self.tr("Te doen"))
-        self.list.setAlternatingRowColors(True)
-        self.list.setFrameShape(QFrame.Shape.NoFrame)
-        self.list.itemActivated.connect(self._activated)
-        self.empty = muted_label(self.tr("Niets dat binnen twee weken moet: alle termijnen zijn "
-                                         "op orde."))
-        head = QHBoxLayout()
-        head.setSpacing(10)
-        head.addWidget(self.title)
-        head.addWidget(self.count, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(2)
-        layout.addLayout(head)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty)
-        self.items: list[TodoItem] = []
-        self._background = Background(self)
-        self._again = False
-        self._stopped = False
-
-    @property
-    def pending(self) -> bool:
-        """True while the list is being worked out (it then still shows the last one)."""
-        return self._background.busy or self._again
-
-    def refresh(self) -> None:
-        """Work the list out again on a worker thread: for a big caseload it takes a while
-        (docs/performance.md), and the caseload is on screen and usable meanwhile. A refresh
-        asked while one runs is done once more after it (it may have missed a save)."""
-        if self._stopped:
-            return
-        if self._background.busy:
-            self._again = True
-            return
-        self._again = False
-        if not self.items:
-            self.count.setText(self.tr("wordt bijgewerkt…"))
-        self._background.run(self._work_out, self._done, self._failed)
-
-    def stop(self) -> None:
-        """No more refreshes; waits for a running one (before locking or closing)."""
-        self._stopped = True
-        self._again = False
-        self._background.wait()
-
-    def resume(self) -> None:
-        self._stopped = False
-
-    def _work_out(self) -> list[TodoItem] | None:
-        try:
-            return self.service.todo(cancelled=lambda: self._stopped)
-        except NotFound:
-            return []
-        except Cancelled:
-            return None
-
-    def _done(self, items: object) -> None:
-        if self._stopped or items is None:
-            return
-        assert isinstance(items, list)
-        self.items = items
-        self._fill(self.items)
-        if self._again:
-            self.refresh()
-        else:
-            self.updated.emit()
-
-    def _failed(self, exc: Exception) -> None:  # e.g. locked meanwhile: the next refresh
-        log.warning("todo list failed: %s", type(exc).__name__)
-        self._again = False
-        if not self._stopped:
-            self.updated.emit()
-
-    def _fill(self, items: Iterable[TodoItem]) -> None:
-        today = self._ws.today()
-        self.list.clear()
-        late = 0
-        for todo in items:
-            entry = QListWidgetItem(todo_text(todo, today))
-            entry.setData(Qt.ItemDataRole.UserRole, todo.deadline.household_id)
-            if todo.deadline.overdue(today):
-                late += 1
-                entry.setForeground(OVERDUE)
-                entry.setText("⚠ " + entry.text())
-            entry.setData(Qt.ItemDataRole.AccessibleTextRole, entry.text())
-            self.list.addItem(entry)
-        total = self.list.count()
-        self.count.setText(self.tr("%1 te laat, %2 binnenkort").replace("%1", str(late))
-                           .replace("%2", str(total - late)) if total else "")
-        self.list.setVisible(bool(total))
-        self.empty.setVisible(not total)
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        household_id = item.data(Qt.ItemDataRole.UserRole)
-        if household_id:
-            self.householdActivated.emit(str(household_id))
-
-
-__all__ = ["CaseExtrasPanel", "ConferencesPanel", "KitchenTablePanel", "StuckCasesPage",
-           "TodoPanel"]
+__all__ = ["CaseExtrasPanel", "ConferencesPanel", "KitchenTablePanel", "StuckCasesPage"]
