@@ -443,6 +443,30 @@ def test_the_start_page_lists_what_is_due_and_marks_what_is_late(
     window.close()
 
 
+def test_the_todo_list_is_worked_out_again_only_after_a_change(
+        qtbot: QtBot, workspace: Workspace, family: Family) -> None:
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    active(qtbot, window)
+    todo = window.caseload.todo
+    qtbot.waitUntil(lambda: window.is_ready and not todo.pending)
+    before = [todo.list.item(n).text() for n in range(todo.list.count())]
+    window.open_household(family.household.id)  # a view is logged, nothing is changed
+    window.show_caseload()
+    assert not todo.pending  # back on the caseload: the list on screen is still right
+    households = HouseholdService(workspace)
+    current = households.cases(family.household.id)[0].case
+    households.save_case(dataclasses.replace(
+        current, next_evaluation=workspace.today() - timedelta(days=3)))
+    window.caseload.refresh()  # (as after any save)
+    assert todo.pending
+    qtbot.waitUntil(lambda: not todo.pending)
+    after = [todo.list.item(n).text() for n in range(todo.list.count())]
+    assert any("3 dagen te laat" in t for t in after) and after != before
+    window.close()
+
+
 def test_after_an_evaluation_the_window_offers_the_questionnaire(
         qtbot: QtBot, workspace: Workspace, family: Family) -> None:
     window = MainWindow(workspace)

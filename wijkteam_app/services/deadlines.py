@@ -33,6 +33,7 @@ from wijkteam_app.domain.plans import PlanStatus
 from wijkteam_app.domain.stuck import DECIDING_ROLES, open_flags
 from wijkteam_app.persistence import casework_repository as casework
 from wijkteam_app.persistence import repositories as repo
+from wijkteam_app.persistence.casefile import get_state
 from wijkteam_app.persistence.repositories import CaseloadFilter
 from wijkteam_app.persistence.schema import (
     CaseConferenceRecord,
@@ -43,6 +44,7 @@ from wijkteam_app.persistence.schema import (
     PlanEvaluationRecord,
     PlanVersionRecord,
 )
+from wijkteam_app.persistence.sync_schema import SyncStateRecord
 from wijkteam_app.services.profile import Workspace
 
 CHUNK = 500
@@ -118,6 +120,18 @@ class DeadlineService:
             if found:
                 result[hid] = found
         return result
+
+    def marker(self) -> tuple[object, ...]:
+        """What the "Te doen" list depends on besides the records: the day, who asks, the
+        last save (`device_seq`) and the last pulled sync page (`cursor`). Equal markers give
+        equal lists, so a refresh with an equal marker need not work the list out again.
+        One indexed read: quick enough for the UI thread."""
+        with self._db.read() as session:
+            seq = get_state(session, "device_seq")
+            cursor = session.scalar(select(SyncStateRecord.cursor)
+                                    .where(SyncStateRecord.id == 1))
+        me = self._ws.worker
+        return (self._ws.today(), me.id, me.role, seq, cursor)
 
     def todo(self, cancelled: Callable[[], bool] | None = None) -> list[TodoItem]:
         """The "Te doen" list: for my caseload what is overdue or due within two weeks;

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wijkteam_app.domain.deadlines import DeadlineKind
-from wijkteam_app.errors import NotFound
+from wijkteam_app.errors import NotFound, WijkteamError
 from wijkteam_app.services.deadlines import Cancelled, DeadlineService, TodoItem
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.ui.casework_labels import deadline_label
@@ -34,6 +34,8 @@ from wijkteam_app.ui.widgets.fields import format_dutch_date
 log = logging.getLogger(__name__)
 
 OVERDUE = QColor("#b42318")
+
+Marker = tuple[object, ...]  # DeadlineService.marker
 
 
 def _t(text: str) -> str:
@@ -92,6 +94,7 @@ class TodoPanel(QFrame):
         self._background = Background(self)
         self._again = False
         self._stopped = False
+        self._marker: Marker | None = None  # of the list on screen
 
     @property
     def pending(self) -> bool:
@@ -99,18 +102,27 @@ class TodoPanel(QFrame):
         return self._background.busy or self._again
 
     def refresh(self) -> None:
-        """Work the list out again on a worker thread: for a big caseload it takes a while
-        (docs/performance.md), and the caseload is on screen and usable meanwhile. A refresh
-        asked while one runs is done once more after it (it may have missed a save)."""
+        """Work the list out again on a worker thread if anything it depends on changed
+        (`DeadlineService.marker`: a save, a pulled sync page, another day): for a big
+        caseload it takes a while (docs/performance.md), and the caseload is on screen and
+        usable meanwhile. A refresh asked while one runs is done once more after it (it may
+        have missed a save)."""
         if self._stopped:
             return
         if self._background.busy:
             self._again = True
             return
         self._again = False
+        try:
+            marker = self.service.marker()
+        except WijkteamError as exc:  # e.g. locked: the refresh after unlocking does it
+            log.warning("todo marker failed: %s", exc.code)
+            return
+        if marker == self._marker:
+            return  # nothing changed since the list on screen was worked out
         if not self.items:
             self.count.setText(self.tr("wordt bijgewerkt…"))
-        self._background.run(self._work_out, self._done, self._failed)
+        self._background.run(lambda: self._work_out(marker), self._done, self._failed)
 
     def stop(self) -> None:
         """No more refreshes; waits for a running one (before locking or closing)."""
@@ -121,19 +133,19 @@ class TodoPanel(QFrame):
     def resume(self) -> None:
         self._stopped = False
 
-    def _work_out(self) -> list[TodoItem] | None:
+    def _work_out(self, marker: Marker) -> tuple[Marker, list[TodoItem]] | None:
         try:
-            return self.service.todo(cancelled=lambda: self._stopped)
+            return marker, self.service.todo(cancelled=lambda: self._stopped)
         except NotFound:
-            return []
+            return marker, []
         except Cancelled:
             return None
 
-    def _done(self, items: object) -> None:
-        if self._stopped or items is None:
+    def _done(self, result: object) -> None:
+        if self._stopped or result is None:
             return
-        assert isinstance(items, list)
-        self.items = items
+        assert isinstance(result, tuple)
+        self._marker, self.items = result
         self._fill(self.items)
         if self._again:
             self.refresh()
