@@ -12,10 +12,10 @@ upload or refused change of it remains.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as sql_case
 
 from wijkteam_app.persistence.casefile import CaseFile, utcnow
 from wijkteam_app.persistence.schema import CaseRecord
@@ -41,15 +41,17 @@ def schedule_expired(casefile: CaseFile, actor_id: str, today: date,
         state = load_state(session)
         if state is None or not state.logged_in:
             return []
-        cases: dict[str, list[CaseRecord]] = defaultdict(list)
-        for case in session.scalars(select(CaseRecord)):
-            cases[case.household_id].append(case)
-        waiting = set(session.scalars(select(SyncRemovalRecord.household_id)))
-        due = sorted(
-            household for household, rows in cases.items()
-            if household not in waiting
-            and all(r.status == "afgesloten" and r.closed_on is not None for r in rows)
-            and max(r.closed_on for r in rows if r.closed_on is not None) <= limit)
+        # In SQL, one pass over the cases table (a sync with nothing to do must stay cheap
+        # as the file grows; loading every case as an object cost ~20 ms per 2,000).
+        every_case_closed = func.sum(sql_case(
+            (and_(CaseRecord.status == "afgesloten", CaseRecord.closed_on.is_not(None)), 0),
+            else_=1)) == 0
+        due = list(session.scalars(
+            select(CaseRecord.household_id)
+            .where(CaseRecord.household_id.not_in(select(SyncRemovalRecord.household_id)))
+            .group_by(CaseRecord.household_id)
+            .having(every_case_closed, func.max(CaseRecord.closed_on) <= limit)
+            .order_by(CaseRecord.household_id)))
         for household in due:
             session.add(SyncRemovalRecord(household_id=household, told_at=utcnow(),
                                           told_cursor=state.cursor, blocked_reason=None))
