@@ -415,11 +415,14 @@ def test_the_start_page_lists_what_is_due_and_marks_what_is_late(
     qtbot.addWidget(window)
     todo = window.caseload.todo
     waited_for_todo: list[bool] = []
-    window.ready.connect(lambda: waited_for_todo.append(not todo.pending))
+    says_all_in_order: list[bool] = []
+    window.ready.connect(lambda: (waited_for_todo.append(not todo.pending),
+                                  says_all_in_order.append(todo.empty.isVisible())))
     window.show()
     active(qtbot, window)
     qtbot.waitUntil(lambda: window.is_ready)  # the caseload comes after painting ...
     assert waited_for_todo == [False]  # ... without waiting for "Te doen" (a big caseload's
+    assert says_all_in_order == [False]  # (nor "all in order" before it knows)
     qtbot.waitUntil(lambda: not todo.pending)  # list is worked out on a worker thread)
     texts = [todo.list.item(n).text() for n in range(todo.list.count())]
     assert any("Evaluatie" in t and "5 dagen te laat" in t and t.startswith("⚠")

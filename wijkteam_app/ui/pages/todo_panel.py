@@ -90,6 +90,7 @@ class TodoPanel(QFrame):
         layout.addLayout(head)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
+        self.empty.setVisible(False)  # not "alles op orde" before the list is worked out
         self.items: list[TodoItem] = []
         self._background = Background(self)
         self._again = False
