@@ -470,6 +470,30 @@ def test_the_todo_list_is_worked_out_again_only_after_a_change(
     window.close()
 
 
+def test_the_todo_list_waits_while_another_page_is_shown(
+        qtbot: QtBot, workspace: Workspace, family: Family) -> None:
+    """A save made while the worker is on another page (a household, the Team dashboard)
+    is worked into "Te doen" when the caseload shows again, not behind the page in use."""
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    active(qtbot, window)
+    todo = window.caseload.todo
+    qtbot.waitUntil(lambda: window.is_ready and not todo.pending)
+    window.open_household(family.household.id)
+    households = HouseholdService(workspace)
+    current = households.cases(family.household.id)[0].case
+    households.save_case(dataclasses.replace(
+        current, next_evaluation=workspace.today() - timedelta(days=4)))
+    window.caseload.refresh()  # (as after any save), while the caseload is off screen
+    assert not todo.pending  # nothing worked out behind the household page
+    window.show_caseload()
+    qtbot.waitUntil(lambda: not todo.pending)
+    texts = [todo.list.item(n).text() for n in range(todo.list.count())]
+    assert any("4 dagen te laat" in t for t in texts), texts
+    window.close()
+
+
 def test_after_an_evaluation_the_window_offers_the_questionnaire(
         qtbot: QtBot, workspace: Workspace, family: Family) -> None:
     window = MainWindow(workspace)

@@ -311,6 +311,31 @@ def test_a_change_made_after_opening_shows_when_the_dashboard_is_opened_again(
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "7"
 
 
+def test_after_a_save_the_last_figures_stay_on_screen_while_they_are_updated(
+        qtbot: QtBot, window: MainWindow, coach: tuple[Workspace, dict[str, str]]) -> None:
+    """Back to Team right after a save: no empty page while the file is read again; the
+    previous figures show at once, marked as being updated, then the new ones."""
+    page = open_team(qtbot, window)
+    window.dashboard_warmer.stop()  # no background catching up: the click must compute
+    ws = coach[0]
+    household = Household(new_id(), "Huishouden Hazelnoot",
+                          Address("Proefstraat", 4, "", "1234 AB", "Voorbeeldstad"), "Noord")
+    service = HouseholdService(ws)
+    service.create(household, [Person(new_id(), household.id, "Proef", "Hazelnoot",
+                                      HouseholdRole.HOOFDBEWONER)])
+    service.save_case(Case(new_id(), household.id, ws.team.id, ws.worker.id,
+                           CaseStatus.AANGEMELD, ReferralSource.INWONER, date(2026, 12, 1)))
+    window.show_caseload()
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert page.isVisible() and page.busy
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+    assert page.busy_label.isVisible() and "bijgewerkt" in page.busy_label.text()
+    assert page.scroller.isEnabled() and not page.report_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.busy)
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "7"
+    assert not page.busy_label.isVisible() and page.report_button.isEnabled()
+
+
 def test_the_dashboard_is_prepared_once_the_window_is_idle_and_then_opens_at_once(
         qtbot: QtBot, window: MainWindow) -> None:
     """The first open in a session: prepared in the background, shown without waiting."""

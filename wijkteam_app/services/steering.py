@@ -142,6 +142,9 @@ class SteeringService:
         self._facts: tuple[tuple[str, date, int], Facts] | None = None
         # The dashboards computed from the current facts, by filter and peildatum.
         self._dashboards: dict[tuple[DashboardFilter, date], Dashboard] = {}
+        # The last dashboard computed per filter, kept when the case file changes: shown
+        # (marked as being updated) while the current figures are computed.
+        self._previous: dict[DashboardFilter, Dashboard] = {}
         self._names: dict[str, str] = {}
 
     # --- scope -----------------------------------------------------------------------------
@@ -239,6 +242,12 @@ class SteeringService:
         finally:
             self._lock.release()
 
+    def latest(self, flt: DashboardFilter) -> Dashboard | None:
+        """The last dashboard computed for the filter, also when the case file has changed
+        since (None if never computed in this session). Quick: for the UI thread, to show
+        while `dashboard` computes the current figures."""
+        return self._previous.get(flt)
+
     def dashboard(self, flt: DashboardFilter) -> Dashboard:
         """The figures for the filter: computed, or the last computed while the case file
         has not changed. Safe to call from any thread."""
@@ -260,6 +269,7 @@ class SteeringService:
             result = Dashboard(flt, flt.period, peil, figures, self.team_scope,
                                dict(self._names), tuple(versions))
             self._dashboards[(flt, peil)] = result
+            self._previous[flt] = result
             return result
 
     def drill_rows(self, household_ids: Sequence[str]) -> list[DrillRow]:

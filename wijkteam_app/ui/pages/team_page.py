@@ -620,7 +620,14 @@ class TeamPage(QWidget):
             self._show(ready)
             return
         self._wanted = flt
-        self._set_busy(True)
+        previous = self.service.latest(flt)
+        if previous is not None:
+            # The case file changed since (a save, a sync): the last figures stay readable
+            # while the current ones are computed; the page says they are being updated.
+            self._show(previous)
+            self._set_busy(True, updating=True)
+        else:
+            self._set_busy(True)
 
         def compute() -> Dashboard | None:
             # A filter changed again meanwhile: skip this one, the newer one follows.
@@ -641,10 +648,11 @@ class TeamPage(QWidget):
         self.busy_label.setText(self.tr("De cijfers konden niet worden berekend."))
         self.busy_label.setVisible(True)
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy_label.setText(self.tr("Cijfers worden berekend…"))
+    def _set_busy(self, busy: bool, *, updating: bool = False) -> None:
+        self.busy_label.setText(self.tr("Cijfers worden bijgewerkt…") if updating
+                                else self.tr("Cijfers worden berekend…"))
         self.busy_label.setVisible(busy)
-        self.scroller.setEnabled(not busy)
+        self.scroller.setEnabled(not busy or updating)
         self.report_button.setEnabled(not busy)
 
     def wait(self, timeout_ms: int = 30_000) -> None:

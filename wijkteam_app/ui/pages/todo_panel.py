@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -95,6 +95,11 @@ class TodoPanel(QFrame):
         self._background = Background(self)
         self._again = False
         self._stopped = False
+        # Off screen (another page is shown): a running work-out stops between chunks and
+        # nothing new starts, so it does not take the CPU from what the worker looks at
+        # (the Team dashboard computes at the same time after a save); shown again, the
+        # list is brought up to date.
+        self._off_screen = False
         self._marker: Marker | None = None  # of the list on screen
 
     @property
@@ -108,7 +113,7 @@ class TodoPanel(QFrame):
         caseload it takes a while (docs/performance.md), and the caseload is on screen and
         usable meanwhile. A refresh asked while one runs is done once more after it (it may
         have missed a save)."""
-        if self._stopped:
+        if self._stopped or self._off_screen:
             return
         if self._background.busy:
             self._again = True
@@ -134,17 +139,29 @@ class TodoPanel(QFrame):
     def resume(self) -> None:
         self._stopped = False
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
+        super().hideEvent(event)
+        if not event.spontaneous():  # another page, not a minimised window
+            self._off_screen = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._off_screen:
+            self._off_screen = False
+            self.refresh()
+
     def _work_out(self, marker: Marker) -> tuple[Marker, list[TodoItem]] | None:
         try:
-            return marker, self.service.todo(cancelled=lambda: self._stopped)
+            return marker, self.service.todo(
+                cancelled=lambda: self._stopped or self._off_screen)
         except NotFound:
             return marker, []
         except Cancelled:
             return None
 
     def _done(self, result: object) -> None:
-        if self._stopped or result is None:
-            return
+        if self._stopped or result is None:  # stopped, or cancelled off screen: the
+            return  # marker is unchanged, so the next refresh works it out again
         assert isinstance(result, tuple)
         self._marker, self.items = result
         self._fill(self.items)
