@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -80,6 +80,9 @@ from wijkteam_app.ui.models.household_models import (
 from wijkteam_app.ui.models.row_model import RowTableModel
 from wijkteam_app.ui.widgets import RowDelegate, heading_label, muted_label
 from wijkteam_app.ui.widgets.fields import format_dutch_date
+
+if TYPE_CHECKING:  # imported when the dialog opens: start-up time matters
+    from wijkteam_app.ui.dialogs.share_dialog import ShareContactsDialog
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +195,7 @@ class HouseholdPage(QWidget):
         self.data: PageData | None = None
         self.household_id = ""
         self.active_dialog: RecordDialog | None = None
+        self.share_dialog: ShareContactsDialog | None = None
         self._pending_select: tuple[QTableView, str] | None = None  # saved by a dialog
         self.may_edit = False  # asked from the service per household (the matrix)
         self.confirm: Confirm = ask_yes_no
@@ -420,13 +424,18 @@ class HouseholdPage(QWidget):
         self.remove_professional_button = _button(self.tr("Verwij&deren"),
                                                   self.tr("Professional verwijderen"))
         self.remove_professional_button.clicked.connect(self.remove_professional)
+        self.share_contacts_button = _button(
+            self.tr("&Contactgegevens delen…"),
+            self.tr("Contactgegevens van de betrokken professionals delen"))
+        self.share_contacts_button.clicked.connect(self.share_contacts)
+        buttons = _button_row(self.add_professional_button, self.edit_professional_button,
+                              self.remove_professional_button)
+        buttons.addWidget(self.share_contacts_button)  # on the right, after the stretch
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(muted_label(self.tr(
             "Organisaties en hulpverleners die al bij dit huishouden betrokken zijn.")))
-        layout.addLayout(_button_row(self.add_professional_button,
-                                     self.edit_professional_button,
-                                     self.remove_professional_button))
+        layout.addLayout(buttons)
         layout.addWidget(self.professionals_table, 1)
         return page
 
@@ -504,6 +513,8 @@ class HouseholdPage(QWidget):
         self.reload()
         for bar, value in zip(bars, positions, strict=True):
             bar.setValue(value)
+        if self.share_dialog is not None:  # a withdrawal the sync brought blocks at once
+            self.share_dialog.refresh()
 
     def reload(self) -> None:
         if not self.household_id:
@@ -571,6 +582,9 @@ class HouseholdPage(QWidget):
             button.setVisible(may_edit)
         for shortcut in self.shortcuts.values():
             shortcut.setEnabled(may_edit)
+        # Sharing is the case team's step (as the plan's "Delen met…"), not of who may only
+        # look; it changes nothing, so it is not among the edit buttons.
+        self.share_contacts_button.setVisible(may_edit)
         self.read_only_label.setVisible(not may_edit)
 
     def _say(self, text: str) -> None:
@@ -677,6 +691,14 @@ class HouseholdPage(QWidget):
         self.remove_network_button.setEnabled(self.network_model.rowCount() > 0)
         self.edit_professional_button.setEnabled(self.professionals_model.rowCount() > 0)
         self.remove_professional_button.setEnabled(self.professionals_model.rowCount() > 0)
+        has_professionals = self.professionals_model.rowCount() > 0
+        self.share_contacts_button.setEnabled(has_professionals)
+        self.share_contacts_button.setToolTip(
+            self.tr("De contactgegevens van de betrokken professionals delen met een "
+                    "ontvanger, voor zover de toestemming van de bewoners dat toelaat.")
+            if has_professionals else
+            self.tr("Er zijn nog geen betrokken professionals vastgelegd, dus geen "
+                    "contactgegevens om te delen."))
         self.withdraw_consent_button.setEnabled(self.consents_model.rowCount() > 0)
 
     def _go_to_tab(self, n: int) -> None:
@@ -849,6 +871,23 @@ class HouseholdPage(QWidget):
                         self.tr("%1 verwijderen uit de betrokken professionals?")
                         .replace("%1", name)):
             self._guarded(lambda: self.service.remove_professional(pro))
+
+    def share_contacts(self) -> None:
+        """Share the professionals' contact details with a recipient, only where consent
+        covers it (the dialog says whose consent is missing, and why)."""
+        from wijkteam_app.ui.dialogs.share_dialog import ShareContactsDialog
+
+        if self.data is None or not self.may_edit or not self.data.detail.professionals \
+                or self.share_dialog is not None:
+            return
+        dialog = ShareContactsDialog(self._ws, self.household_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._share_finished)
+        self.share_dialog = dialog
+        dialog.open()
+
+    def _share_finished(self, _result: int) -> None:
+        self.share_dialog = None
 
     def _selected_contact(self) -> ContactMoment | None:
         row = self._selected_row(self.contacts_table)
