@@ -118,10 +118,18 @@ class LockClock:
 
     def __init__(self) -> None:
         self.holds: list[float] = []
+        self.longest: tuple[float, str] = (0.0, "")  # and which code held it
         self.active = False
         original_read = casefile_module.CaseFile.read
         original_save = casefile_module.CaseFile.save
         clock = self
+
+        def held(started: float) -> None:
+            took = time.perf_counter() - started
+            clock.holds.append(took)
+            if took > clock.longest[0]:
+                frame = sys._getframe(3)  # the caller of the `with` (past contextlib)
+                clock.longest = (took, f"{frame.f_code.co_name}:{frame.f_lineno}")
 
         @contextmanager
         def read(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -129,7 +137,7 @@ class LockClock:
                 started = time.perf_counter()
                 yield session
             if clock.active:
-                clock.holds.append(time.perf_counter() - started)
+                held(started)
 
         @contextmanager
         def save(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -137,7 +145,7 @@ class LockClock:
                 started = time.perf_counter()
                 yield ctx
             if clock.active:
-                clock.holds.append(time.perf_counter() - started)
+                held(started)
 
         casefile_module.CaseFile.read = read  # type: ignore[method-assign]
         casefile_module.CaseFile.save = save  # type: ignore[method-assign]
@@ -145,6 +153,7 @@ class LockClock:
     @contextmanager
     def measuring(self) -> Iterator[list[float]]:
         self.holds = []
+        self.longest = (0.0, "")
         self.active = True
         try:
             yield self.holds
@@ -153,10 +162,16 @@ class LockClock:
 
 
 class _CountedStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, counter: ByteCounter, gzipped: bool) -> None:
+    def __init__(self, inner: httpx.SyncByteStream, counter: ByteCounter, encoding: str) -> None:
         self.inner = inner
         self.counter = counter
-        self.inflate = zlib.decompressobj(wbits=31) if gzipped else None
+        self.inflate: Any = None
+        if encoding == "gzip":
+            self.inflate = zlib.decompressobj(wbits=31)
+        elif encoding == "zstd":
+            import zstandard
+
+            self.inflate = zstandard.ZstdDecompressor().decompressobj()
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self.inner:
@@ -173,7 +188,7 @@ class _CountedStream(httpx.SyncByteStream):
 
 class ByteCounter(httpx.BaseTransport):
     """A real HTTP transport that counts response bytes as they arrive (before httpx
-    decompresses them) and, for gzip, the decoded size too."""
+    decompresses them) and, for gzip and zstd, the decoded size too."""
 
     def __init__(self) -> None:
         self.inner = httpx.HTTPTransport()
@@ -182,10 +197,10 @@ class ByteCounter(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
-        gzipped = response.headers.get("content-encoding", "") == "gzip"
+        encoding = response.headers.get("content-encoding", "")
         assert isinstance(response.stream, httpx.SyncByteStream)
         return httpx.Response(response.status_code, headers=response.headers,
-                              stream=_CountedStream(response.stream, self, gzipped),
+                              stream=_CountedStream(response.stream, self, encoding),
                               extensions=response.extensions)
 
     def close(self) -> None:
@@ -538,7 +553,8 @@ def main() -> int:
                                   f"{run.docs_per_s:7.0f} docs/s ({run.records} in "
                                   f"{run.seconds:.2f} s), no-change {run.idle_ms:.1f} ms, "
                                   f"longest lock hold {run.longest_hold_ms:.0f} ms "
-                                  f"({run.transactions} transactions)", flush=True)
+                                  f"in {clock.longest[1]} ({run.transactions} "
+                                  "transactions)", flush=True)
                         elif pouch_dir is not None:
                             prun, _ = pouch(pouch_dir, size, args.records)
                             results.pouch[size].append(prun)

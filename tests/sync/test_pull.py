@@ -112,3 +112,30 @@ def test_the_feed_is_gzipped_for_a_client_that_accepts_it(
     assert packed.json() == plain.json()  # the same page (a page depends on the cursor only)
     assert len(packed.json()["items"]) >= 6
     assert packed.num_bytes_downloaded < len(plain.content) / 2  # what crossed the wire
+
+
+def test_the_feed_is_zstd_packed_for_a_client_that_accepts_it(
+        server: Server, make_laptop) -> None:  # type: ignore[no-untyped-def]
+    """The laptop's httpx asks for zstd (the zstandard package is a dependency): the first
+    pull's repetitive JSON packs better than with gzip's 32 KiB window."""
+    import httpx
+
+    assert "zstd" in httpx.Client().headers["accept-encoding"]  # what the laptop sends
+    account = server.account(server.team())
+    laptop: Laptop = make_laptop(account)
+    for n in range(12):
+        laptop.new_household(f"Huishouden Zstd {n}")
+    laptop.sync_ok()
+    token = laptop.sync._session_tokens().access_token()
+    headers = {"Authorization": f"Bearer {token}"}
+    with server.client() as client:
+        packed = client.get("/api/v1/sync/pull", params={"cursor": 0},
+                            headers={**headers, "Accept-Encoding": "gzip, deflate, zstd"})
+        gzipped = client.get("/api/v1/sync/pull", params={"cursor": 0},
+                             headers={**headers, "Accept-Encoding": "gzip, zstd;q=0"})
+        plain = client.get("/api/v1/sync/pull", params={"cursor": 0},
+                           headers={**headers, "Accept-Encoding": "identity"})
+    assert packed.headers["content-encoding"] == "zstd"
+    assert gzipped.headers["content-encoding"] == "gzip"  # q=0 refuses zstd
+    assert packed.json() == gzipped.json() == plain.json()
+    assert packed.num_bytes_downloaded < gzipped.num_bytes_downloaded < len(plain.content)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from wijkteam_server.api.deps import (
     SettingsDep,
     _doc,
 )
+from wijkteam_server.compression import accepts_zstd, zstd_stream
 from wijkteam_server.db import read_session, utcnow, write_session
 from wijkteam_server.errors import MESSAGES, ApiError, not_found
 from wijkteam_server.feed import (
@@ -97,7 +98,7 @@ def push(body: PushRequest, caller: CallerDep, settings: SettingsDep,
 
 @router.get("/sync/pull", response_model=PullResponse, responses=AUTH_ERRORS,
             summary="The ordered change feed of my scope, after a cursor")
-def pull(caller: CallerDep, engine: EngineDep,
+def pull(request: Request, caller: CallerDep, engine: EngineDep,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
          ) -> PullResponse | StreamingResponse:
@@ -106,8 +107,9 @@ def pull(caller: CallerDep, engine: EngineDep,
     are listed in ``removed_households``.
 
     With nothing new after the cursor the answer comes from one indexed read; otherwise the
-    page is chosen in the serialised write transaction and streamed (gzip when the client
-    accepts it, as every answer of this server)."""
+    page is chosen in the serialised write transaction and streamed: zstd when the client
+    accepts it (the laptop does), else gzip when accepted, as every answer of this
+    server."""
     seen = caller.device.last_seen_at  # as read by the authentication a moment ago
     if seen is not None and seen > utcnow() - LAST_SEEN_EVERY:
         with read_session(engine) as session:
@@ -116,6 +118,11 @@ def pull(caller: CallerDep, engine: EngineDep,
     with write_session(engine) as session:
         user, device = caller.load(session)
         plan = plan_page(session, user, device, cursor, limit)
+    if accepts_zstd(request.headers.get("accept-encoding", "")):
+        return StreamingResponse(zstd_stream(stream_page(engine, plan)),
+                                 media_type="application/json",
+                                 headers={"Content-Encoding": "zstd",
+                                          "Vary": "Accept-Encoding"})
     return StreamingResponse(stream_page(engine, plan), media_type="application/json")
 
 
