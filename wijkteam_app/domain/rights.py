@@ -59,7 +59,9 @@ class PrivacyRequest:
     handled_by: str
     outcome: Outcome
     exceptions: tuple[ErasureException, ...] = ()
-    fields: tuple[str, ...] = ()  # rectification: which fields were corrected (names only)
+    # rectification: which fields were corrected (names only); an executed erasure: what it
+    # scrubbed, deleted and kept, counted per record kind (`domain.erasure.ErasureReport`)
+    fields: tuple[str, ...] = ()
     note: str = ""
     version: int = 0
 

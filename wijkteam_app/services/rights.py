@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from wijkteam_app.domain.erasure import ERASED, Scrubber
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import Person, validate_person
 from wijkteam_app.domain.plans import PlanStatus, to_plain
@@ -36,6 +38,7 @@ from wijkteam_app.persistence.schema import (
     PrivacyRequestRecord,
 )
 from wijkteam_app.reports.inzage_pdf import InzageDocument, InzageSection, render_inzage_pdf
+from wijkteam_app.services import erasure
 from wijkteam_app.services.access_log import AccessEntry, AccessLogService
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
@@ -47,7 +50,7 @@ log = logging.getLogger(__name__)
 EXPORT_ACTION = "inzage.export"
 ERASE_ACTION = "gegevens.wissen"
 RECTIFY_ACTION = "gegevens.corrigeren"
-ERASED_NAME = "[gewist]"
+ERASED_NAME = ERASED
 PERSON_FIELDS = ("first_name", "name_prefix", "last_name", "birth_date", "bsn",
                  "household_role", "gezag_holder_ids", "gezag_note")
 
@@ -271,7 +274,12 @@ class RightsService:
               exceptions: tuple[ErasureException, ...], note: str) -> PrivacyRequest:
         """Erase on request, or record why not. With no exception: the person's identifying
         data is removed (name, birth date, BSN, gezag note), their own assessments and the
-        consents they gave are deleted; what others recorded about the household stays.
+        consents they gave are deleted, and their name, BSN and birth date are replaced by
+        `ERASED_NAME` in the free text of every other record of the household (notes,
+        network, professionals, concept plans, conferences; `services.erasure`) and in the
+        local change-set history. Signed or otherwise frozen plan versions and append-only
+        records (decisions, signatures, reports) are kept as they are. The request records
+        what was scrubbed, deleted and kept (`fields`, and in Dutch in its note).
         With exceptions: nothing is erased and the refusal with its legal grounds is
         recorded (tell the resident, who may object)."""
         person = self.person(person_id)
@@ -284,17 +292,39 @@ class RightsService:
             raise ValidationFailed(errors)
         with self._db.save(self._ws.actor_id, ERASE_ACTION, "persoon", person.id) as ctx:
             if outcome is Outcome.UITGEVOERD:
-                repo.save_person(ctx.session, dataclasses.replace(
-                    person, first_name=ERASED_NAME, name_prefix="", last_name="",
-                    birth_date=None, bsn="", gezag_note=""))
-                for cls in (AssessmentRecord, ConsentRecord):
-                    for record in ctx.session.scalars(select(cls).where(
-                            cls.person_id == person.id)):
-                        ctx.session.delete(record)
+                request = self._erase_in(ctx.session, person, request)
             _add_request(ctx.session, request)
             ctx.purpose = "Verzoek tot wissen (AVG art. 17)"
         log.info("erasure request handled: %s", outcome.value)
         return request
+
+    def _erase_in(self, session: Session, person: Person,
+                  request: PrivacyRequest) -> PrivacyRequest:
+        """The erasure itself, on the save's session; returns the request with its record."""
+        scrubber = Scrubber(person, erasure.others(
+            erasure.members(session, person.household_id), person.id))
+        record_ids = erasure.household_record_ids(session, person.household_id)
+        result = erasure.HouseholdScrub()
+        repo.save_person(session, erasure.erased_person(person))
+        for cls in (AssessmentRecord, ConsentRecord):
+            for record in session.scalars(select(cls).where(cls.person_id == person.id)):
+                session.delete(record)
+                result.report.add_deleted(cls.__entity__)
+        session.flush()
+        erasure.scrub_household(session, person, scrubber, result)
+        erasure.delete_drafts(session, person.id)
+        result.history_rows = erasure.scrub_history(
+            session, person.household_id, person.id, record_ids, result.kept_ids, scrubber)
+        erasure.scrub_own_changeset(session, person.id, record_ids, result.kept_ids,
+                                    scrubber)
+        worker_note = scrubber.scrub(request.note)
+        summary = result.report.summary()
+        log.info("erasure: %d records scrubbed, %d kept, %d change-sets rewritten",
+                 sum(result.report.scrubbed.values()), sum(result.report.kept.values()),
+                 result.history_rows)
+        return dataclasses.replace(
+            request, fields=result.report.fields(),
+            note=f"{worker_note}\n\n{summary}" if worker_note else summary)
 
     # ------------------------------------------------------------------ rectification
 
