@@ -109,6 +109,8 @@ def test_the_bundle_holds_resources_and_migrations_where_paths_expects_them(
     assert list((internal / "reportlab" / "fonts").glob("Vera*.ttf"))
     assert (internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqoffscreen.so").exists()
     assert (internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so").exists()
+    # zstd for the change feed: without it httpx silently falls back to gzip
+    assert list((internal / "zstandard").glob("backend_c*"))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the archive is Linux-only")
