@@ -288,3 +288,31 @@ def test_demo_can_run_twice_and_makes_valid_data_at_scale(workspace: Workspace) 
     assert fill_demo(workspace, households=3) == 3
     assert fill_demo(workspace, households=120, seed=7) == 120  # postcodes stay valid
     assert len(HouseholdService(workspace).list(limit=1000)) == 123
+
+
+def test_a_long_sync_copies_the_write_ahead_log_outside_its_transactions(
+        workspace: Workspace) -> None:
+    """During a long pull no commit carries a checkpoint (the log grows past SQLite's
+    1,000-page mark); the log is copied into the file between transactions and at the end,
+    and the data is there after a reopen."""
+    from wijkteam_app.persistence.casefile import get_state, set_state
+
+    casefile = workspace.casefile
+    wal = Path(str(casefile.path) + "-wal")
+    blob = "x" * 200_000
+    with casefile.deferred_checkpoints() as between:
+        for n in range(30):  # ~6 MB: well past 1,000 pages of 4 KiB
+            with casefile.read(durable=False) as session:
+                set_state(session, f"bench_blob_{n}", blob + str(n))
+        grown = wal.stat().st_size
+        between()  # within CHECKPOINT_EVERY of the start: nothing yet
+    assert grown > 1000 * 4096 * 1.2  # no automatic checkpoint reset the log meanwhile
+    assert casefile._reader is not None
+    conn = casefile._reader(read_only=False)
+    try:  # (busy, frames in the log, frames copied): at the end all of it was copied
+        busy, logged, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        conn.close()
+    assert busy == 0 and logged > 1000 and copied == logged
+    with casefile.read() as session:
+        assert get_state(session, "bench_blob_29") == blob + "29"

@@ -159,8 +159,10 @@ def open_casefile(path: Path, key: bytes | None, backup_dir: Path) -> OpenResult
     verify_casefile(path, key)
     engine = make_engine(path, key)
 
-    def reader() -> Any:  # a keyed read-only connection for `CaseFile.snapshot`
-        return connect_raw(path, key, read_only=True)
+    def reader(read_only: bool = True) -> Any:
+        # a keyed read-only connection for `CaseFile.snapshot`; read-write for
+        # `CaseFile.checkpoint`
+        return connect_raw(path, key, read_only=read_only)
 
     try:
         current = current_revision(engine)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.workers import Role, Team, Worker
@@ -238,8 +239,11 @@ class Workspace:
             return
         data_key = keys.unlock_data_key(self.paths.keyfile, passphrase)
         path = self.paths.casefile
-        self.casefile.reopen(make_engine(path, data_key),
-                             reader=lambda: connect_raw(path, data_key, read_only=True))
+
+        def reader(read_only: bool = True) -> Any:
+            return connect_raw(path, data_key, read_only=read_only)
+
+        self.casefile.reopen(make_engine(path, data_key), reader=reader)
         self.casefile.audit(self.actor_id, "dossier.ontgrendelen", "profiel", "", "ok")
         log.info("case file unlocked after a lock")
     def add_save_listener(self, listener: Callable[[frozenset[str]], None]) -> None:

@@ -120,6 +120,12 @@ never dropped. Attachment metadata travels as a record; the bytes stay in
 (`SyncEngine.upload_attachments`, `SyncEngine.download_attachments`)."""
 
 PAGE_SIZE = 2000  # items per pull request (the protocol's maximum)
+
+
+def _nothing() -> None:
+    pass
+
+
 APPLY_BATCH = 250  # items in the first apply transaction of a sync (the lock is held for one)
 MIN_APPLY_BATCH = 25
 MAX_APPLY_BATCH = 1000
@@ -172,6 +178,7 @@ class SyncEngine:
         self.transport = transport
         self.actor_id = actor_id
         self.page_size = page_size
+        self._between_batches: Callable[[], None] = _nothing  # see `pull`
         self.push_batch = push_batch
         self.retries = retries
         self.tables = tables_for(casefile.engine.dialect)
@@ -497,7 +504,11 @@ class SyncEngine:
         if not page.has_more:  # the usual case: one page, nothing to overlap
             self._take_page(page, cursor, report)
             return page.open_conflicts
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead:
+        # Many pages (a first pull, a long absence): the log is copied into the file between
+        # batches, outside the lock, instead of inside a batch's commit.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead, \
+                self.casefile.deferred_checkpoints() as checkpoint:
+            self._between_batches = checkpoint
             while True:
                 following: Future[bytes] | None = None
                 if page.has_more:
@@ -508,8 +519,10 @@ class SyncEngine:
                 except BaseException:
                     if following is not None:
                         following.cancel()
+                    self._between_batches = _nothing
                     raise
                 if following is None:
+                    self._between_batches = _nothing
                     return page.open_conflicts
                 cursor = page.next_cursor
                 page = self.transport.parse_pull(following.result())
@@ -593,6 +606,7 @@ class SyncEngine:
             if end - start == self.batch_size:
                 self._adapt(time.perf_counter() - started)
             applied += done.applied
+            self._between_batches()
             if report is not None:
                 report.changed_households.update(done.households)
             if done.retry:
