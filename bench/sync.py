@@ -322,6 +322,7 @@ class OurRun:
     records: int
     idle_ms: float
     longest_hold_ms: float
+    hold_p95_ms: float
     transactions: int
     wire_bytes: int
     decoded_bytes: int
@@ -359,7 +360,9 @@ def our_initial_pull(root: Path, server: Server, load: Caseload, clock: LockCloc
             idle_times.append(time.perf_counter() - started)
             assert again.ok and again.pulled == 0 and again.pushed == 0, again
         return OurRun(elapsed, report.pulled, statistics.median(idle_times) * 1000,
-                      max(holds) * 1000, len(holds), counter.wire, counter.decoded)
+                      max(holds) * 1000,
+                      statistics.quantiles(holds, n=20)[-1] * 1000 if len(holds) > 1 else 0.0,
+                      len(holds), counter.wire, counter.decoded)
     finally:
         service.close()
         workspace.close()
@@ -553,8 +556,8 @@ def main() -> int:
                                   f"{run.docs_per_s:7.0f} docs/s ({run.records} in "
                                   f"{run.seconds:.2f} s), no-change {run.idle_ms:.1f} ms, "
                                   f"longest lock hold {run.longest_hold_ms:.0f} ms "
-                                  f"in {clock.longest[1]} ({run.transactions} "
-                                  "transactions)", flush=True)
+                                  f"in {clock.longest[1]} (p95 {run.hold_p95_ms:.0f} ms of "
+                                  f"{run.transactions} transactions)", flush=True)
                         elif pouch_dir is not None:
                             prun, _ = pouch(pouch_dir, size, args.records)
                             results.pouch[size].append(prun)

@@ -126,7 +126,7 @@ def _nothing() -> None:
     pass
 
 
-APPLY_BATCH = 250  # items in the first apply transaction of a sync (the lock is held for one)
+APPLY_BATCH = 100  # items in the first apply transaction of a sync (the lock is held for one)
 MIN_APPLY_BATCH = 25
 MAX_APPLY_BATCH = 1000
 HOLD_TARGET = 0.025  # seconds: the batch size follows how long a batch holds the lock
