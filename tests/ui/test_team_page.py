@@ -336,6 +336,43 @@ def test_after_a_save_the_last_figures_stay_on_screen_while_they_are_updated(
     assert not page.busy_label.isVisible() and page.report_button.isEnabled()
 
 
+def test_the_next_session_opens_the_dashboard_with_the_last_figures_while_it_computes(
+        qtbot: QtBot, tmp_path: Path, window: MainWindow,
+        coach: tuple[Workspace, dict[str, str]]) -> None:
+    """A coach who opens Team straight after starting the app sees the figures the last
+    session left (marked as being updated) instead of an empty page, then the current."""
+    page = open_team(qtbot, window)
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+    window.close_workspace()  # the window closes: the last figures stay in the case file
+    ws = unlock(ProfilePaths(tmp_path / "profiel-teamcoach"), PASSPHRASE, lambda: TODAY)
+    try:
+        household = Household(new_id(), "Huishouden Kers",
+                              Address("Proefstraat", 6, "", "1234 AB", "Voorbeeldstad"),
+                              "Noord")
+        service = HouseholdService(ws)
+        service.create(household, [Person(new_id(), household.id, "Proef", "Kers",
+                                          HouseholdRole.HOOFDBEWONER)])
+        service.save_case(Case(new_id(), household.id, ws.team.id, ws.worker.id,
+                               CaseStatus.AANGEMELD, ReferralSource.INWONER,
+                               date(2026, 12, 1)))
+        again = MainWindow(ws)
+        qtbot.addWidget(again)
+        again.show()
+        qtbot.waitExposed(again)
+        qtbot.waitUntil(lambda: again.is_ready)
+        again.dashboard_warmer.stop()  # Team chosen before anything was prepared
+        qtbot.keyClick(again, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        fresh = again.team
+        assert fresh is not None and fresh.isVisible() and fresh.busy
+        assert fresh.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"  # last time's
+        assert "bijgewerkt" in fresh.busy_label.text()
+        qtbot.waitUntil(lambda: not fresh.busy)
+        assert fresh.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "7"
+        again.close_workspace()
+    finally:
+        ws.close()
+
+
 def test_the_dashboard_is_prepared_once_the_window_is_idle_and_then_opens_at_once(
         qtbot: QtBot, window: MainWindow) -> None:
     """The first open in a session: prepared in the background, shown without waiting."""

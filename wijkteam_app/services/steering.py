@@ -19,6 +19,7 @@ prepared in the background waits for it and gets it, rather than computing it tw
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from wijkteam_app.domain.indicators import (
 )
 from wijkteam_app.domain.instruments import InstrumentDefinition
 from wijkteam_app.domain.workers import Role
+from wijkteam_app.persistence.casefile import get_state, set_state
 from wijkteam_app.persistence.schema import (
     CaseRecord,
     HouseholdRecord,
@@ -55,6 +57,8 @@ from wijkteam_app.sync.aggregates import Grouping, Kind, Period, Row
 __all__ = ["Dashboard", "DashboardFilter", "DrillRow", "SteeringService", "figures_to_rows"]
 
 SEES_TEAM = frozenset({Role.TEAMCOACH})
+# The default dashboard as the last session left it (local state, in the encrypted file).
+LAST_DASHBOARD_KEY = "dashboard.laatste"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,7 @@ class SteeringService:
         # The last dashboard computed per filter, kept when the case file changes: shown
         # (marked as being updated) while the current figures are computed.
         self._previous: dict[DashboardFilter, Dashboard] = {}
+        self._looked_for_stored = False
         self._names: dict[str, str] = {}
 
     # --- scope -----------------------------------------------------------------------------
@@ -246,7 +251,54 @@ class SteeringService:
         """The last dashboard computed for the filter, also when the case file has changed
         since (None if never computed in this session). Quick: for the UI thread, to show
         while `dashboard` computes the current figures."""
-        return self._previous.get(flt)
+        found = self._previous.get(flt)
+        if found is None and not self._looked_for_stored \
+                and flt == DashboardFilter(self.default_period()):
+            self._looked_for_stored = True  # one small read, once per session
+            found = self._stored(flt)
+            if found is not None:
+                self._previous.setdefault(flt, found)
+        return found
+
+    def keep_for_next_session(self) -> None:
+        """Store the last dashboard of the default filter in the case file (when the window
+        closes), so the next session's first open shows it at once, marked as being
+        updated, while the current figures are computed. Aggregates and household ids only,
+        in the encrypted file like everything else."""
+        flt = DashboardFilter(self.default_period())
+        found = self._previous.get(flt)
+        if found is None or self._ws.casefile.locked:
+            return
+        plain = {
+            "worker": self._ws.worker.id, "team_scope": found.team_scope,
+            "period": found.period.code, "peildatum": found.peildatum.isoformat(),
+            "names": found.worker_names, "versions": list(found.instrument_versions),
+            "figures": [[f.indicator.value, f.category, f.value, f.basis, sorted(f.households)]
+                        for f in found.figures.values()],
+        }
+        with self._db.read(durable=False) as session:
+            set_state(session, LAST_DASHBOARD_KEY, json.dumps(plain, separators=(",", ":")))
+
+    def _stored(self, flt: DashboardFilter) -> Dashboard | None:
+        """The dashboard `keep_for_next_session` stored, if it is of this worker, this scope
+        and this period (never another role's figures)."""
+        with self._db.read() as session:
+            raw = get_state(session, LAST_DASHBOARD_KEY)
+        if raw is None:
+            return None
+        try:
+            plain = json.loads(raw)
+            if (plain["worker"] != self._ws.worker.id or plain["team_scope"] != self.team_scope
+                    or plain["period"] != flt.period.code):
+                return None
+            figures = {
+                (Indicator(ind), str(cat)): Figure(Indicator(ind), str(cat), value, int(basis),
+                                                   frozenset(households))
+                for ind, cat, value, basis, households in plain["figures"]}
+            return Dashboard(flt, flt.period, date.fromisoformat(plain["peildatum"]), figures,
+                             self.team_scope, dict(plain["names"]), tuple(plain["versions"]))
+        except (KeyError, TypeError, ValueError):  # an older or damaged entry: not shown
+            return None
 
     def dashboard(self, flt: DashboardFilter) -> Dashboard:
         """The figures for the filter: computed, or the last computed while the case file

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from wijkteam_app import __version__
 from wijkteam_app.domain.workers import Role
+from wijkteam_app.errors import WijkteamError
 from wijkteam_app.ui.widgets import heading_label, muted_label
 
 if TYPE_CHECKING:
@@ -964,6 +965,11 @@ class MainWindow(QMainWindow):
             self.dashboard_warmer.stop()
             if self.team is not None:
                 self.team.wait()
+            if not self._workspace.locked and self._workspace.casefile.damage is None:
+                try:
+                    self.dashboard_warmer.keep_for_next_session()
+                except WijkteamError as exc:  # a cache: the next session computes anew
+                    log.warning("dashboard not kept: %s", exc.code)
             if not self.sync_service.wiped and not self._workspace.locked:
                 self.sync.sync_before_close()  # nothing recorded stays behind if online
             self.sync.wait()

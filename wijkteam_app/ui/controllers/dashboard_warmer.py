@@ -79,6 +79,13 @@ class DashboardWarmer(QObject):
         self.timer.stop()
         self._background.wait()
 
+    def keep_for_next_session(self) -> None:
+        """When the window closes: the last default dashboard stays in the case file for
+        the next session's first open (`SteeringService.keep_for_next_session`); nothing
+        when the dashboard was never prepared in this session."""
+        if self._service is not None:
+            self._service.keep_for_next_session()
+
     def pause(self) -> None:
         """The lock screen: no reads until `resume` (waits for a running preparation)."""
         self.timer.stop()
