@@ -186,7 +186,7 @@ def bench_app(args: argparse.Namespace, folder: Path) -> None:
                                           ContactKind.TELEFONISCH, workspace.worker.id))
 
     baseline: list[float] = [count()]
-    # Cold: Team chosen at once, before the warmer (2 s after start) has prepared anything;
+    # Cold: Team chosen at once, before the warmer (0.5 s after start) has prepared anything;
     # includes loading QtCharts and the page's module.
     first = painted(window.team_action.trigger)
     first_shown = list(shown)  # the last session's figures, when a session left them

@@ -59,6 +59,7 @@ __all__ = ["Dashboard", "DashboardFilter", "DrillRow", "SteeringService", "figur
 SEES_TEAM = frozenset({Role.TEAMCOACH})
 # The default dashboard as the last session left it (local state, in the encrypted file).
 LAST_DASHBOARD_KEY = "dashboard.laatste"
+COUNTED_TILES = frozenset({Indicator.ESCALATION_SHARE, Indicator.RELAPSE_SHARE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +274,11 @@ class SteeringService:
             "worker": self._ws.worker.id, "team_scope": found.team_scope,
             "period": found.period.code, "peildatum": found.peildatum.isoformat(),
             "names": found.worker_names, "versions": list(found.instrument_versions),
-            "figures": [[f.indicator.value, f.category, f.value, f.basis, sorted(f.households)]
+            # The households behind a figure only where the page writes their number (the
+            # share tiles); the rest would make megabytes of ids: those figures open their
+            # households once the current figures have arrived.
+            "figures": [[f.indicator.value, f.category, f.value, f.basis,
+                         sorted(f.households) if f.indicator in COUNTED_TILES else []]
                         for f in found.figures.values()],
         }
         with self._db.read(durable=False) as session:

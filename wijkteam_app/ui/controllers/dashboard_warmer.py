@@ -31,7 +31,7 @@ from wijkteam_app.ui.controllers.background import Background
 if TYPE_CHECKING:
     from wijkteam_app.services.steering import SteeringService
 
-START_DELAY_MS = 2000
+START_DELAY_MS = 500
 CHECK_MS = 3000
 QUIET_MS = 1000
 

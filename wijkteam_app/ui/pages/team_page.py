@@ -914,6 +914,11 @@ class TeamPage(QWidget):
 
     def show_households(self, figure: Figure, title: str | None = None) -> None:
         """The households behind `figure`, in a dialog (kept in `last_dialog` for tests)."""
+        if self.busy and not figure.households and figure.value:
+            # The last session's figures carry no households: they come with the current.
+            self.busy_label.setText(self.tr("Cijfers worden bijgewerkt… De huishoudens achter "
+                                            "dit getal zijn zo te openen."))
+            return
         rows = self.service.drill_rows(sorted(figure.households))
         dialog = HouseholdListDialog(title or self.figure_title(figure), rows, self)
         dialog.householdChosen.connect(self.householdActivated)
