@@ -322,6 +322,30 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_consent_audit(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from wijkteam_server import consent_audit
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        raise admin.AdminError("Geef een datum als JJJJ-MM-DD, bijvoorbeeld 2026-01-31.") from None
+    engine = _engine(args.data_dir)
+    try:
+        report = consent_audit.run(engine, since=since, until=until,
+                                   household_id=args.household)
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(consent_audit.format_text(report))
+    return 0
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -480,6 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--household", help="id van het huishouden")
     p.add_argument("--json", action="store_true", help="als JSON (voor een inzageverzoek)")
     p.set_defaults(func=cmd_access_log)
+
+    p = sub.add_parser("consent-audit", parents=[common],
+                       help="gedeelde gegevens (plan, contactgegevens) die de toestemming op de "
+                       "server niet dekte, bijvoorbeeld offline na een intrekking")
+    p.add_argument("--since", help="vanaf deze dag (JJJJ-MM-DD)")
+    p.add_argument("--until", help="tot en met deze dag (JJJJ-MM-DD)")
+    p.add_argument("--household", help="alleen dit huishouden (id)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_consent_audit)
 
     texts = sub.add_parser("instrument-texts", help="instrumentteksten").add_subparsers(
         dest="action", required=True)

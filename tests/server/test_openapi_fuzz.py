@@ -67,7 +67,7 @@ def test_every_operation_is_documented(fuzz_server: Server) -> None:
         ("GET", "/api/v1/attachments/{attachment_id}/content"),
         ("GET", "/api/v1/reports/aggregates"),
         ("POST", "/api/v1/audit"), ("GET", "/api/v1/households/{household_id}/access-log"),
-        ("GET", "/api/v1/admin/access-log"),
+        ("GET", "/api/v1/admin/access-log"), ("GET", "/api/v1/admin/consent-audit"),
     }
     assert operations == expected
     for path, item in document["paths"].items():
@@ -99,5 +99,5 @@ def test_openapi_contract(fuzz_server: Server, fuzz_auth: dict[str, str]) -> Non
             run()
         except Exception as exc:  # collect all operations' failures, then report
             failures.append(f"{operation.label}: {exc}")
-    assert count == 23
+    assert count == 24
     assert not failures, "\n\n".join(failures)

@@ -9,7 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from wijkteam_server.api import attachments, audit, auth, reference, reports, sync
+from wijkteam_server.api import attachments, audit, auth, consent_audit, reference, reports, sync
 from wijkteam_server.api.deps import _doc
 
 
@@ -56,3 +56,4 @@ api_router.include_router(sync.router)
 api_router.include_router(attachments.router)
 api_router.include_router(reports.router)
 api_router.include_router(audit.router)
+api_router.include_router(consent_audit.router)
