@@ -37,7 +37,7 @@ from wijkteam_app.sync.protocol import (
     EntityChange,
     ResolveRequest,
 )
-from wijkteam_server import report_facts
+from wijkteam_server import erasure, report_facts
 from wijkteam_server.authorization import Authorizer, Refused, household_facts
 from wijkteam_server.db import utcnow
 from wijkteam_server.errors import ApiError, not_found
@@ -414,6 +414,7 @@ def process_changeset(session: Session, user_id: str, device_id: str, changeset:
         status=status, reason=reason, conflict_ids=ctx.conflict_ids, warnings=ctx.warnings,
         payload=changeset.model_dump(mode="json"),
     ))
+    erasure.after_changeset(session, changeset, user, device)  # an executed erasure request
     device.last_seq = changeset.device_seq
     device.last_seen_at = ctx.now
     session.flush()

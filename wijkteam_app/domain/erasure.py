@@ -29,9 +29,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from wijkteam_app.domain.people import Person
+
+class Identified(Protocol):
+    """What the scrubber reads of a person: a `domain.people.Person`, or the server's view
+    of one version of a person record (`wijkteam_server.erasure.Identity`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def name_prefix(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def bsn(self) -> str: ...
+    @property
+    def birth_date(self) -> date | None: ...
+
 
 ERASED = "[gewist]"
 """What replaces the erased person's name, BSN and birth date (in free text and in the person
@@ -72,7 +89,7 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def _name_forms(p: Person) -> list[str]:
+def _name_forms(p: Identified) -> list[str]:
     """A person's own name as regex alternatives (used to protect the other members)."""
     first, prefix, last = p.first_name.strip(), p.name_prefix.strip(), p.last_name.strip()
     forms: list[str] = []
@@ -114,7 +131,7 @@ class Scrubber:
     `others` are the household's other members: their names are protected, and a name the
     erased person shares with one of them is not scrubbed on its own (only as full name)."""
 
-    def __init__(self, person: Person, others: Iterable[Person] = ()) -> None:
+    def __init__(self, person: Identified, others: Iterable[Identified] = ()) -> None:
         first = person.first_name.strip()
         prefix, last = person.name_prefix.strip(), person.last_name.strip()
         if first == ERASED:  # erased before: no name left to look for

@@ -37,7 +37,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from wijkteam_app.domain.cases import CaseStatus
 from wijkteam_app.domain.ids import new_id
@@ -959,12 +959,22 @@ def to_plain(value: object) -> Json:
 
 
 def canonical_json(content: PlanContent) -> str:
-    document = {"format": FINGERPRINT_FORMAT, "content": to_plain(content)}
+    return _canonical(to_plain(content))
+
+
+def _canonical(plain: Any) -> str:
+    document = {"format": FINGERPRINT_FORMAT, "content": plain}
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_fingerprint(content: PlanContent) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def plain_fingerprint(plain: Any) -> str:
+    """`content_fingerprint` of a content in its synced (`to_plain`) form, as the server
+    holds it."""
+    return hashlib.sha256(_canonical(plain).encode("utf-8")).hexdigest()
 
 
 def fingerprint(version: PlanVersion | PlanContent) -> str:
