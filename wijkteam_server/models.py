@@ -385,8 +385,14 @@ class FactHousehold(Base):
 
 class FactCase(Base):
     __tablename__ = "fact_cases"
+    __table_args__ = (
+        # A household's cases by referral (then id), with what tells whether one runs in a
+        # period: "its latest running case" is an index-only probe.
+        Index("ix_fact_cases_household_referral", "household_id", "referral_date", "case_id",
+              "closed_on"),
+    )
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    household_id: Mapped[str | None] = mapped_column(String(36))
     team_id: Mapped[str | None] = mapped_column(String(36))
     regisseur_id: Mapped[str | None] = mapped_column(String(36))
     referral_date: Mapped[str | None] = mapped_column(String(32))
@@ -403,10 +409,17 @@ class FactCaseUrgency(Base):
 
 class FactContact(Base):
     __tablename__ = "fact_contacts"
+    __table_args__ = (
+        # Covering: a household's contacts in a period with their time and worker; a case's
+        # first contact from a day on.
+        Index("ix_fact_contacts_household_day", "household_id", "day", "minutes",
+              "worker_id"),
+        Index("ix_fact_contacts_case_day", "case_id", "day", "household_id"),
+    )
     contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    household_id: Mapped[str | None] = mapped_column(String(36))
     case_id: Mapped[str | None] = mapped_column(String(36))
-    day: Mapped[str | None] = mapped_column(String(32), index=True)
+    day: Mapped[str | None] = mapped_column(String(32))
     minutes: Mapped[int | None] = mapped_column(Integer)
     worker_id: Mapped[str | None] = mapped_column(String(36))
 
@@ -423,6 +436,10 @@ class FactAssessment(Base):
 
 class FactAssessmentItem(Base):
     __tablename__ = "fact_assessment_items"
+    # Covering: an assessment's score on an item code (two assessments compared per code).
+    __table_args__ = (
+        Index("ix_fact_assessment_items_scores", "assessment_id", "code", "score"),
+    )
     assessment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     code: Mapped[str | None] = mapped_column(String(64))
@@ -442,6 +459,10 @@ class FactPlanStatus(Base):
     """One entry of a plan version's status history (`position`: its place in the list)."""
 
     __tablename__ = "fact_plan_statuses"
+    # Covering: a version's last status change by a moment.
+    __table_args__ = (
+        Index("ix_fact_plan_statuses_at", "version_id", "at", "position", "to_status"),
+    )
     version_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     to_status: Mapped[str | None] = mapped_column(String(32))

@@ -10,10 +10,12 @@ definitions are the app's (`wijkteam_app.domain.indicators`, which the server ca
 import); ``tests/server/test_reporting_sql.py`` shows both give the same figures on the same
 data.
 
-The households in view and their cases, contacts and signatures are first put in a few
-temporary tables (per connection, dropped at the end), so each indicator joins a small,
-indexed set instead of re-deriving it. Only aggregates leave this module: no name, address,
-BSN or birth date is ever selected (the fact tables do not even hold them).
+The households in view and their cases and signatures are first put in a few temporary
+tables (per connection, dropped at the end), so each indicator joins a small, indexed set
+instead of re-deriving it; the larger fact tables (contacts, assessment items, status
+histories) are read through covering indexes that fit these joins (migration 0010), in plans
+that do not depend on ``ANALYZE``. Only aggregates leave this module: no name, address, BSN or
+birth date is ever selected (the fact tables do not even hold them).
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    update,
 )
 from sqlalchemy.sql.selectable import TableValuedAlias
 
@@ -120,43 +121,33 @@ class _Computation:
         self.rows: list[Row] = []
         metadata = MetaData()
 
-        def temp(name: str, *columns: Column[Any], index: tuple[str, ...] = ()) -> Table:
-            table = Table(name, metadata, *columns, prefixes=["TEMPORARY"])
-            for column_name in index:
-                Index(f"ix_{name}_{column_name}", table.c[column_name])
-            return table
+        def temp(name: str, *columns: Column[Any]) -> Table:
+            return Table(name, metadata, *columns, prefixes=["TEMPORARY"])
 
         # The population and what hangs on it, narrowed to the period once; the indicators
-        # are plain SQL over these and the fact tables.
+        # are plain SQL over these and the fact tables. Their indexes are made once they are
+        # filled (`_index`), which is cheaper than keeping them up to date row by row.
         self.view = temp(
             "report_view", Column("household_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("case_id", String(36)),
             Column("regisseur_id", String(36)), Column("closed_on", String(32)),
-            Column("next_evaluation", String(32)), Column("client_profile", String(10)),
-            index=("grp",))
+            Column("next_evaluation", String(32)), Column("client_profile", String(10)))
         self.flags = temp(
-            "report_flags", Column("household_id", String(36)), Column("kind", String(16)),
-            index=("household_id",))
+            "report_flags", Column("household_id", String(36)), Column("kind", String(16)))
         self.cases = temp(
             "report_cases", Column("case_id", String(36), primary_key=True),
             Column("household_id", String(36)), Column("grp", String(200)),
-            Column("referral_date", String(32)), Column("closed_on", String(32)),
-            index=("household_id",))
-        self.contacts = temp(
-            "report_contacts", Column("case_id", String(36)),
-            Column("household_id", String(36)), Column("grp", String(200)),
-            Column("day", String(32)), Column("minutes", Integer),
-            Column("worker_id", String(36)), index=("case_id",))
+            Column("referral_date", String(32)), Column("closed_on", String(32)))
         self.signatures = temp(
             "report_signatures", Column("household_id", String(36)),
-            Column("version_id", String(36)), Column("signed_on", String(32)),
-            index=("household_id",))
+            Column("version_id", String(36)), Column("signed_on", String(32)))
+        self.new_cases = temp(
+            "report_new_cases", Column("grp", String(200)),
+            Column("referral_date", String(32)), Column("first_contact", String(32)),
+            Column("first_signed", String(32)))
         self.versions = temp(
             "report_versions", Column("version_id", String(36), primary_key=True),
             Column("grp", String(200)), Column("regisseur_id", String(36)),
-            Column("status", String(32)))
-        self.statuses = temp(
-            "report_statuses", Column("version_id", String(36), primary_key=True),
             Column("status", String(32)))
         self.pairs = temp(
             "report_pairs", Column("pair_no", Integer, primary_key=True, autoincrement=True),
@@ -190,35 +181,42 @@ class _Computation:
         rows = sorted(self.rows, key=Row.sort_key)
         return Report(self.request.period, self.peil_day, self.request.per, rows, versions)
 
+    def _running(self, cases: Any) -> ColumnElement[bool]:
+        """Cases (columns of `fact_cases` or an alias) that run at some time in the period."""
+        return and_(cases.c.referral_date <= self.peil,
+                    or_(cases.c.closed_on.is_(None), cases.c.closed_on >= self.start))
+
+    def _index(self, table: Table, *columns: str) -> None:
+        Index(f"ix_{table.name}_{'_'.join(columns)}",
+              *(table.c[name] for name in columns)).create(self.conn)
+
     def _fill(self) -> None:
         s = self.sql
         fc, fh = facts.CASES, facts.HOUSEHOLDS
-        ranked = (
-            select(fc.c.household_id, fc.c.case_id, fc.c.team_id, fc.c.regisseur_id,
-                   fc.c.closed_on, fc.c.next_evaluation, fc.c.client_profile, fh.c.wijk,
-                   func.row_number().over(
-                       partition_by=fc.c.household_id,
-                       order_by=(fc.c.referral_date.desc(), s.binary(fc.c.case_id).desc()),
-                   ).label("rn"))
-            .join(fh, fh.c.household_id == fc.c.household_id)
-            .where(fc.c.referral_date <= self.peil,
-                   or_(fc.c.closed_on.is_(None), fc.c.closed_on >= self.start))
-            .subquery("ranked"))
+        # Per household its latest case running in the period (referral date, then case id;
+        # both are set, so "no later one" is exact): an index probe per case
+        # (ix_fact_cases_household_referral) instead of ranking them all.
+        later = fc.alias("later")
+        latest = ~exists().where(
+            later.c.household_id == fc.c.household_id, self._running(later),
+            or_(later.c.referral_date > fc.c.referral_date,
+                and_(later.c.referral_date == fc.c.referral_date,
+                     s.binary(later.c.case_id) > s.binary(fc.c.case_id))))
         team = Team.__table__
         per = self.request.per
         if per is Grouping.WIJK:
-            group: ColumnElement[Any] = func.coalesce(func.nullif(ranked.c.wijk, ""),
+            group: ColumnElement[Any] = func.coalesce(func.nullif(fh.c.wijk, ""),
                                                       agg.UNKNOWN_GROUP)
         elif per is Grouping.TEAM:
             group = func.coalesce(team.c.name, agg.UNKNOWN_GROUP)
         else:
             group = func.coalesce(team.c.municipality, agg.UNKNOWN_GROUP)
         population = (
-            select(ranked.c.household_id, group.label("grp"), ranked.c.case_id,
-                   ranked.c.regisseur_id, ranked.c.closed_on, ranked.c.next_evaluation,
-                   ranked.c.client_profile)
-            .select_from(ranked.outerjoin(team, team.c.id == ranked.c.team_id))
-            .where(ranked.c.rn == 1))
+            select(fc.c.household_id, group.label("grp"), fc.c.case_id, fc.c.regisseur_id,
+                   fc.c.closed_on, fc.c.next_evaluation, fc.c.client_profile)
+            .select_from(fc.join(fh, fh.c.household_id == fc.c.household_id)
+                         .outerjoin(team, team.c.id == fc.c.team_id))
+            .where(self._running(fc), latest))
         if self.request.teams:
             population = population.where(team.c.name.in_(self.request.teams))
         if self.request.gemeenten:
@@ -228,25 +226,23 @@ class _Computation:
             ["household_id", "grp", "case_id", "regisseur_id", "closed_on", "next_evaluation",
              "client_profile"],
             population))
+        # By group, then household: the per-group passes read it in order, and `_time` joins
+        # each household's contacts to it.
+        self._index(rv, "grp", "household_id")
         self.conn.execute(self.cases.insert().from_select(
             ["case_id", "household_id", "grp", "referral_date", "closed_on"],
             select(fc.c.case_id, fc.c.household_id, rv.c.grp, fc.c.referral_date,
                    fc.c.closed_on)
             .join(rv, rv.c.household_id == fc.c.household_id)
             .where(fc.c.referral_date <= self.peil)))
-        k = facts.CONTACTS
-        self.conn.execute(self.contacts.insert().from_select(
-            ["case_id", "household_id", "grp", "day", "minutes", "worker_id"],
-            select(k.c.case_id, k.c.household_id, rv.c.grp, k.c.day, k.c.minutes,
-                   k.c.worker_id)
-            .join(rv, rv.c.household_id == k.c.household_id)
-            .where(k.c.day >= self.start, k.c.day <= self.peil)))
+        self._index(self.cases, "household_id")
         sg = facts.SIGNATURES
         self.conn.execute(self.signatures.insert().from_select(
             ["household_id", "version_id", "signed_on"],
             select(sg.c.household_id, sg.c.version_id, sg.c.signed_on)
             .join(rv, rv.c.household_id == sg.c.household_id)
             .where(sg.c.signed_on <= self.peil)))
+        self._index(self.signatures, "household_id")
 
     # ------------------------------------------------------------------ helpers
 
@@ -271,15 +267,15 @@ class _Computation:
             func.row_number().over(partition_by=values.c.grp, order_by=values.c.v).label("rn"),
             func.count().over(partition_by=values.c.grp).label("cnt"),
         ).subquery("ranked_values")
-        medians = self._by_group(
-            select(ranked.c.grp, func.avg(cast(ranked.c.v, Float)))
-            .where(or_(ranked.c.rn == (ranked.c.cnt + 1) // 2,
-                       ranked.c.rn == (ranked.c.cnt + 2) // 2))
+        # One pass: the median is the mean of the middle one or two. (The values are whole
+        # days, so a float sum of them is exact in any order.)
+        middle = or_(ranked.c.rn == (ranked.c.cnt + 1) // 2,
+                     ranked.c.rn == (ranked.c.cnt + 2) // 2)
+        figures = self._by_group(
+            select(ranked.c.grp, func.avg(case((middle, cast(ranked.c.v, Float)))),
+                   func.avg(cast(ranked.c.v, Float)), func.count())
             .group_by(ranked.c.grp))
-        means = self._by_group(
-            select(values.c.grp, func.avg(cast(values.c.v, Float)), func.count())
-            .group_by(values.c.grp))
-        return {g: (medians[g][0], m[0], m[1]) for g, m in means.items()}
+        return {g: (median, mean, n) for g, (median, mean, n) in figures.items()}
 
     def _new_cases(self) -> Any:
         rc = self.cases
@@ -360,27 +356,18 @@ class _Computation:
             .join(rv, rv.c.household_id == v.c.household_id)
             .where(v.c.created_at < self.next_day)
             .subquery("ranked_versions"))
+        # Its status on the peildatum: the last change by then (a later entry wins a tie),
+        # read from the end of ix_fact_plan_statuses_at.
+        h = facts.STATUSES
+        status = (select(h.c.to_status)
+                  .where(h.c.version_id == ranked.c.version_id, h.c.at < self.next_day)
+                  .order_by(h.c.at.desc(), h.c.position.desc()).limit(1)
+                  .scalar_subquery())
         lv = self.versions
         self.conn.execute(lv.insert().from_select(
-            ["version_id", "grp", "regisseur_id"],
-            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id)
+            ["version_id", "grp", "regisseur_id", "status"],
+            select(ranked.c.version_id, ranked.c.grp, ranked.c.regisseur_id, status)
             .where(ranked.c.rn == 1)))
-        # Its status on the peildatum: the last change by then (a later entry wins a tie).
-        h = facts.STATUSES
-        changes = (
-            select(lv.c.version_id, h.c.to_status.label("status"),
-                   func.row_number().over(partition_by=lv.c.version_id,
-                                          order_by=(h.c.at.desc(), h.c.position.desc())
-                                          ).label("hn"))
-            .join(h, h.c.version_id == lv.c.version_id)
-            .where(h.c.at < self.next_day)
-            .subquery("changes"))
-        status = self.statuses
-        self.conn.execute(status.insert().from_select(
-            ["version_id", "status"],
-            select(changes.c.version_id, changes.c.status).where(changes.c.hn == 1)))
-        self.conn.execute(update(lv).values(status=select(status.c.status).where(
-            status.c.version_id == lv.c.version_id).scalar_subquery()))
         review = self._by_group(
             select(lv.c.grp, func.count())
             .where(lv.c.status == agg.REVIEW_STATUS).group_by(lv.c.grp))
@@ -419,25 +406,34 @@ class _Computation:
             self._row(g, "plans_waiting_toets", n_toets, n_toets)
 
     def _lead_times(self, groups: list[str]) -> None:
-        s, rc, k, sg = self.sql, self.cases, self.contacts, self.signatures
+        s, rv, rc, sg = self.sql, self.view, self.cases, self.signatures
+        # Per new case, once: its first contact in the period (of a household in view) from
+        # its referral date on (ix_fact_contacts_case_day), and its first signature since.
+        k = facts.CONTACTS
         first_contact = (select(func.min(k.c.day))
-                         .where(k.c.case_id == rc.c.case_id, k.c.day >= rc.c.referral_date)
+                         .select_from(k.join(rv, rv.c.household_id == k.c.household_id))
+                         .where(k.c.case_id == rc.c.case_id, k.c.day >= rc.c.referral_date,
+                                k.c.day >= self.start, k.c.day <= self.peil)
                          .scalar_subquery())
         first_signed = (select(func.min(sg.c.signed_on))
                         .where(sg.c.household_id == rc.c.household_id,
                                sg.c.signed_on >= rc.c.referral_date)
                         .scalar_subquery())
-        new = (select(rc.c.grp, rc.c.referral_date, first_contact.label("fc"),
-                      first_signed.label("fs"))
-               .where(self._new_cases()).subquery("new_cases"))
-        contact_days = (select(new.c.grp, s.days(new.c.fc, new.c.referral_date).label("v"))
-                        .where(new.c.fc.is_not(None)).subquery("contact_days"))
-        plan_days = (select(new.c.grp, s.days(new.c.fs, new.c.referral_date).label("v"))
-                     .where(new.c.fs.is_not(None)).subquery("plan_days"))
+        new = self.new_cases
+        self.conn.execute(new.insert().from_select(
+            ["grp", "referral_date", "first_contact", "first_signed"],
+            select(rc.c.grp, rc.c.referral_date, first_contact, first_signed)
+            .where(self._new_cases())))
+        contact_days = (
+            select(new.c.grp, s.days(new.c.first_contact, new.c.referral_date).label("v"))
+            .where(new.c.first_contact.is_not(None)).subquery("contact_days"))
+        plan_days = (
+            select(new.c.grp, s.days(new.c.first_signed, new.c.referral_date).label("v"))
+            .where(new.c.first_signed.is_not(None)).subquery("plan_days"))
         contact = self._median_mean(contact_days)
         plan = self._median_mean(plan_days)
         waiting = self._by_group(select(new.c.grp, func.count())
-                                 .where(new.c.fc.is_(None)).group_by(new.c.grp))
+                                 .where(new.c.first_contact.is_(None)).group_by(new.c.grp))
         for g in groups:
             med, avg, n = contact.get(g, (None, None, 0))
             self._row(g, "first_contact_days_median", med, n)
@@ -493,7 +489,8 @@ class _Computation:
                    or_(func.substr(a.c.definition_id, 1, len(agg.ZRM_PREFIX))
                        == agg.ZRM_PREFIX,
                        and_(a.c.definition_id == agg.LADDER_ID, a.c.person_id.is_not(None))))
-            .group_by(rv.c.grp, subject, a.c.definition_id, a.c.definition_version)
+            # (The client first: it tells most rows apart at the first column of the sort.)
+            .group_by(subject, rv.c.grp, a.c.definition_id, a.c.definition_version)
             .having(and_(func.count() >= 2, func.max(a.c.assessed_on) >= self.start))))
 
     def _measurements(self, groups: list[str]) -> None:
@@ -503,35 +500,37 @@ class _Computation:
         before, after = facts.ITEMS.alias("before"), facts.ITEMS.alias("after")
         code = after.c.code
         delta = after.c.score - before.c.score
+        # Index-only (ix_fact_assessment_items_scores): the items of the first side, and for
+        # each the same code on the latest side.
         pairs = (
             p.join(before, and_(before.c.assessment_id == p.c.first_id,
                                 before.c.score.is_not(None)))
             .join(after, and_(after.c.assessment_id == p.c.last_id,
                               after.c.score.is_not(None), after.c.code == before.c.code)))
-        zrm = self.conn.execute(
+        # ZRM and the ladder in one pass (the pairs are of one or the other): per item, and
+        # the ladder's step summed over its versions here.
+        changes = self.conn.execute(
             select(p.c.grp, p.c.def_id, p.c.ver, code,
                    func.sum(case((delta > 0, 1), else_=0)),
                    func.sum(case((delta == 0, 1), else_=0)),
                    func.sum(case((delta < 0, 1), else_=0)),
                    func.avg(cast(delta, Float)), func.count())
             .select_from(pairs)
-            .where(func.substr(p.c.def_id, 1, len(agg.ZRM_PREFIX)) == agg.ZRM_PREFIX)
             .group_by(p.c.grp, p.c.def_id, p.c.ver, code))
-        for g, definition, version, item, rose, stable, fell, avg, n in zrm:
+        ladder: dict[str, tuple[int, int, int]] = {}
+        for g, definition, version, item, rose, stable, fell, avg, n in changes:
+            if definition == agg.LADDER_ID and item == agg.LADDER_ITEM:
+                sums = ladder.get(g, (0, 0, 0))
+                ladder[g] = (sums[0] + int(rose), sums[1] + int(stable), sums[2] + int(fell))
+            if definition[:len(agg.ZRM_PREFIX)] != agg.ZRM_PREFIX:
+                continue
             category = agg.zrm_category(definition, version, item)
             for indicator, count in (("zrm_rose", rose), ("zrm_stable", stable),
                                      ("zrm_fell", fell)):
                 self._row(g, indicator, int(count), int(count), category)
             self._row(g, "zrm_mean_change", avg, int(n), category)
-        ladder = self._by_group(
-            select(p.c.grp, func.sum(case((delta > 0, 1), else_=0)),
-                   func.sum(case((delta == 0, 1), else_=0)),
-                   func.sum(case((delta < 0, 1), else_=0)))
-            .select_from(pairs)
-            .where(code == agg.LADDER_ITEM, p.c.def_id == agg.LADDER_ID)
-            .group_by(p.c.grp))
         for g in groups:
-            rose, stable, fell = (int(v or 0) for v in ladder.get(g, (0, 0, 0)))
+            rose, stable, fell = ladder.get(g, (0, 0, 0))
             for category, count in ((agg.LADDER_ROSE, rose), (agg.LADDER_STABLE, stable),
                                     (agg.LADDER_FELL, fell)):
                 self._row(g, "ladder_movement", count, count, category)
@@ -582,10 +581,15 @@ class _Computation:
                       self.in_view[g])
 
     def _time(self, groups: list[str]) -> None:
-        k = self.contacts
+        # The contacts in the period of the households in view, per group in one ordered
+        # pass: report_view by group, each household's contacts from
+        # ix_fact_contacts_household_day (index-only).
+        rv, k = self.view, facts.CONTACTS
         totals = self._by_group(
-            select(k.c.grp, func.sum(k.c.minutes), func.count(func.distinct(k.c.worker_id)))
-            .group_by(k.c.grp))
+            select(rv.c.grp, func.sum(k.c.minutes), func.count(func.distinct(k.c.worker_id)))
+            .select_from(rv.join(k, k.c.household_id == rv.c.household_id))
+            .where(k.c.day >= self.start, k.c.day <= self.peil)
+            .group_by(rv.c.grp))
         for g in groups:
             total, workers = (int(v or 0) for v in totals.get(g, (0, 0)))
             running = self.running.get(g, 0)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from tests.helpers.steering_cases import PEIL, SCENARIOS, START, TEAM, TODAY, Scenario
@@ -97,3 +99,34 @@ def test_server_and_app_agree_on_random_case_files(report_engine: Engine, facts:
     server = [r for r in report.rows if r.indicator != "usage_share"]
     app = app_rows(facts, period.start, period.peildatum(today), per, TEAM_NAMES)
     assert comparable(server) == comparable(app)  # type: ignore[arg-type]
+
+
+# The fact tables that grow with every contact, assessment and plan change: the report reads
+# them only through an index, from the households, cases, pairs or versions it needs.
+BIG_FACTS = {"fact_contacts": "fact_contacts", "fact_assessment_items": "fact_assessment_items",
+             "before": "fact_assessment_items", "after": "fact_assessment_items",
+             "fact_plan_statuses": "fact_plan_statuses"}
+
+
+def test_the_report_never_scans_the_big_fact_tables_on_sqlite(tmp_path: Path) -> None:
+    """Without ``ANALYZE`` SQLite plans on fixed estimates, not on the number of rows, so
+    the plans on this small database are those on a server with 50,000 households."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'server.db'}")
+    upgrade(engine)
+    load_server(engine, SCENARIOS[0].facts, {TEAM: ("Team T", "Voorbeeldstad")})
+    plans: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def explain(_conn: Any, cursor: Any, statement: str, parameters: Any, _context: Any,
+                _many: bool) -> None:
+        if statement.lstrip().startswith(("SELECT", "INSERT")):
+            rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.extend(str(row[-1]) for row in rows)
+
+    for per in Grouping:
+        server_compute(engine, ReportRequest(H2, per, TODAY))
+    engine.dispose()
+    reads = [(BIG_FACTS[line.split()[1]], line) for line in plans
+             if line.startswith(("SCAN ", "SEARCH ")) and line.split()[1] in BIG_FACTS]
+    assert {table for table, _line in reads} == set(BIG_FACTS.values())
+    assert all(line.startswith("SEARCH ") for _table, line in reads), reads
