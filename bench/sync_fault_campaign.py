@@ -1,7 +1,7 @@
 """Sync fault campaign: three laptops and the server through a loopback proxy that drops,
 delays and cuts connections at random points. N runs.
 
-    python bench/sync_fault_campaign.py [--runs 500] [--rounds 4] [--seed 5]
+    python bench/sync_fault_campaign.py [--runs 500] [--rounds 4] [--seed 5] [--workers 4]
 
 One real `wijkteam-server` (SQLite, a temporary folder) for the whole campaign; per run a new
 team with three workers, each on its own in-process laptop (real encrypted case file, real
@@ -10,6 +10,14 @@ proxy on loopback. Per connection the proxy picks: refuse it, cut it after a ran
 bytes of the requests or of the answers, delay every chunk (0-150 ms), or pass it — and even
 a passed, kept-alive connection is cut after a random 5-100 kB of answers. So requests die
 before, during or after the server handled them, and answers get lost halfway.
+
+Runs are independent (their own team, accounts, laptops and folder, removed afterwards), so
+`--workers` processes run them side by side against the one server, each with its own proxy:
+a run spends most of its time waiting (on the proxy's delays, on the server, on fsyncs), and
+a single run at a time used about a quarter of the 2-core machine. Every run draws its edits
+and its proxy's faults from its own generator seeded with (seed, run), so a run draws the same
+whichever worker runs it and whatever ran before (timing aside). `--workers 1` runs them one
+after the other.
 
 In each round every laptop makes a few edits and syncs once (failures are expected and
 ignored): new households with a case whose case team is the other two workers (so all three
@@ -32,7 +40,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import multiprocessing
 import random
+import shutil
 import socket
 import sys
 import tempfile
@@ -67,6 +78,7 @@ from wijkteam_app.persistence.schema import (  # noqa: E402
     ContactMomentRecord,
     HouseholdRecord,
 )
+from wijkteam_server import admin  # noqa: E402
 from wijkteam_server.models import AppliedChangeSet, EntityRow  # noqa: E402
 
 OWNED_FIELD = ("street", "city", "house_number")
@@ -300,36 +312,99 @@ def one_run(server: Server, proxy: FaultProxy, tmp: Path, run: int, rounds: int,
     return outcome
 
 
-def campaign(runs: int, rounds: int, seed: int) -> int:
+# --------------------------------------------------------------------------- the workers
+
+WORKERS = 4  # runs side by side (see the module's docstring)
+RUN_TIMEOUT = 900.0  # seconds without any run finishing before the campaign gives up
+
+
+@dataclass
+class Setting:
+    """What a worker process needs to run runs: the campaign's server and parameters."""
+
+    data_dir: Path
+    database_url: str
+    port: int
+    root: Path  # the runs' folders go here
+    rounds: int
+    seed: int
+
+
+_worker: dict[str, Any] = {}  # this worker process's server handle and proxy
+
+
+def _start_worker() -> None:
+    """A worker process (a new interpreter: it shares nothing with the campaign's)."""
     keyring.set_keyring(MemoryKeyring())
-    rng = random.Random(seed)
-    lost = duplicates = unconverged = acknowledged = 0
+    # Every account gets the same password, so one real Argon2id hash of it (argon2-cffi's
+    # default cost, as `add_user` makes it) serves them all: the server still checks it in
+    # full at every login; only the campaign's own hashing per account is saved.
+    admin.hash_password = functools.cache(admin.hash_password)  # type: ignore[attr-defined]
+
+
+def _run_in_worker(task: tuple[Setting, int]) -> tuple[int, Outcome, Counter[str]]:
+    setting, run = task
+    if "proxy" not in _worker:
+        # A handle on the shared server (its database, for set-up and for reading the final
+        # state, as the campaign always did) and a proxy of this worker's own.
+        _worker["server"] = Server(setting.data_dir, setting.database_url, setting.port,
+                                   None)  # type: ignore[arg-type] # the campaign's process
+        _worker["proxy"] = FaultProxy(setting.port, random.Random())
+    proxy: FaultProxy = _worker["proxy"]
+    proxy.faults = False
+    proxy.rng = random.Random(f"{setting.seed}:{run}:proxy")
+    proxy.stats = Counter()
+    rng = random.Random(f"{setting.seed}:{run}:edits")
+    run_dir = setting.root / f"run-{run}"
+    run_dir.mkdir()
+    try:
+        outcome = one_run(_worker["server"], proxy, run_dir, run, setting.rounds, rng)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return run, outcome, proxy.stats
+
+
+def campaign(runs: int, rounds: int, seed: int, workers: int = WORKERS) -> int:
+    lost = duplicates = unconverged = acknowledged = done = 0
+    stats: Counter[str] = Counter()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="wijkteam-syncfault-") as tmp:
-        server = start_server(Path(tmp) / "server", None)
-        proxy = FaultProxy(server.port, rng)
-        try:
-            for run in range(1, runs + 1):
-                run_dir = Path(tmp) / f"run-{run}"
-                run_dir.mkdir()
-                result = one_run(server, proxy, run_dir, run, rounds, rng)
-                lost += result.lost
-                duplicates += result.duplicates
-                unconverged += 0 if result.converged else 1
-                acknowledged += result.acknowledged
-                if not result.converged or result.lost or result.duplicates:
-                    print(f"run {run}: lost {result.lost}, duplicates {result.duplicates}, "
-                          f"converged {result.converged}", flush=True)
-                if run % 25 == 0 or run == runs:
-                    print(f"{run}/{runs} runs, {acknowledged} edits, proxy "
-                          f"{dict(proxy.stats)} ({time.monotonic() - started:.0f} s)",
-                          flush=True)
-        finally:
-            proxy.close()
-            stop_server(server)
+    workers = max(1, min(workers, runs))
+    # "spawn": the workers are new interpreters; they load the app while the server starts.
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+    try:
+        with tempfile.TemporaryDirectory(prefix="wijkteam-syncfault-") as tmp:
+            server = start_server(Path(tmp) / "server", None)
+            try:
+                setting = Setting(server.data_dir, server.database_url, server.port,
+                                  Path(tmp), rounds, seed)
+                results = pool.imap_unordered(_run_in_worker,
+                                              [(setting, run) for run in range(1, runs + 1)])
+                for _ in range(runs):
+                    # A run takes seconds; a worker that died would leave its run unanswered.
+                    run, result, proxy_stats = results.next(timeout=RUN_TIMEOUT)
+                    done += 1
+                    lost += result.lost
+                    duplicates += result.duplicates
+                    unconverged += 0 if result.converged else 1
+                    acknowledged += result.acknowledged
+                    stats.update(proxy_stats)
+                    if not result.converged or result.lost or result.duplicates:
+                        print(f"run {run}: lost {result.lost}, duplicates "
+                              f"{result.duplicates}, converged {result.converged}", flush=True)
+                    if done % 25 == 0 or done == runs:
+                        print(f"{done}/{runs} runs, {acknowledged} edits, proxy "
+                              f"{dict(stats)} ({time.monotonic() - started:.0f} s)", flush=True)
+            finally:
+                pool.terminate()  # the workers' proxies and laptops go with them
+                pool.join()
+                stop_server(server)
+    finally:
+        pool.terminate()
+    elapsed = time.monotonic() - started
     print(f"edits lost: {lost} of {acknowledged}")
     print(f"duplicates: {duplicates}")
     print(f"runs that did not converge: {unconverged} of {runs}")
+    print(f"{runs} runs in {elapsed:.0f} s with {workers} workers ({elapsed / runs:.1f} s per run)")
     return 1 if lost or duplicates or unconverged else 0
 
 
@@ -338,8 +413,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help="runs side by side, each worker with its own proxy (1: in turn)")
     args = parser.parse_args()
-    return campaign(args.runs, args.rounds, args.seed)
+    return campaign(args.runs, args.rounds, args.seed, args.workers)
 
 
 if __name__ == "__main__":
