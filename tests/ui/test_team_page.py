@@ -3,6 +3,7 @@ filters, the worker's own view, and saving the report."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from wijkteam_app.paths import ProfilePaths
 from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import LocalIdentity, Workspace, init_profile, unlock
+from wijkteam_app.services.steering import Dashboard, DashboardFilter, SteeringService
 from wijkteam_app.ui.dialogs.report_dialog import ReportDialog
 from wijkteam_app.ui.main_window import MainWindow
 from wijkteam_app.ui.pages.team_page import HouseholdListDialog, TeamPage
@@ -371,6 +373,65 @@ def test_the_next_session_opens_the_dashboard_with_the_last_figures_while_it_com
         again.close_workspace()
     finally:
         ws.close()
+
+
+def test_the_next_session_with_nothing_changed_opens_the_kept_figures_as_current(
+        qtbot: QtBot, tmp_path: Path, window: MainWindow,
+        coach: tuple[Workspace, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing was saved since the last session (households were only looked at): the kept
+    figures are today's, so they show without "bijgewerkt"; a figure clicked before the
+    households behind it are known opens its list as soon as they are."""
+    open_team(qtbot, window)
+    window.close_workspace()
+    ws = unlock(ProfilePaths(tmp_path / "profiel-teamcoach"), PASSPHRASE, lambda: TODAY)
+    release = threading.Event()
+    computing = SteeringService.dashboard
+
+    def held(self: SteeringService, flt: DashboardFilter) -> Dashboard:
+        release.wait(30)  # the households behind the figures arrive when the test says so
+        return computing(self, flt)
+
+    monkeypatch.setattr(SteeringService, "dashboard", held)
+    try:
+        again = MainWindow(ws)
+        qtbot.addWidget(again)
+        again.show()
+        qtbot.waitExposed(again)
+        qtbot.waitUntil(lambda: again.is_ready)
+        again.dashboard_warmer.stop()
+        again.open_household(coach[1]["Appel"])  # a view: logged, changes no figure
+        qtbot.waitUntil(lambda: again.pages.currentWidget() is again.household)
+        qtbot.keyClick(again, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        fresh = again.team
+        assert fresh is not None and fresh.isVisible()
+        assert fresh.figures_current and not fresh.busy_label.isVisible()
+        assert fresh.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+        qtbot.mouseClick(fresh.tiles[Indicator.HOUSEHOLDS_IN_VIEW], Qt.MouseButton.LeftButton)
+        assert fresh.last_dialog is None
+        assert fresh.busy_label.isVisible() and "opgezocht" in fresh.busy_label.text()
+        release.set()
+        qtbot.waitUntil(lambda: fresh.last_dialog is not None and fresh.last_dialog.isVisible())
+        assert fresh.last_dialog is not None
+        assert len(dialog_names(fresh.last_dialog)) == 6
+        assert not fresh.busy and not fresh.busy_label.isVisible()
+        fresh.last_dialog.close()
+        again.close_workspace()
+    finally:
+        release.set()
+        ws.close()
+
+
+def test_looking_at_a_household_keeps_the_dashboard_at_hand(
+        qtbot: QtBot, window: MainWindow, coach: tuple[Workspace, dict[str, str]]) -> None:
+    """Opening a household is logged (the access log) but changes no figure: back on Team,
+    the figures are there at once, nothing is computed again."""
+    page = open_team(qtbot, window)
+    window.dashboard_warmer.stop()
+    window.open_household(coach[1]["Boon"])
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.household)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert page.isVisible() and not page.busy and not page.busy_label.isVisible()
+    assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
 
 
 def test_the_dashboard_is_prepared_once_the_window_is_idle_and_then_opens_at_once(

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from wijkteam_app.domain.cases import UrgencyCriterion
 from wijkteam_app.domain.client_experience import QUESTIONNAIRE_ID, QUESTIONS, SCALE
@@ -199,6 +200,7 @@ class SignatureFact:
 class ToetsFact:
     version_id: str
     decided_at: datetime
+    household_id: str = ""  # known when read from a case file (see `Facts.replacing`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +234,29 @@ class Facts:
     regie_events: Sequence[RegieFact] = ()
     mandates: Mapping[str, Mandate] = field(default_factory=dict)
     experiences: Sequence[ExperienceFact] = ()
+
+    def replacing(self, households: Iterable[str], fresh: Facts) -> Facts:
+        """These facts with everything of `households` replaced by `fresh`, which holds the
+        facts of those households only (read again after they changed) and the mandates.
+        A household's facts are all replaced together, so each household's own order is
+        that of a whole read."""
+        gone = frozenset(households)
+
+        def keep(old: Sequence[Any], new: Sequence[Any]) -> list[Any]:
+            return [*(f for f in old if f.household_id not in gone), *new]
+
+        return Facts(
+            households=[*(h for h in self.households if h.id not in gone), *fresh.households],
+            cases=keep(self.cases, fresh.cases),
+            contacts=keep(self.contacts, fresh.contacts),
+            assessments=keep(self.assessments, fresh.assessments),
+            plan_versions=keep(self.plan_versions, fresh.plan_versions),
+            signatures=keep(self.signatures, fresh.signatures),
+            toetsen=keep(self.toetsen, fresh.toetsen),
+            regie_events=keep(self.regie_events, fresh.regie_events),
+            mandates=fresh.mandates,
+            experiences=keep(self.experiences, fresh.experiences),
+        )
 
 
 # --------------------------------------------------------------------------- results

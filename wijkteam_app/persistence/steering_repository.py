@@ -22,7 +22,9 @@ format) and parsed with `fromisoformat`.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from wijkteam_app.domain.indicators import (
@@ -45,6 +47,7 @@ from wijkteam_app.domain.plans import (
     PlanStatus,
     ProfessionalSupport,
 )
+from wijkteam_app.persistence.schema import Base, HouseholdRecord
 
 _STATUS = {s.value: s for s in PlanStatus}
 _DIRECTION = {d.value: d for d in EscalationDirection}
@@ -66,51 +69,113 @@ def _list(value: str | None) -> tuple[str, ...]:
 
 def change_marker(conn: Any) -> int:
     """Grows with every change to the case file: each save and each applied sync page
-    writes one audit entry (see `CaseFile.save` and the sync engine)."""
+    writes one audit entry (see `CaseFile.save` and the sync engine). Views, prints and
+    exports write one as well; `changed_households` tells those apart."""
     marker: int = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
     return marker
+
+
+# Past these, reading everything again is about as quick as reading the changed households.
+_MOST_ENTRIES = 2000
+_MOST_HOUSEHOLDS = 200
+
+
+@cache
+def _household_entities() -> frozenset[str]:
+    """The synced entities whose records belong to one household (a `household_id`
+    column, or the household itself): a save of only these changes only that household's
+    facts. Workers, teams and mandates change facts of many households."""
+    names = {HouseholdRecord.__entity__}
+    for mapper in Base.registry.mappers:
+        entity = getattr(mapper.class_, "__entity__", "")
+        if entity and "household_id" in mapper.columns:
+            names.add(entity)
+    return frozenset(names)
+
+
+def changed_households(conn: Any, since: int) -> tuple[int, frozenset[str] | None]:
+    """(the change marker now, the households whose facts may have changed since the
+    marker `since`), from the audit entries written after it: a local save names its one
+    household in the outbox (a save of several households, of a worker, team or mandate,
+    an applied sync page, a removal: None, read everything again); a save that changed
+    nothing, a view, a print, an export, locking and unlocking change no fact."""
+    found = conn.execute(
+        "SELECT a.id, a.action, a.changeset_id, o.household_id, o.changes "
+        "FROM audit_log AS a LEFT JOIN outbox AS o ON o.id = a.changeset_id "
+        "WHERE a.id > ? ORDER BY a.id LIMIT ?", (since, _MOST_ENTRIES + 1)).fetchall()
+    if not found:
+        return since, frozenset()
+    if len(found) > _MOST_ENTRIES:
+        return change_marker(conn), None
+    households: set[str] = set()
+    scoped = _household_entities()
+    for _id, action, changeset_id, household, changes in found:
+        if changeset_id is None:
+            if action.startswith("sync."):  # written by the sync engine with its data
+                return found[-1][0], None
+            continue  # CaseFile.audit (no data) or a save without changes
+        if household is None or changes is None:
+            return found[-1][0], None
+        if any(change.get("entity") not in scoped for change in json.loads(changes)):
+            return found[-1][0], None
+        households.add(household)
+        if len(households) > _MOST_HOUSEHOLDS:
+            return found[-1][0], None
+    return found[-1][0], frozenset(households)
 
 
 def worker_names(conn: Any) -> dict[str, str]:
     return dict(conn.execute("SELECT id, display_name FROM workers").fetchall())
 
 
-def load_facts(conn: Any, start: date, peil: date) -> Facts:
+def load_facts(conn: Any, start: date, peil: date,
+               households: Collection[str] | None = None) -> Facts:
+    """The facts of the period; of `households` only when given (to replace theirs with
+    `Facts.replacing` after they changed), with the mandates always."""
     params = {"start": start.isoformat(), "peil": peil.isoformat(), "zrm": ZRM_PREFIX,
-              "ladder": PARTICIPATIELADDER_ID}
+              "ladder": PARTICIPATIELADDER_ID,
+              "all": households is None, "households": json.dumps(sorted(households or ()))}
 
     def rows(sql: str) -> list[Any]:
         result: list[Any] = conn.execute(sql, params).fetchall()  # :start, :peil (SQLite)
         return result
 
-    households = [HouseholdFact(i, w) for i, w in rows("SELECT id, wijk FROM households")]
+    found_households = [HouseholdFact(i, w) for i, w in rows(
+        "SELECT id, wijk FROM households "
+        "WHERE (:all OR id IN (SELECT value FROM json_each(:households)))")]
     cases = [
         CaseFact(i, h, team, regisseur, date.fromisoformat(referral), _day(closed),
                  _list(members), profile, _list(urgency), _day(evaluation))
         for i, h, team, regisseur, referral, closed, members, profile, urgency, evaluation
         in rows("SELECT id, household_id, team_id, regisseur_id, referral_date, closed_on, "
                 "case_team_ids, client_profile, urgency, next_evaluation FROM cases "
-                "WHERE referral_date <= :peil")
+                "WHERE referral_date <= :peil AND "
+                "(:all OR household_id IN (SELECT value FROM json_each(:households)))")
     ]
     contacts = [
         ContactFact(c, h, date.fromisoformat(on), minutes, worker)
         for c, h, on, minutes, worker in rows(
             'SELECT case_id, household_id, "on", duration_minutes, worker_id '
-            'FROM contact_moments WHERE "on" BETWEEN :start AND :peil')
+            'FROM contact_moments WHERE "on" BETWEEN :start AND :peil AND '
+            '(:all OR household_id IN (SELECT value FROM json_each(:households)))')
     ]
     return Facts(
-        households=households,
+        households=found_households,
         cases=cases,
         contacts=contacts,
         assessments=_assessments(rows),
         plan_versions=_plan_versions(rows),
         signatures=[SignatureFact(v, h, date.fromisoformat(on)) for v, h, on in rows(
             "SELECT version_id, household_id, signed_on FROM plan_signatures "
-            "WHERE signed_on <= :peil")],
-        toetsen=[ToetsFact(v, _moment(at)) for v, at in rows(
-            "SELECT version_id, decided_at FROM plan_toetsen")],
+            "WHERE signed_on <= :peil AND "
+            "(:all OR household_id IN (SELECT value FROM json_each(:households)))")],
+        toetsen=[ToetsFact(v, _moment(at), h) for v, at, h in rows(
+            "SELECT version_id, decided_at, household_id FROM plan_toetsen WHERE "
+            "(:all OR household_id IN (SELECT value FROM json_each(:households)))")],
         regie_events=[RegieFact(i, h, _DIRECTION[d], _moment(at)) for i, h, d, at in
-                      rows("SELECT id, household_id, direction, at FROM regie_events")],
+                      rows("SELECT id, household_id, direction, at FROM regie_events WHERE "
+                           "(:all OR household_id IN "
+                           "(SELECT value FROM json_each(:households)))")],
         mandates={w: Mandate(m, frozenset(_list(codes))) for w, m, codes in rows(
             # A profile of the municipal server uses the municipality's (synced) mandates,
             # like the plan and the toets rule do; a local-only profile its own.
@@ -132,6 +197,7 @@ WITH pairs AS (
            substr(max(assessed_on || id), 11) AS last_id
     FROM assessments
     WHERE assessed_on <= :peil
+      AND (:all OR household_id IN (SELECT value FROM json_each(:households)))
       AND (substr(definition_id, 1, length(:zrm)) = :zrm
            OR (definition_id = :ladder AND person_id IS NOT NULL))
     GROUP BY coalesce(person_id, 'huishouden:' || household_id), definition_id,
@@ -166,7 +232,8 @@ def _assessments(rows: Any) -> list[AssessmentFact]:
     return [
         AssessmentFact(i, h, person, definition, version, date.fromisoformat(on),
                        tuple((code, score) for code, score in items))
-        for (i, h, person, definition, version, on), items in _grouped(rows(_PAIRS), 6)
+        for (i, h, person, definition, version, on), items
+        in _grouped(rows(_PAIRS), 6)
     ]
 
 
@@ -177,7 +244,8 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
             "json_extract(p.value, '$.cost_cents'), json_extract(p.value, '$.start'), "
             "json_extract(p.value, '$.end') FROM plan_versions AS v, "
             "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p "
-            "WHERE v.created_at < date(:peil, '+1 day')"):
+            "WHERE v.created_at < date(:peil, '+1 day') AND "
+            "(:all OR v.household_id IN (SELECT value FROM json_each(:households)))"):
         support.setdefault(version_id, []).append(ProfessionalSupport(
             str(code), "", "", 1, "", "", date.fromisoformat(begin), date.fromisoformat(end),
             int(cents)))
@@ -186,7 +254,9 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
         "json_extract(v.content, '$.regisseur_id'), "
         "json_extract(h.value, '$.to_status'), json_extract(h.value, '$.at') "
         "FROM plan_versions AS v LEFT JOIN json_each(v.history) AS h "
-        "WHERE v.created_at < date(:peil, '+1 day') ORDER BY v.id, h.key")
+        "WHERE v.created_at < date(:peil, '+1 day') AND "
+        "(:all OR v.household_id IN (SELECT value FROM json_each(:households))) "
+        "ORDER BY v.id, h.key")
     return [
         PlanVersionFact(vid, household, number, _moment(created),
                         tuple((_STATUS[status], _moment(at)) for status, at in history),
@@ -200,7 +270,9 @@ def _experiences(rows: Any) -> list[ExperienceFact]:
         "SELECT e.id, e.household_id, e.answered_on, e.questionnaire, "
         "json_extract(a.value, '$.question'), json_extract(a.value, '$.score') "
         "FROM client_experiences AS e LEFT JOIN json_each(e.answers) AS a "
-        "WHERE e.answered_on BETWEEN :start AND :peil ORDER BY e.id, a.key")
+        "WHERE e.answered_on BETWEEN :start AND :peil AND "
+        "(:all OR e.household_id IN (SELECT value FROM json_each(:households))) "
+        "ORDER BY e.id, a.key")
     return [
         ExperienceFact(i, h, date.fromisoformat(on), tuple(answers), questionnaire)
         for (i, h, on, questionnaire), answers in _grouped(found, 4)

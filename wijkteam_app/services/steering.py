@@ -46,7 +46,12 @@ from wijkteam_app.persistence.schema import (
     TeamRecord,
     WorkerRecord,
 )
-from wijkteam_app.persistence.steering_repository import change_marker, load_facts, worker_names
+from wijkteam_app.persistence.steering_repository import (
+    change_marker,
+    changed_households,
+    load_facts,
+    worker_names,
+)
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.reports.steering_document import GroupSection, ReportTable, SteeringReport
 from wijkteam_app.services.assessments import installed_definitions
@@ -78,6 +83,11 @@ class Dashboard:
     team_scope: bool  # True: the team's households; False: the worker's own caseload
     worker_names: dict[str, str]
     instrument_versions: tuple[str, ...]
+    # Where the case file stood (`change_marker`) when these figures were computed.
+    marker: int = 0
+    # False for the figures kept from the last session: they carry the households behind
+    # the share tiles only; the others come with the figures computed in this session.
+    households_known: bool = True
 
     def figure(self, indicator: Indicator, category: str = "") -> Figure:
         """The figure, or an empty one (0 for a count, None for a derived figure) when no
@@ -144,7 +154,8 @@ class SteeringService:
         self._ws = workspace
         self._db = workspace.casefile
         self._lock = threading.Lock()  # one read or computation at a time
-        self._facts: tuple[tuple[str, date, int], Facts] | None = None
+        # The facts read last: for (period, peildatum), as of change marker, and the facts.
+        self._facts: tuple[tuple[str, date], int, Facts] | None = None
         # The dashboards computed from the current facts, by filter and peildatum.
         self._dashboards: dict[tuple[DashboardFilter, date], Dashboard] = {}
         # The last dashboard computed per filter, kept when the case file changes: shown
@@ -207,18 +218,33 @@ class SteeringService:
     # --- computing -----------------------------------------------------------------------------
 
     def _current(self, conn: object, period: Period, peil: date) -> Facts:
-        """The facts of the period as the snapshot `conn` shows them: the last read when the
-        case file has not changed since (under the lock)."""
-        marker = change_marker(conn)
-        key = (period.code, peil, marker)
+        """The facts of the period as the snapshot `conn` shows them (under the lock): the
+        last read while no fact changed since (views and prints change none); after a save
+        of one household, the last read with that household's facts read again; else read
+        whole. The dashboards computed from the last read stay while no fact changed."""
+        key = (period.code, peil)
         if self._facts is not None and self._facts[0] == key:
-            return self._facts[1]
-        if self._facts is None or self._facts[0][2] != marker:
+            _key, since, facts = self._facts
+            marker, changed = changed_households(conn, since)
+            if changed is not None:
+                if changed:
+                    facts = facts.replacing(
+                        changed, load_facts(conn, period.start, peil, households=changed))
+                    self._dashboards = {}
+                self._facts = (key, marker, facts)
+                return facts
+        marker = change_marker(conn)
+        if self._facts is None or self._facts[1] != marker:
             self._dashboards = {}
             self._names = worker_names(conn)
         facts = load_facts(conn, period.start, peil)
-        self._facts = (key, facts)
+        self._facts = (key, marker, facts)
         return facts
+
+    def _unchanged(self, conn: object, since: int) -> int | None:
+        """The change marker now if no fact changed since marker `since`, else None."""
+        marker, changed = changed_households(conn, since)
+        return marker if changed is not None and not changed else None
 
     def facts(self, period: Period) -> Facts:
         """What the indicators need, read from the case file (the last read of the same
@@ -243,10 +269,25 @@ class SteeringService:
             found = self._dashboards.get((flt, peil))
             if found is None or self._facts is None:
                 return None
+            key, since, facts = self._facts
             with self._db.snapshot() as conn:
-                return found if change_marker(conn) == self._facts[0][2] else None
+                marker = self._unchanged(conn, since)
+            if marker is None:
+                return None
+            self._facts = (key, marker, facts)  # only views or prints since: still current
+            return found
         finally:
             self._lock.release()
+
+    def stored_is_current(self, dashboard: Dashboard) -> bool:
+        """True when the figures of `dashboard` (kept from the last session) are those the
+        case file gives now: same peildatum and no fact changed since they were computed.
+        A small read: for the UI thread."""
+        peil = dashboard.filter.period.peildatum(self._ws.today())
+        if dashboard.peildatum != peil or dashboard.marker <= 0:
+            return False
+        with self._db.snapshot() as conn:
+            return self._unchanged(conn, dashboard.marker) is not None
 
     def latest(self, flt: DashboardFilter) -> Dashboard | None:
         """The last dashboard computed for the filter, also when the case file has changed
@@ -274,6 +315,7 @@ class SteeringService:
             "worker": self._ws.worker.id, "team_scope": found.team_scope,
             "period": found.period.code, "peildatum": found.peildatum.isoformat(),
             "names": found.worker_names, "versions": list(found.instrument_versions),
+            "marker": found.marker,
             # The households behind a figure only where the page writes their number (the
             # share tiles); the rest would make megabytes of ids: those figures open their
             # households once the current figures have arrived.
@@ -301,7 +343,8 @@ class SteeringService:
                                                    frozenset(households))
                 for ind, cat, value, basis, households in plain["figures"]}
             return Dashboard(flt, flt.period, date.fromisoformat(plain["peildatum"]), figures,
-                             self.team_scope, dict(plain["names"]), tuple(plain["versions"]))
+                             self.team_scope, dict(plain["names"]), tuple(plain["versions"]),
+                             int(plain.get("marker", 0)), households_known=False)
         except (KeyError, TypeError, ValueError):  # an older or damaged entry: not shown
             return None
 
@@ -312,6 +355,8 @@ class SteeringService:
         with self._lock:
             with self._db.snapshot() as conn:
                 facts = self._current(conn, flt.period, peil)
+            assert self._facts is not None
+            marker = self._facts[1]
             found = self._dashboards.get((flt, peil))
             if found is not None:
                 return found
@@ -324,7 +369,7 @@ class SteeringService:
                                for a in facts.assessments
                                if a.household_id in in_view and a.assessed_on <= peil})
             result = Dashboard(flt, flt.period, peil, figures, self.team_scope,
-                               dict(self._names), tuple(versions))
+                               dict(self._names), tuple(versions), marker)
             self._dashboards[(flt, peil)] = result
             self._previous[flt] = result
             return result

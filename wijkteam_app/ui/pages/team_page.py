@@ -421,6 +421,9 @@ class TeamPage(QWidget):
         self.last_dialog: HouseholdListDialog | None = None
         self._background = Background(self)
         self._wanted: DashboardFilter | None = None
+        self.figures_current = False  # the figures on screen are those of the case file now
+        # A figure clicked before its households were known: opened when they arrive.
+        self._pending_drill: tuple[Indicator, str, str | None] | None = None
 
         self.period = self._combo(self.tr("Periode"))
         for period in self.service.periods():
@@ -614,6 +617,7 @@ class TeamPage(QWidget):
         """Show the figures of the current filter: at once when they are at hand, else
         computed on the worker thread (the page says so meanwhile)."""
         flt = self.current_filter()
+        self._pending_drill = None
         ready = self.service.ready(flt)
         if ready is not None:
             self._wanted = None
@@ -621,7 +625,13 @@ class TeamPage(QWidget):
             return
         self._wanted = flt
         previous = self.service.latest(flt)
-        if previous is not None:
+        if previous is not None and not previous.households_known \
+                and self.service.stored_is_current(previous):
+            # The last session's figures, and nothing changed since: they are the current
+            # ones. Only the households behind them are still being looked up.
+            self._show(previous)
+            self._set_busy(True, completing=True)
+        elif previous is not None:
             # The case file changed since (a save, a sync): the last figures stay readable
             # while the current ones are computed; the page says they are being updated.
             self._show(previous)
@@ -641,6 +651,10 @@ class TeamPage(QWidget):
         self._wanted = None
         self._set_busy(False)
         self._show(dashboard)
+        if self._pending_drill is not None:
+            indicator, category, title = self._pending_drill
+            self._pending_drill = None
+            self.show_households(dashboard.figure(indicator, category), title)
 
     def _failed(self, _exc: Exception) -> None:
         self._wanted = None
@@ -648,12 +662,16 @@ class TeamPage(QWidget):
         self.busy_label.setText(self.tr("De cijfers konden niet worden berekend."))
         self.busy_label.setVisible(True)
 
-    def _set_busy(self, busy: bool, *, updating: bool = False) -> None:
+    def _set_busy(self, busy: bool, *, updating: bool = False,
+                  completing: bool = False) -> None:
+        """`updating`: the last figures are shown while the current ones are computed;
+        `completing`: the current figures are shown, the households behind them follow."""
         self.busy_label.setText(self.tr("Cijfers worden bijgewerkt…") if updating
                                 else self.tr("Cijfers worden berekend…"))
-        self.busy_label.setVisible(busy)
-        self.scroller.setEnabled(not busy or updating)
-        self.report_button.setEnabled(not busy)
+        self.busy_label.setVisible(busy and not completing)
+        self.scroller.setEnabled(not busy or updating or completing)
+        self.report_button.setEnabled(not busy or completing)
+        self.figures_current = not busy or completing
 
     def wait(self, timeout_ms: int = 30_000) -> None:
         """Let a computation in progress finish (before the case file closes)."""
@@ -915,9 +933,12 @@ class TeamPage(QWidget):
     def show_households(self, figure: Figure, title: str | None = None) -> None:
         """The households behind `figure`, in a dialog (kept in `last_dialog` for tests)."""
         if self.busy and not figure.households and figure.value:
-            # The last session's figures carry no households: they come with the current.
-            self.busy_label.setText(self.tr("Cijfers worden bijgewerkt… De huishoudens achter "
-                                            "dit getal zijn zo te openen."))
+            # The last session's figures carry no households: they come with the current
+            # figures, and the list opens then.
+            self._pending_drill = (figure.indicator, figure.category, title)
+            self.busy_label.setText(self.tr("De huishoudens achter dit getal worden "
+                                            "opgezocht…"))
+            self.busy_label.setVisible(True)
             return
         rows = self.service.drill_rows(sorted(figure.households))
         dialog = HouseholdListDialog(title or self.figure_title(figure), rows, self)
