@@ -142,7 +142,8 @@ def load_facts(conn: Any, start: date, peil: date,
 
     found_households = [HouseholdFact(i, w) for i, w in rows(
         "SELECT id, wijk FROM households "
-        "WHERE (:all OR id IN (SELECT value FROM json_each(:households)))")]
+        "WHERE id IN (SELECT value FROM json_each(:households) "
+        "UNION ALL SELECT id FROM households WHERE :all)")]
     cases = [
         CaseFact(i, h, team, regisseur, date.fromisoformat(referral), _day(closed),
                  _list(members), profile, _list(urgency), _day(evaluation))
@@ -150,14 +151,16 @@ def load_facts(conn: Any, start: date, peil: date,
         in rows("SELECT id, household_id, team_id, regisseur_id, referral_date, closed_on, "
                 "case_team_ids, client_profile, urgency, next_evaluation FROM cases "
                 "WHERE referral_date <= :peil AND "
-                "(:all OR household_id IN (SELECT value FROM json_each(:households)))")
+                "household_id IN (SELECT value FROM json_each(:households) "
+                "UNION ALL SELECT id FROM households WHERE :all)")
     ]
     contacts = [
         ContactFact(c, h, date.fromisoformat(on), minutes, worker)
         for c, h, on, minutes, worker in rows(
             'SELECT case_id, household_id, "on", duration_minutes, worker_id '
             'FROM contact_moments WHERE "on" BETWEEN :start AND :peil AND '
-            '(:all OR household_id IN (SELECT value FROM json_each(:households)))')
+            'household_id IN (SELECT value FROM json_each(:households) '
+            'UNION ALL SELECT id FROM households WHERE :all)')
     ]
     return Facts(
         households=found_households,
@@ -168,14 +171,17 @@ def load_facts(conn: Any, start: date, peil: date,
         signatures=[SignatureFact(v, h, date.fromisoformat(on)) for v, h, on in rows(
             "SELECT version_id, household_id, signed_on FROM plan_signatures "
             "WHERE signed_on <= :peil AND "
-            "(:all OR household_id IN (SELECT value FROM json_each(:households)))")],
+            "household_id IN (SELECT value FROM json_each(:households) "
+            "UNION ALL SELECT id FROM households WHERE :all)")],
         toetsen=[ToetsFact(v, _moment(at), h) for v, at, h in rows(
             "SELECT version_id, decided_at, household_id FROM plan_toetsen WHERE "
-            "(:all OR household_id IN (SELECT value FROM json_each(:households)))")],
+            "household_id IN (SELECT value FROM json_each(:households) "
+            "UNION ALL SELECT id FROM households WHERE :all)")],
         regie_events=[RegieFact(i, h, _DIRECTION[d], _moment(at)) for i, h, d, at in
                       rows("SELECT id, household_id, direction, at FROM regie_events WHERE "
-                           "(:all OR household_id IN "
-                           "(SELECT value FROM json_each(:households)))")],
+                           "household_id IN "
+                           "(SELECT value FROM json_each(:households) "
+                           "UNION ALL SELECT id FROM households WHERE :all)")],
         mandates={w: Mandate(m, frozenset(_list(codes))) for w, m, codes in rows(
             # A profile of the municipal server uses the municipality's (synced) mandates,
             # like the plan and the toets rule do; a local-only profile its own.
@@ -197,7 +203,8 @@ WITH pairs AS (
            substr(max(assessed_on || id), 11) AS last_id
     FROM assessments
     WHERE assessed_on <= :peil
-      AND (:all OR household_id IN (SELECT value FROM json_each(:households)))
+      AND household_id IN (SELECT value FROM json_each(:households)
+          UNION ALL SELECT id FROM households WHERE :all)
       AND (substr(definition_id, 1, length(:zrm)) = :zrm
            OR (definition_id = :ladder AND person_id IS NOT NULL))
     GROUP BY coalesce(person_id, 'huishouden:' || household_id), definition_id,
@@ -245,7 +252,8 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
             "json_extract(p.value, '$.end') FROM plan_versions AS v, "
             "json_each(v.content, '$.goals') AS g, json_each(g.value, '$.professioneel') AS p "
             "WHERE v.created_at < date(:peil, '+1 day') AND "
-            "(:all OR v.household_id IN (SELECT value FROM json_each(:households)))"):
+            "v.household_id IN (SELECT value FROM json_each(:households) "
+            "UNION ALL SELECT id FROM households WHERE :all)"):
         support.setdefault(version_id, []).append(ProfessionalSupport(
             str(code), "", "", 1, "", "", date.fromisoformat(begin), date.fromisoformat(end),
             int(cents)))
@@ -255,7 +263,8 @@ def _plan_versions(rows: Any) -> list[PlanVersionFact]:
         "json_extract(h.value, '$.to_status'), json_extract(h.value, '$.at') "
         "FROM plan_versions AS v LEFT JOIN json_each(v.history) AS h "
         "WHERE v.created_at < date(:peil, '+1 day') AND "
-        "(:all OR v.household_id IN (SELECT value FROM json_each(:households))) "
+        "v.household_id IN (SELECT value FROM json_each(:households) "
+        "UNION ALL SELECT id FROM households WHERE :all) "
         "ORDER BY v.id, h.key")
     return [
         PlanVersionFact(vid, household, number, _moment(created),
@@ -271,7 +280,8 @@ def _experiences(rows: Any) -> list[ExperienceFact]:
         "json_extract(a.value, '$.question'), json_extract(a.value, '$.score') "
         "FROM client_experiences AS e LEFT JOIN json_each(e.answers) AS a "
         "WHERE e.answered_on BETWEEN :start AND :peil AND "
-        "(:all OR e.household_id IN (SELECT value FROM json_each(:households))) "
+        "e.household_id IN (SELECT value FROM json_each(:households) "
+        "UNION ALL SELECT id FROM households WHERE :all) "
         "ORDER BY e.id, a.key")
     return [
         ExperienceFact(i, h, date.fromisoformat(on), tuple(answers), questionnaire)

@@ -39,6 +39,7 @@ from wijkteam_app.domain.indicators import (
 )
 from wijkteam_app.domain.instruments import InstrumentDefinition
 from wijkteam_app.domain.workers import Role
+from wijkteam_app.instruments import load_definitions
 from wijkteam_app.persistence.casefile import get_state, set_state
 from wijkteam_app.persistence.schema import (
     CaseRecord,
@@ -54,7 +55,6 @@ from wijkteam_app.persistence.steering_repository import (
 )
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.reports.steering_document import GroupSection, ReportTable, SteeringReport
-from wijkteam_app.services.assessments import installed_definitions
 from wijkteam_app.services.profile import Workspace
 from wijkteam_app.sync import aggregates as agg
 from wijkteam_app.sync.aggregates import Grouping, Kind, Period, Row
@@ -116,7 +116,9 @@ class DrillRow:
 
 @cache
 def _definitions() -> dict[tuple[str, str], InstrumentDefinition]:
-    return dict(installed_definitions())
+    # The shipped definitions straight from the catalog: the assessments service would
+    # bring the reference (sync) stack along, which the dashboard does not need.
+    return dict(load_definitions())
 
 
 def zrm_label(category: str) -> str:
