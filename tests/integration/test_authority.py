@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from wijkteam_app.domain.cases import Consent
+from wijkteam_app.domain.consent import STANDARD_PURPOSE, Use
 from wijkteam_app.domain.ids import new_id
 from wijkteam_app.domain.people import NetworkMember
 from wijkteam_app.domain.plans import (
@@ -24,13 +25,15 @@ from wijkteam_app.domain.plans import (
 from wijkteam_app.domain.workers import Role, Team, Worker
 from wijkteam_app.messages import ERROR_MESSAGES, error_message
 from wijkteam_app.persistence import repositories as repo
-from wijkteam_app.persistence.schema import OutboxRecord
+from wijkteam_app.persistence.schema import AuditRecord, OutboxRecord
 from wijkteam_app.services.authority import Action, NotAllowed, not_allowed_code
+from wijkteam_app.services.consent import SHARE_ACTION, ConsentService
 from wijkteam_app.services.demo import demo_plan_content, fill_demo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.intake import IntakeService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.settings import SettingsService
 from wijkteam_app.sync.authority import Refusal, Warning_
 
 
@@ -196,6 +199,44 @@ def test_household_edits_follow_the_matrix(workspace: Workspace, household_id: s
         households.save_case(dataclasses.replace(households.cases(household_id)[0].case,
                                                  regisseur_id=outsider.id))
     assert refused.value.reason == not_allowed_code(Action.CHANGE_REGISSEUR)
+
+
+def test_only_who_works_the_case_shares_its_plan_or_contacts(workspace: Workspace,
+                                                              household_id: str) -> None:
+    """Passing the plan or the professionals' details on is the case team's step: a toetser
+    or a colleague outside the case team is refused even with every consent in place, and
+    nothing is shared or logged."""
+    households = HouseholdService(workspace)
+    detail = households.get(household_id)
+    for person in detail.members:
+        for use in (Use.CONTACT, Use.PLAN):
+            households.save_consent(Consent(new_id(), household_id, person.id,
+                                            "Huisarts Proef", STANDARD_PURPOSE[use],
+                                            date(2026, 1, 5), workspace.actor_id))
+    plans = PlanService(workspace)
+    version = plans.current(household_id) or plans.start(
+        household_id, demo_plan_content(workspace, household_id))
+    sharing = ConsentService(workspace)
+    settings = SettingsService(workspace).report_settings()
+
+    def shares() -> int:
+        with workspace.casefile.read() as session:
+            return int(session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == SHARE_ACTION)) or 0)
+
+    before = shares()
+    for worker in (add_worker(workspace, Role.TOETSER, "Toetser Test"),
+                   add_worker(workspace, Role.WIJKWERKER, "Buiten Casusteam")):
+        with acting(workspace, worker):
+            for attempt in (lambda: sharing.share_contacts(household_id, "Huisarts Proef"),
+                            lambda: sharing.share_plan(version, "Huisarts Proef", settings)):
+                with pytest.raises(NotAllowed) as refused:
+                    attempt()
+                assert refused.value.reason == not_allowed_code(Action.EDIT_CASE_DATA)
+    assert shares() == before
+    # The regisseur shares, and it is logged.
+    sharing.share_contacts(household_id, "Huisarts Proef")
+    assert shares() == before + 1
 
 
 def test_a_local_only_profile_works_for_its_single_worker(workspace: Workspace) -> None:

@@ -4,8 +4,9 @@ access log (``gegevens.delen``) with its recipient and purpose.
 
 A refusal raises `ConsentMissing` carrying the decision, so the UI can say exactly whose
 consent is missing and why (never given, withdrawn on a day, a minor without a recorded
-holder of gezag). The check reads the consent records as this laptop holds them: a
-withdrawal made elsewhere counts from the sync that brings it.
+holder of gezag). Only who works the case shares (`NotAllowed` otherwise). The check reads
+the consent records as this laptop holds them: a withdrawal made elsewhere counts from the
+sync that brings it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from wijkteam_app.domain.plans import PlanVersion
 from wijkteam_app.errors import WijkteamError
 from wijkteam_app.reports.document import ReportSettings
 from wijkteam_app.services.access_log import AccessLogService
+from wijkteam_app.services.authority import Action
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.plans import PlanService
 from wijkteam_app.services.profile import Workspace
@@ -68,9 +70,16 @@ class ConsentService:
     def plan_subjects(self, version: PlanVersion) -> tuple[str, ...]:
         return tuple(version.content.participants.person_ids)
 
+    def _require_case_team(self, household_id: str) -> None:
+        """Sharing is the step of who works the case (the rule that lets them change its
+        data): a toetser or a colleague outside the case team may look, not pass it on.
+        The UI hides the buttons; this refuses the step itself (`NotAllowed`)."""
+        self._households.authority.require(household_id, Action.EDIT_CASE_DATA)
+
     def share_plan(self, version: PlanVersion, recipient: str,
                    settings: ReportSettings) -> bytes:
         """The plan as a PDF for `recipient`, if every needed consent is there; logged."""
+        self._require_case_team(version.household_id)
         check = self.check(version.household_id, recipient, Use.PLAN,
                            self.plan_subjects(version))
         if not check.decision.allowed:
@@ -84,6 +93,7 @@ class ConsentService:
 
     def share_contacts(self, household_id: str, recipient: str) -> list[Professional]:
         """The professionals' contact details for `recipient`, if consent covers it; logged."""
+        self._require_case_team(household_id)
         check = self.check(household_id, recipient, Use.CONTACT)
         if not check.decision.allowed:
             raise ConsentMissing(check.decision)
