@@ -37,9 +37,10 @@ scrubbed content, but only where the stored fingerprint is reproduced from the u
 content first (otherwise it is left, and counted); frozen versions are kept, so a signed
 fingerprint never changes.
 
-The text rules are the laptop's own (``wijkteam_app.domain.erasure.Scrubber``, and the plan
-fingerprint of ``wijkteam_app.domain.plans``; pure domain code, the one exception to the
-import contract besides the consent audit), so server and laptop scrub alike.
+The text rules and the JSON walk are the laptop's own (``wijkteam_app.domain.erasure``:
+``Scrubbers`` applies the rules of every identity the person had; and the plan fingerprint
+of ``wijkteam_app.domain.plans``; pure domain code, the one exception to the import contract
+besides the consent audit), so server and laptop scrub alike.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.domain.erasure import ERASED, TEXT_KEYS, Scrubber
+from wijkteam_app.domain.erasure import ERASED, Scrubbers
 from wijkteam_app.domain.plans import plain_fingerprint as plan_fingerprint
 from wijkteam_app.sync.entities import RECORDS
 from wijkteam_app.sync.protocol import IMMUTABLE_ENTITIES, ChangeSet
@@ -147,41 +148,6 @@ class Identity:
     birth_date: date | None = None
 
 
-class Scrub:
-    """The text rules for every identity the person had (each version of their record)."""
-
-    def __init__(self, identities: Iterable[Identity], others: Iterable[Identity]) -> None:
-        others = list(others)
-        self._scrubbers = [s for s in (Scrubber(i, others) for i in identities) if s.active]
-
-    def scrub(self, text: str) -> str:
-        for scrubber in self._scrubbers:
-            text = scrubber.scrub(text)
-        return text
-
-    def mentions(self, text: str) -> bool:
-        return self.scrub(text) != text
-
-    def scrub_structured(self, value: Any, key: str | None = None) -> Any:
-        """A JSON value with the free text under `TEXT_KEYS` scrubbed (a new value)."""
-        if isinstance(value, str):
-            return self.scrub(value) if key in TEXT_KEYS else value
-        if isinstance(value, dict):
-            return {k: self.scrub_structured(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.scrub_structured(v, key) for v in value]
-        return value
-
-    def mentions_anywhere(self, value: Any) -> bool:
-        if isinstance(value, str):
-            return self.mentions(value)
-        if isinstance(value, dict):
-            return any(self.mentions_anywhere(v) for v in value.values())
-        if isinstance(value, list | tuple):
-            return any(self.mentions_anywhere(v) for v in value)
-        return False
-
-
 # --------------------------------------------------------------------------- the person
 
 
@@ -258,7 +224,7 @@ class _Household:
     session: Session
     household_id: str
     person_id: str
-    scrub: Scrub
+    scrub: Scrubbers  # the laptop's text rules, for every identity the person had
     result: HistoryScrub
     entities: dict[str, str] = field(default_factory=dict)  # record id -> entity
     kept: set[str] = field(default_factory=set)
@@ -442,7 +408,7 @@ def scrub_household(session: Session, household_id: str, person_id: str, request
     others = [o for o in (_identity(r.entity_id, r.data or {}) for r in rows
                           if r.entity == "person" and not r.deleted
                           and r.entity_id != person_id) if o is not None]
-    work = _Household(session, household_id, person_id, Scrub(found, others), result)
+    work = _Household(session, household_id, person_id, Scrubbers(found, others), result)
     for row in rows:
         work.entities[row.entity_id] = row.entity
         data = row.data or {}
@@ -508,5 +474,5 @@ def after_changeset(session: Session, changeset: ChangeSet, user: User,
     return done
 
 
-__all__ = ["ERASED", "HistoryScrub", "Identity", "Scrub", "after_changeset",
+__all__ = ["ERASED", "HistoryScrub", "Identity", "after_changeset",
            "identities", "plan_fingerprint", "scrub_household"]

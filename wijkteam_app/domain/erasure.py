@@ -125,7 +125,40 @@ def _date_forms(day: date) -> list[str]:
     return [numeric, iso, written]
 
 
-class Scrubber:
+class TextScrub:
+    """The walks over text and JSON values that every text rule shares: a subclass says how
+    one text is scrubbed (`scrub`); these find and scrub it everywhere in a value."""
+
+    def scrub(self, text: str) -> str:
+        raise NotImplementedError
+
+    def mentions(self, text: str) -> bool:
+        return self.scrub(text) != text
+
+    def scrub_structured(self, value: Any, key: str | None = None) -> Any:
+        """A JSON value (dicts, lists, strings) with the free text under `TEXT_KEYS` scrubbed;
+        a new value, the input is not changed."""
+        if isinstance(value, str):
+            return self.scrub(value) if key in TEXT_KEYS else value
+        if isinstance(value, dict):
+            return {k: self.scrub_structured(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub_structured(v, key) for v in value]
+        return value
+
+    def mentions_anywhere(self, value: Any) -> bool:
+        """Does any string in a value (any key) name the person? For records that are kept."""
+        if isinstance(value, str):
+            return self.mentions(value)
+        if isinstance(value, dict):
+            return any(self.mentions_anywhere(v) for v in value.values())
+        if isinstance(value, list | tuple):
+            return any(self.mentions_anywhere(v) for v in value)
+        return False
+
+
+
+class Scrubber(TextScrub):
     """Replaces one person's name, BSN and birth date in text by `ERASED`.
 
     `others` are the household's other members: their names are protected, and a name the
@@ -188,29 +221,19 @@ class Scrubber:
 
         return self._pattern.sub(replace, text)
 
-    def mentions(self, text: str) -> bool:
-        return self.scrub(text) != text
 
-    def scrub_structured(self, value: Any, key: str | None = None) -> Any:
-        """A JSON value (dicts, lists, strings) with the free text under `TEXT_KEYS` scrubbed;
-        a new value, the input is not changed."""
-        if isinstance(value, str):
-            return self.scrub(value) if key in TEXT_KEYS else value
-        if isinstance(value, dict):
-            return {k: self.scrub_structured(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.scrub_structured(v, key) for v in value]
-        return value
+class Scrubbers(TextScrub):
+    """The text rules of every identity a person had (each version of their record, as the
+    server's history holds them), applied one after the other."""
 
-    def mentions_anywhere(self, value: Any) -> bool:
-        """Does any string in a value (any key) name the person? For records that are kept."""
-        if isinstance(value, str):
-            return self.mentions(value)
-        if isinstance(value, dict):
-            return any(self.mentions_anywhere(v) for v in value.values())
-        if isinstance(value, list | tuple):
-            return any(self.mentions_anywhere(v) for v in value)
-        return False
+    def __init__(self, identities: Iterable[Identified], others: Iterable[Identified]) -> None:
+        others = list(others)
+        self._scrubbers = [s for s in (Scrubber(i, others) for i in identities) if s.active]
+
+    def scrub(self, text: str) -> str:
+        for scrubber in self._scrubbers:
+            text = scrubber.scrub(text)
+        return text
 
 
 # --------------------------------------------------------------------------- the record
