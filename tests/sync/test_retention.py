@@ -89,6 +89,22 @@ def test_closed_and_synced_cases_leave_the_laptop(
         local.close()
 
 
+def test_a_closed_case_becomes_due_on_a_later_day_without_any_new_change(
+        server: Server, make_laptop) -> None:  # type: ignore[no-untyped-def]
+    """A sync with nothing new skips the look at the cases; a day later the look is made
+    again, so a file that passed its term meanwhile still leaves."""
+    worker = make_laptop(server.account(server.team()))
+    household, _ = worker.new_household("Huishouden Later Weg")
+    close(worker, household, 0)  # closed today: not due under any term the server sets
+    worker.sync_ok()
+    worker.sync_ok()  # nothing new: the look is skipped
+    ws = worker.workspace
+    assert schedule_expired(ws.casefile, ws.actor_id, ws.today()) == []
+    assert worker.has_household(household)
+    assert schedule_expired(ws.casefile, ws.actor_id, ws.today() + timedelta(days=31)) \
+        == [household]
+
+
 def test_the_server_purges_after_the_term_with_a_log(
         fresh_server: Server, tmp_path: Path) -> None:  # noqa: F811
     srv = fresh_server

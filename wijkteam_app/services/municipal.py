@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
 from wijkteam_app.persistence.reference_schema import ReferenceStateRecord
 from wijkteam_app.sync.reference import STATE_ID
@@ -34,11 +36,16 @@ DEFAULTS: dict[str, Any] = {
 
 def all_settings(casefile: CaseFile) -> dict[str, Any]:
     with casefile.read() as session:
-        raw = get_state(session, MUNICIPAL_SETTINGS_KEY)
-        reference = (session.get(ReferenceStateRecord, STATE_ID)
-                     if load_state(session) is not None else None)
-        server = dict(reference.settings) if reference is not None and isinstance(
-            reference.settings, dict) else {}
+        return settings_in(session)
+
+
+def settings_in(session: Session) -> dict[str, Any]:
+    """`all_settings`, read in a session the caller already has open."""
+    raw = get_state(session, MUNICIPAL_SETTINGS_KEY)
+    reference = (session.get(ReferenceStateRecord, STATE_ID)
+                 if load_state(session) is not None else None)
+    server = dict(reference.settings) if reference is not None and isinstance(
+        reference.settings, dict) else {}
     stored: dict[str, Any] = {}
     if raw:
         try:
@@ -56,7 +63,12 @@ def setting(casefile: CaseFile, name: str) -> Any:
 
 def int_setting(casefile: CaseFile, name: str, low: int, high: int) -> int:
     """A whole-number setting clamped to [low, high]; the default when unusable."""
-    value = setting(casefile, name)
+    return clamped(all_settings(casefile), name, low, high)
+
+
+def clamped(settings: dict[str, Any], name: str, low: int, high: int) -> int:
+    """The whole-number setting `name` of `settings`, clamped; the default when unusable."""
+    value = settings.get(name, DEFAULTS.get(name))
     if isinstance(value, bool) or not isinstance(value, int):
         value = DEFAULTS[name]
     return max(low, min(high, int(value)))

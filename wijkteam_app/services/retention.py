@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy import case as sql_case
 
-from wijkteam_app.persistence.casefile import CaseFile, utcnow
+from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state, utcnow
 from wijkteam_app.persistence.schema import CaseRecord
 from wijkteam_app.persistence.sync_schema import SyncRemovalRecord
 from wijkteam_app.services import municipal
@@ -26,23 +26,35 @@ from wijkteam_app.sync.state import load_state
 log = logging.getLogger(__name__)
 
 ACTION = "bewaartermijn.laptop"
+CHECKED_KEY = "bewaartermijn.laptop.gekeken"  # local state: what the last look saw
+
+
+_DAYS = ("laptop_retention_days", 1, 3650)  # the setting and its bounds
 
 
 def laptop_retention_days(casefile: CaseFile) -> int:
-    return municipal.int_setting(casefile, "laptop_retention_days", 1, 3650)
+    return municipal.int_setting(casefile, *_DAYS)
 
 
 def schedule_expired(casefile: CaseFile, actor_id: str, today: date,
                      days: int | None = None) -> list[str]:
     """Mark the households due to leave this laptop; returns their ids."""
-    days = laptop_retention_days(casefile) if days is None else days
-    limit = today - timedelta(days=days)
-    with casefile.read() as session:
+    with casefile.read() as session:  # one session: a sync with nothing to do stays cheap
         state = load_state(session)
         if state is None or not state.logged_in:
             return []
-        # In SQL, one pass over the cases table (a sync with nothing to do must stay cheap
-        # as the file grows; loading every case as an object cost ~20 ms per 2,000).
+        if days is None:
+            days = municipal.clamped(municipal.settings_in(session), *_DAYS)
+        limit = today - timedelta(days=days)
+        # Only when something could have become due since the last look: another day (or
+        # term), a local save (device_seq) or a pulled change (the cursor). A sync with
+        # nothing to do then costs no pass over the cases, however big the file.
+        looked = f"{limit.isoformat()}|{get_state(session, 'device_seq') or 0}|{state.cursor}"
+        if get_state(session, CHECKED_KEY) == looked:
+            return []
+        set_state(session, CHECKED_KEY, looked)
+        # In SQL, one pass over the cases table (loading every case as an object cost ~20
+        # ms per 2,000).
         every_case_closed = func.sum(sql_case(
             (and_(CaseRecord.status == "afgesloten", CaseRecord.closed_on.is_not(None)), 0),
             else_=1)) == 0
