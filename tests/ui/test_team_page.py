@@ -25,6 +25,7 @@ from wijkteam_app.persistence import repositories as repo
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import LocalIdentity, Workspace, init_profile, unlock
 from wijkteam_app.services.steering import Dashboard, DashboardFilter, SteeringService
+from wijkteam_app.ui.controllers.dashboard_warmer import USER_BUSY_MS, DashboardWarmer
 from wijkteam_app.ui.dialogs.report_dialog import ReportDialog
 from wijkteam_app.ui.main_window import MainWindow
 from wijkteam_app.ui.pages.team_page import HouseholdListDialog, TeamPage
@@ -446,6 +447,39 @@ def test_the_dashboard_is_prepared_once_the_window_is_idle_and_then_opens_at_onc
     # No computing after the click: the figures are on the page straight away.
     assert not page.busy and not page.busy_label.isVisible()
     assert page.tiles[Indicator.HOUSEHOLDS_IN_VIEW].number.text() == "6"
+
+
+def test_the_dashboard_is_not_prepared_while_the_worker_types_or_clicks(
+        qtbot: QtBot, coach: tuple[Workspace, dict[str, str]]) -> None:
+    """Preparing competes with the worker for the processor: it waits until they have not
+    touched keyboard or mouse for a moment, then goes ahead."""
+    quiet = [200]
+    warmer = DashboardWarmer(coach[0], user_quiet_ms=lambda: quiet[0])
+    warmer.start(delay_ms=0)
+    warmer._tick()  # the start delay is over: the worker typed 200 ms ago
+    assert not warmer.busy and warmer.timer.isActive()
+    assert warmer.timer.interval() == USER_BUSY_MS - 200  # looks again when they may be done
+    quiet[0] = USER_BUSY_MS + 1
+    with qtbot.waitSignal(warmer.prepared, timeout=30_000):
+        warmer._tick()
+    warmer.stop()
+
+
+def test_between_its_steps_the_preparing_gives_way_while_the_worker_is_busy(
+        coach: tuple[Workspace, dict[str, str]]) -> None:
+    asked: list[int] = []
+
+    def quiet() -> int:  # busy at the first look, quiet at the second
+        asked.append(len(asked))
+        return 0 if len(asked) == 1 else USER_BUSY_MS
+
+    warmer = DashboardWarmer(coach[0], user_quiet_ms=quiet)
+    warmer._give_way()
+    assert asked == [0, 1]  # it waited, looked again, went on
+    asked.clear()
+    warmer.page_visible = True  # the worker opened Team: the figures are wanted now
+    warmer._give_way()
+    assert asked == []
 
 
 def test_while_the_figures_are_computed_the_page_says_so(qtbot: QtBot,

@@ -13,6 +13,7 @@ on where they were; should the app die meanwhile, the drafts bring the input bac
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -53,31 +54,48 @@ class IdleWatcher(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # remainingTime() is meaningful
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.idle)
+        # When the last input came and whether the countdown runs, as plain values: read by
+        # the dashboard warmer's thread (`quiet_ms`), where the timer may not be touched.
+        self._last_input = time.monotonic()
+        self._counting = False
         app = QCoreApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
     def start(self) -> None:
+        self._counting = True
+        self._last_input = time.monotonic()
         self.timer.start()
 
     def stop(self) -> None:
+        self._counting = False
         self.timer.stop()
+
+    def quiet_ms(self) -> int | None:
+        """Milliseconds since the last keyboard, mouse or touch input (None while not
+        counting: before `start`, or locked). Safe on any thread."""
+        if not self._counting:
+            return None
+        return int((time.monotonic() - self._last_input) * 1000)
 
     def expire(self) -> None:
         """The idle time is over now (what the timer does when it runs out)."""
+        self._counting = False
         self.timer.stop()
         self.idle.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() in _INPUT_EVENTS and self.timer.isActive():
-            self.timer.start()  # input: the countdown begins again
+        if event.type() in _INPUT_EVENTS:
+            self._last_input = time.monotonic()
+            if self.timer.isActive():
+                self.timer.start()  # input: the countdown begins again
         return False
 
     def detach(self) -> None:
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        self.timer.stop()
+        self.stop()
 
 
 class AppLocker(QObject):
