@@ -28,7 +28,7 @@ def _query_params(dependant: Dependant) -> dict[str, bool]:
     return params
 
 
-def known_query_only(request: Request) -> None:
+async def known_query_only(request: Request) -> None:
     """Refuse query parameters an operation does not declare, and a single-valued one given
     twice (422), as the OpenAPI document says: a misspelt filter must not silently mean "all",
     and ``?wijk=a&wijk=b`` is not "wijk b"."""

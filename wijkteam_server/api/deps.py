@@ -34,12 +34,12 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {403: _doc("Not allowed for this de
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _doc("The request conflicts with the state.")}
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
