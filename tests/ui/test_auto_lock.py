@@ -110,6 +110,11 @@ def test_input_restarts_the_countdown(qtbot: QtBot, window: MainWindow) -> None:
     first = timer.remainingTime()
     qtbot.waitUntil(lambda: timer.remainingTime() < first - 100, timeout=5_000)
     assert window.locker.idle.quiet_ms() >= 100  # (what the dashboard warmer waits on)
+    qtbot.mouseMove(window.search, window.search.rect().center())
+    assert timer.remainingTime() > first - 50  # a moving pointer restarts the countdown...
+    assert window.locker.idle.quiet_ms() >= 100  # ... but asks nothing of the app
+    first = timer.remainingTime()
+    qtbot.waitUntil(lambda: timer.remainingTime() < first - 100, timeout=5_000)
     qtbot.keyClicks(window.search, "a")
     assert timer.remainingTime() > first - 50
     assert window.locker.idle.quiet_ms() < 100

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 START_DELAY_MS = 1000
 CHECK_MS = 3000
 QUIET_MS = 1000
-USER_BUSY_MS = 1500  # input this recent: the worker is busy, the preparing waits
+USER_BUSY_MS = 1500  # a key or click this recent: the worker is busy, the preparing waits
 
 
 class DashboardWarmer(QObject):

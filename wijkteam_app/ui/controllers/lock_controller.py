@@ -33,6 +33,8 @@ _INPUT_EVENTS = frozenset({
     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
     QEvent.Type.TabletPress,
 })
+# Input that asks the app to do something (a pointer merely moving does not).
+_ACTION_EVENTS = _INPUT_EVENTS - {QEvent.Type.MouseMove, QEvent.Type.TouchUpdate}
 
 
 def idle_minutes(workspace: Workspace) -> int:
@@ -54,9 +56,10 @@ class IdleWatcher(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # remainingTime() is meaningful
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.idle)
-        # When the last input came and whether the countdown runs, as plain values: read by
-        # the dashboard warmer's thread (`quiet_ms`), where the timer may not be touched.
-        self._last_input = time.monotonic()
+        # When the last key, click or wheel came and whether the countdown runs, as plain
+        # values: read by the dashboard warmer's thread (`quiet_ms`), where the timer may not
+        # be touched.
+        self._last_action = time.monotonic()
         self._counting = False
         app = QCoreApplication.instance()
         if app is not None:
@@ -64,7 +67,7 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         self._counting = True
-        self._last_input = time.monotonic()
+        self._last_action = time.monotonic()
         self.timer.start()
 
     def stop(self) -> None:
@@ -72,11 +75,13 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def quiet_ms(self) -> int | None:
-        """Milliseconds since the last keyboard, mouse or touch input (None while not
-        counting: before `start`, or locked). Safe on any thread."""
+        """Milliseconds since the last key, click, wheel or touch: the worker asking the app
+        for something (a pointer that merely moves restarts the lock's countdown but does
+        not count here). None while not counting: before `start`, or locked. Safe on any
+        thread."""
         if not self._counting:
             return None
-        return int((time.monotonic() - self._last_input) * 1000)
+        return int((time.monotonic() - self._last_action) * 1000)
 
     def expire(self) -> None:
         """The idle time is over now (what the timer does when it runs out)."""
@@ -86,7 +91,8 @@ class IdleWatcher(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() in _INPUT_EVENTS:
-            self._last_input = time.monotonic()
+            if event.type() in _ACTION_EVENTS:
+                self._last_action = time.monotonic()
             if self.timer.isActive():
                 self.timer.start()  # input: the countdown begins again
         return False
