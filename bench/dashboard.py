@@ -194,8 +194,8 @@ def bench_app(args: argparse.Namespace, folder: Path) -> None:
         window.dashboard_warmer.prepared.disconnect(loop.quit)
 
     baseline: list[float] = [count()]
-    # Cold: Team chosen at once, before the warmer (0.5 s after start) has prepared anything;
-    # includes loading QtCharts and the page's module.
+    # Cold: Team chosen at once, before the warmer (1 s after start at the earliest) has
+    # prepared anything; includes loading QtCharts and the page's module.
     first = painted(window.team_action.trigger)
     first_shown = list(shown)  # the last session's figures, when a session left them
     if args.first_open_after_change:
