@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -172,10 +173,11 @@ class _Look:
 
 @contextmanager
 def _no_collection() -> Iterator[None]:
-    """No cyclic garbage collection while a batch holds the case file's lock: a first pull
-    allocates hundreds of thousands of objects, and a full collection that falls inside a
-    transaction held the lock ~150 ms (a save from the window waited that long). Whatever
-    is due runs right after the commit, outside the lock."""
+    """No cyclic garbage collection while a batch holds the case file's lock (and during a
+    pull of many pages, see `pull`): a first pull allocates hundreds of thousands of objects,
+    and a full collection that falls inside a transaction held the lock ~150 ms (a save from
+    the window waited that long). Whatever is due runs after, outside the lock. Nests: only
+    the outermost use enables the collector again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -183,6 +185,23 @@ def _no_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# How often threads take turns with the interpreter while a long pull runs (CPython's
+# default is 5 ms). A save from the window makes dozens of calls into SQLite, each releasing
+# the interpreter lock; with the pull's Python work on the other thread, each took up to a
+# whole turn to get it back: saves during a first pull waited ~50 ms (median) instead of ~15.
+PULL_SWITCH_INTERVAL_S = 0.0005
+
+
+@contextmanager
+def _short_turns() -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, PULL_SWITCH_INTERVAL_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class SyncEngine:
@@ -522,8 +541,12 @@ class SyncEngine:
             self._take_page(page, cursor, report)
             return page.open_conflicts
         # Many pages (a first pull, a long absence): the log is copied into the file between
-        # batches, outside the lock, instead of inside a batch's commit.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead, \
+        # batches, outside the lock, instead of inside a batch's commit. No cyclic garbage
+        # collection until the last page is in (a full one over a first pull's objects held
+        # the interpreter 100-200 ms: a save from the window waited that long; the pages'
+        # objects are freed by reference counting meanwhile), and short turns between threads.
+        with _no_collection(), _short_turns(), \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead, \
                 self.casefile.deferred_checkpoints() as checkpoint:
             self._between_batches = checkpoint
             while True:
