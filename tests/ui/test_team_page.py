@@ -474,11 +474,15 @@ def test_between_its_steps_the_preparing_gives_way_while_the_worker_is_busy(
         return 0 if len(asked) == 1 else USER_BUSY_MS
 
     warmer = DashboardWarmer(coach[0], user_quiet_ms=quiet)
-    warmer._give_way()
+    assert warmer._give_way()
     assert asked == [0, 1]  # it waited, looked again, went on
     asked.clear()
     warmer.page_visible = True  # the worker opened Team: the figures are wanted now
-    warmer._give_way()
+    assert warmer._give_way()
+    assert asked == []
+    warmer.page_visible = False
+    warmer.pause()  # the lock screen: the preparing ends at the next step, nothing read
+    assert not warmer._give_way() and not warmer._prepare()
     assert asked == []
 
 

@@ -111,7 +111,7 @@ class DashboardWarmer(QObject):
             self.timer.start(CHECK_MS)
 
     def _tick(self) -> None:
-        if self._stopped or self._background.busy:
+        if self._stopped or self._paused or self._background.busy:
             return
         if self.page_visible:
             self.timer.start(CHECK_MS)
@@ -127,7 +127,8 @@ class DashboardWarmer(QObject):
         has been quiet since the last look (a sync that is still arriving waits). Between
         the steps (each a few tenths of a second on a big caseload) it gives way to the
         worker (`_give_way`)."""
-        self._give_way()
+        if not self._give_way():
+            return False
         import wijkteam_app.ui.pages.team_page  # noqa: F401 - QtCharts and the page's code
         from wijkteam_app.services.steering import DashboardFilter
 
@@ -137,23 +138,27 @@ class DashboardWarmer(QObject):
         self._last_marker = marker
         if quiet:
             period = service.default_period()
-            self._give_way()
+            if not self._give_way():
+                return False
             service.facts(period)  # read (the service keeps them for the dashboard)
-            self._give_way()
+            if not self._give_way():
+                return False
             service.dashboard(DashboardFilter(period))
         return quiet
 
-    def _give_way(self) -> None:
+    def _give_way(self) -> bool:
         """On the worker thread, between steps: while the worker types or clicks, wait.
         Python work on this thread takes the interpreter from the UI thread in turns (the
         GIL), which makes a search or a page that normally paints in 10-50 ms take several
-        times that; a pause of the worker's is the moment to go on. Not when the page wants
-        the figures now, nor when stopping or locking (they wait for this thread)."""
+        times that; a pause of the worker's is the moment to go on. No waiting when the page
+        wants the figures now. False when stopping or locking: the preparing ends here
+        (they wait for this thread)."""
         while not (self._stopped or self._paused or self.page_visible):
             quiet = self._user_quiet_ms() if self._user_quiet_ms is not None else None
             if quiet is None or quiet >= USER_BUSY_MS:
-                return
+                break
             time.sleep(min(USER_BUSY_MS - quiet, 100) / 1000)
+        return not (self._stopped or self._paused)
 
     def _prepared(self, quiet: object) -> None:
         if quiet:
@@ -164,5 +169,5 @@ class DashboardWarmer(QObject):
             # freed by reference counting when replaced (plain records, no cycles).
             gc.freeze()
             self.prepared.emit()
-        if not self._stopped:
+        if not (self._stopped or self._paused):
             self.timer.start(CHECK_MS if quiet else QUIET_MS)
