@@ -22,7 +22,7 @@ import _screens
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 
 from bench.steering_data import fill  # noqa: E402
 from wijkteam_app.domain.indicators import Indicator  # noqa: E402
@@ -63,6 +63,8 @@ def run(workspace: object, out: Path, tmp: Path) -> None:
     window.team_action.trigger()
     page = window.team
     assert page is not None
+    while page.busy:  # the figures are computed on a worker thread
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     _screens.save(window, out, "team-1-dashboard.png", rounds=10)
     bar = page.scroller.verticalScrollBar()
     bar.setValue(page.ladder_panel.y() - 10)
@@ -77,6 +79,8 @@ def run(workspace: object, out: Path, tmp: Path) -> None:
     dialog.close()
     page.wijk.setCurrentIndex(page.wijk.findData("Oost"))
     page.worker.setCurrentIndex(2)
+    while page.busy:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     _screens.save(window, out, "team-5-dashboard-gefilterd.png", rounds=10)
     settings = ReportSettings("Gemeente Voorbeeldstad", author="Karin de Coach")
     report = ReportDialog(page.service, settings, window, page.period.currentData())

@@ -243,6 +243,16 @@ class HouseholdListDialog(QDialog):
 # --- panels ----------------------------------------------------------------------------------
 
 
+PAGE_STYLE = (
+    "QPushButton#tile { background: #f4f7f9; border: 1px solid #d5dde4; border-radius: 6px; }"
+    "QPushButton#tile:focus { border: 2px solid #2f6690; }"
+    "QPushButton#tile:hover { background: #e8eff4; }"
+    "QLabel#tileText { background: transparent; color: #1f2933; }"
+    "QFrame#panel { background: #ffffff; border: 1px solid #d5dde4; border-radius: 6px; }"
+    "QLabel#busy { color: #2f6690; font-weight: 600; }"
+)
+
+
 class Tile(QPushButton):
     """A key figure as a large number above its caption; pressing it (click, Space or
     Enter) shows the households behind it."""
@@ -255,11 +265,6 @@ class Tile(QPushButton):
         self.setMinimumSize(120, 84)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setStyleSheet(
-            "QPushButton#tile { background: #f4f7f9; border: 1px solid #d5dde4; "
-            "border-radius: 6px; }"
-            "QPushButton#tile:focus { border: 2px solid #2f6690; }"
-            "QPushButton#tile:hover { background: #e8eff4; }")
         self.number = QLabel()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 9.0) + 7.0)
@@ -269,7 +274,7 @@ class Tile(QPushButton):
         self.text_label.setWordWrap(True)
         for label in (self.number, self.text_label):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setStyleSheet("background: transparent; color: #1f2933;")
+            label.setObjectName("tileText")
         inner = QVBoxLayout(self)
         inner.setContentsMargins(12, 6, 10, 6)
         inner.setSpacing(0)
@@ -290,8 +295,6 @@ class Panel(QFrame):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
-        self.setStyleSheet("QFrame#panel { background: #ffffff; border: 1px solid #d5dde4; "
-                           "border-radius: 6px; }")
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(12, 10, 12, 10)
         self.layout_.setSpacing(6)
@@ -415,6 +418,9 @@ class TeamPage(QWidget):
     def __init__(self, workspace: Workspace, service: SteeringService | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # One style sheet for the page's tiles, panels and labels: a sheet per widget made
+        # Qt style each of them on its own (building and showing the page took ~50 ms more).
+        self.setStyleSheet(PAGE_STYLE)
         self._workspace = workspace
         self.service = service or SteeringService(workspace)
         self.dashboard: Dashboard | None = None
@@ -448,7 +454,7 @@ class TeamPage(QWidget):
         self.report_button.clicked.connect(self.reportRequested)
         self.scope_label = muted_label("")
         self.busy_label = QLabel(self.tr("Cijfers worden berekend…"))
-        self.busy_label.setStyleSheet("color: #2f6690; font-weight: 600;")
+        self.busy_label.setObjectName("busy")
         self.busy_label.setVisible(False)
 
         self.tiles: dict[Indicator, Tile] = {}
