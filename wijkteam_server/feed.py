@@ -13,9 +13,10 @@ Record changes of a household are delivered when they lie after its ``scope_ente
 
 Cost: a pull is three steps, each as cheap as it can be.
 
-1. **Anything after seq N?** (`nothing_new`, a read): when no feed row was written after the
-   device's cursor and its scope was reconciled at that point, the answer is an empty page
-   without taking the write lock or touching a scope table, whatever the size of the caseload.
+1. **Anything after seq N?** (`nothing_new`, one read statement): when no feed row was
+   written after the device's cursor and its scope was reconciled at that point, the answer
+   is an empty page without taking the write lock or touching a scope table, whatever the
+   size of the caseload.
 2. **Choosing the page** (`plan_page`, in the serialised write transaction): the scope is
    reconciled only for households that changed since the device's last reconciliation (a full
    reconciliation only on the first pull or when the user's role or team changed); the feed
@@ -36,7 +37,7 @@ from datetime import datetime, timedelta
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, cast, exists, func, insert, or_, select
+from sqlalchemy import Engine, Select, Text, and_, cast, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.protocol import FeedItem, PullResponse
@@ -48,8 +49,10 @@ from wijkteam_server.models import (
     DeviceHousehold,
     EntityRow,
     HouseholdAccess,
+    ReferenceState,
     User,
 )
+from wijkteam_server.reference import STATE_ID as REFERENCE_STATE_ID
 from wijkteam_server.reference import current_version
 from wijkteam_server.scope import filter_in_scope, principals, scope_households
 from wijkteam_server.sync_engine import log_change
@@ -191,14 +194,8 @@ def feed_condition(device: Device) -> Any:
 
 
 def count_open_conflicts(session: Session, user: User) -> int:
-    held = principals(user)
-    if not held:
-        return 0
-    visible = exists().where(HouseholdAccess.household_id == Conflict.household_id,
-                             HouseholdAccess.principal.in_(held))
-    return int(session.scalar(
-        select(func.count()).select_from(Conflict).where(Conflict.status == "open", visible)
-    ) or 0)
+    query = _open_conflicts_query(user)
+    return 0 if query is None else int(session.scalar(query) or 0)
 
 
 @dataclass
@@ -211,21 +208,39 @@ class PagePlan:
     removed: list[str] = field(default_factory=list)
 
 
-def nothing_new(session: Session, user: User, device: Device, cursor: int) -> bool:
-    """The cheap check before any page is chosen: no feed row after ``cursor``, and the
-    device's scope was reconciled at least up to it for the same principals."""
+def _open_conflicts_query(user: User) -> Select[Any] | None:
+    held = principals(user)
+    if not held:
+        return None
+    visible = exists().where(HouseholdAccess.household_id == Conflict.household_id,
+                             HouseholdAccess.principal.in_(held))
+    return select(func.count()).select_from(Conflict).where(Conflict.status == "open", visible)
+
+
+def nothing_new(session: Session, user: User, device: Device,
+                cursor: int) -> PullResponse | None:
+    """The cheap check before any page is chosen: when no feed row lies after ``cursor``
+    and the device's scope was reconciled at least up to it for the same principals, the
+    empty page to answer with; else None. One statement: the latest sequence number, the
+    open conflicts and the reference version together (three round trips through the ORM
+    were ~0.4 ms of a ~3 ms answer)."""
     if device.directory_seq is None or device.scope_seq is None:
-        return False
+        return None
     if device.scope_key != scope_key(user):
-        return False
-    latest = latest_seq(session)
-    return cursor >= latest and device.scope_seq >= latest
-
-
-def empty_page(session: Session, user: User, cursor: int) -> PullResponse:
+        return None
+    conflicts = _open_conflicts_query(user)
+    latest, open_conflicts, version = session.execute(select(
+        select(func.max(ChangeLog.server_seq)).scalar_subquery(),
+        conflicts.scalar_subquery() if conflicts is not None else literal(0),
+        select(ReferenceState.version).where(ReferenceState.id == REFERENCE_STATE_ID)
+        .scalar_subquery(),
+    )).one()
+    latest = int(latest or 0)
+    if cursor < latest or device.scope_seq < latest:
+        return None
     return PullResponse(items=[], next_cursor=cursor, has_more=False, removed_households=[],
-                        open_conflicts=count_open_conflicts(session, user),
-                        reference_version=current_version(session))
+                        open_conflicts=int(open_conflicts or 0),
+                        reference_version=version if version is not None else "0")
 
 
 def plan_page(session: Session, user: User, device: Device, cursor: int,

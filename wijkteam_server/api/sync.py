@@ -46,7 +46,6 @@ from wijkteam_server.errors import MESSAGES, ApiError, not_found
 from wijkteam_server.feed import (
     LAST_SEEN_EVERY,
     _snapshot,
-    empty_page,
     nothing_new,
     plan_page,
     stream_page,
@@ -116,8 +115,9 @@ def pull(request: Request, credentials: CredentialsDep, settings: SettingsDep,
     seen = caller.device.last_seen_at  # as read by the authentication a moment ago
     if seen is not None and seen > utcnow() - LAST_SEEN_EVERY:
         with read_session(engine) as session:
-            if nothing_new(session, caller.user, caller.device, cursor):
-                return empty_page(session, caller.user, cursor)
+            quiet = nothing_new(session, caller.user, caller.device, cursor)
+        if quiet is not None:
+            return quiet
     with write_session(engine) as session:
         user, device = caller.load(session)
         plan = plan_page(session, user, device, cursor, limit)
