@@ -13,7 +13,7 @@ Record changes of a household are delivered when they lie after its ``scope_ente
 
 Cost: a pull is three steps, each as cheap as it can be.
 
-1. **Anything after seq N?** (`nothing_new`, one read statement): when no feed row was
+1. **Anything after seq N?** (`nothing_new_page`, one read statement): when no feed row was
    written after the device's cursor and its scope was reconciled at that point, the answer
    is an empty page without taking the write lock or touching a scope table, whatever the
    size of the caseload.
@@ -37,7 +37,20 @@ from datetime import datetime, timedelta
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Engine, Select, Text, and_, cast, exists, func, insert, literal, or_, select
+from sqlalchemy import (
+    Engine,
+    ScalarSelect,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.protocol import FeedItem, PullResponse
@@ -49,11 +62,9 @@ from wijkteam_server.models import (
     DeviceHousehold,
     EntityRow,
     HouseholdAccess,
-    ReferenceState,
     User,
 )
-from wijkteam_server.reference import STATE_ID as REFERENCE_STATE_ID
-from wijkteam_server.reference import current_version
+from wijkteam_server.reference import NO_VERSION, current_version, version_query
 from wijkteam_server.scope import filter_in_scope, principals, scope_households
 from wijkteam_server.sync_engine import log_change
 
@@ -79,8 +90,12 @@ def scope_key(user: User) -> str:
     return ",".join(sorted(principals(user)))
 
 
+def _latest_seq_query() -> ScalarSelect[int]:
+    return select(func.max(ChangeLog.server_seq)).scalar_subquery()
+
+
 def latest_seq(session: Session) -> int:
-    return int(session.scalar(select(func.max(ChangeLog.server_seq))) or 0)
+    return int(session.scalar(select(_latest_seq_query())) or 0)
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -217,8 +232,8 @@ def _open_conflicts_query(user: User) -> Select[Any] | None:
     return select(func.count()).select_from(Conflict).where(Conflict.status == "open", visible)
 
 
-def nothing_new(session: Session, user: User, device: Device,
-                cursor: int) -> PullResponse | None:
+def nothing_new_page(session: Session, user: User, device: Device,
+                     cursor: int) -> PullResponse | None:
     """The cheap check before any page is chosen: when no feed row lies after ``cursor``
     and the device's scope was reconciled at least up to it for the same principals, the
     empty page to answer with; else None. One statement: the latest sequence number, the
@@ -230,17 +245,16 @@ def nothing_new(session: Session, user: User, device: Device,
         return None
     conflicts = _open_conflicts_query(user)
     latest, open_conflicts, version = session.execute(select(
-        select(func.max(ChangeLog.server_seq)).scalar_subquery(),
+        _latest_seq_query(),
         conflicts.scalar_subquery() if conflicts is not None else literal(0),
-        select(ReferenceState.version).where(ReferenceState.id == REFERENCE_STATE_ID)
-        .scalar_subquery(),
+        version_query(),
     )).one()
     latest = int(latest or 0)
     if cursor < latest or device.scope_seq < latest:
         return None
     return PullResponse(items=[], next_cursor=cursor, has_more=False, removed_households=[],
                         open_conflicts=int(open_conflicts or 0),
-                        reference_version=version if version is not None else "0")
+                        reference_version=version if version is not None else NO_VERSION)
 
 
 def plan_page(session: Session, user: User, device: Device, cursor: int,

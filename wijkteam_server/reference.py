@@ -14,7 +14,7 @@ import base64
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.sync.protocol import (
@@ -57,9 +57,18 @@ def state(session: Session) -> ReferenceState:
     return row
 
 
+NO_VERSION = "0"  # announced while the municipality has stored no reference data yet
+
+
+def version_query() -> ScalarSelect[str]:
+    """The current version as a scalar subquery (NULL: `NO_VERSION`), for answers that read
+    it together with other values in one statement."""
+    return select(ReferenceState.version).where(ReferenceState.id == STATE_ID).scalar_subquery()
+
+
 def current_version(session: Session) -> str:
-    row = session.get(ReferenceState, STATE_ID)
-    return row.version if row is not None else "0"
+    version = session.scalar(select(version_query()))
+    return version if version is not None else NO_VERSION
 
 
 def bump(session: Session) -> str:

@@ -46,7 +46,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wijkteam_app.persistence.casefile import CaseFile, utcnow
-from wijkteam_app.persistence.reference_schema import ReferenceStateRecord
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
@@ -85,9 +84,9 @@ from wijkteam_app.sync.protocol import (
     PullResponse,
     PushRequest,
 )
-from wijkteam_app.sync.reference import STATE_ID as REFERENCE_STATE_ID
 from wijkteam_app.sync.reference import BadReferenceData, store_bundle
 from wijkteam_app.sync.reference import cached_version as cached_reference_version
+from wijkteam_app.sync.reference import cached_version_query as cached_reference_version_query
 from wijkteam_app.sync.state import (
     STATE_ID,
     PendingWork,
@@ -299,8 +298,7 @@ class SyncEngine:
             some(select(SyncRemovalRecord.household_id)),
             state.download_pending,
             some(select(SyncQuarantineRecord.entity_id)),
-            select(ReferenceStateRecord.version)
-            .where(ReferenceStateRecord.id == REFERENCE_STATE_ID).scalar_subquery(),
+            cached_reference_version_query(),
         ).where(state.id == STATE_ID)
         with self.casefile.read() as session:
             row = session.execute(look).one_or_none()

@@ -12,7 +12,7 @@ import base64
 import binascii
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import ScalarSelect, delete, select
 from sqlalchemy.orm import Session
 
 from wijkteam_app.persistence.casefile import utcnow
@@ -33,9 +33,16 @@ class BadReferenceData(ValueError):
     """A bundle that cannot be stored as it is (e.g. a logo that is not base64)."""
 
 
+def cached_version_query() -> ScalarSelect[str]:
+    """The cached bundle's version as a scalar subquery (NULL: none cached), for a read that
+    takes it together with other values (the sync engine's look)."""
+    return (select(ReferenceStateRecord.version)
+            .where(ReferenceStateRecord.id == STATE_ID).scalar_subquery())
+
+
 def cached_version(session: Session) -> str | None:
-    row = session.get(ReferenceStateRecord, STATE_ID)
-    return row.version if row is not None else None
+    version: str | None = session.scalar(select(cached_version_query()))
+    return version
 
 
 def _logo(bundle: ReferenceBundle) -> bytes | None:

@@ -46,7 +46,7 @@ from wijkteam_server.errors import MESSAGES, ApiError, not_found
 from wijkteam_server.feed import (
     LAST_SEEN_EVERY,
     _snapshot,
-    nothing_new,
+    nothing_new_page,
     plan_page,
     stream_page,
 )
@@ -115,7 +115,7 @@ def pull(request: Request, credentials: CredentialsDep, settings: SettingsDep,
     seen = caller.device.last_seen_at  # as read by the authentication a moment ago
     if seen is not None and seen > utcnow() - LAST_SEEN_EVERY:
         with read_session(engine) as session:
-            quiet = nothing_new(session, caller.user, caller.device, cursor)
+            quiet = nothing_new_page(session, caller.user, caller.device, cursor)
         if quiet is not None:
             return quiet
     with write_session(engine) as session:
