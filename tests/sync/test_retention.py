@@ -23,10 +23,12 @@ from tests.sync.test_attachments import store_scan
 from tests.sync.test_server_at_rest import fresh_server  # noqa: F401
 from wijkteam_app.domain.cases import CaseStatus, ProblemArea
 from wijkteam_app.paths import ProfilePaths
+from wijkteam_app.persistence.reference_schema import ReferenceStateRecord
 from wijkteam_app.services import municipal
 from wijkteam_app.services.households import HouseholdService
 from wijkteam_app.services.profile import init_profile, unlock
-from wijkteam_app.services.retention import schedule_expired
+from wijkteam_app.services.retention import look_due, schedule_expired
+from wijkteam_app.sync.engine import look as sync_look
 from wijkteam_app.sync.retention import household_term
 from wijkteam_server.models import AuditLogRow, EntityRow, FactCase, PurgeLogRow
 
@@ -165,3 +167,32 @@ def test_the_server_purges_after_the_term_with_a_log(
             "Huishouden Jeugd"
     finally:
         worker.close()
+
+
+def test_the_quick_check_of_a_sync_sees_a_new_day_a_new_term_and_a_save(
+        server: Server, make_laptop) -> None:  # type: ignore[no-untyped-def]
+    """Every sync asks cheaply whether the cases must be looked at again; it must say yes
+    whenever something could have become due: another day, another term, a local save."""
+    worker = make_laptop(server.account(server.team()))
+    household, _ = worker.new_household("Huishouden Snel Gekeken")
+    worker.sync_ok()
+    worker.sync_ok()
+    ws = worker.workspace
+
+    def due(day: date) -> bool:
+        with ws.casefile.read() as session:
+            found = sync_look(session)
+            assert found is not None and found.logged_in
+            return look_due(session, day, found.cursor)
+
+    assert not due(ws.today())  # the last sync looked, nothing moved since
+    assert due(ws.today() + timedelta(days=1))
+    with ws.casefile.read() as session:  # a new term, as the next reference data brings it
+        reference = session.get(ReferenceStateRecord, 1)
+        assert reference is not None
+        reference.settings = {**reference.settings, "laptop_retention_days": 10}
+    assert due(ws.today())
+    schedule_expired(ws.casefile, ws.actor_id, ws.today())  # looks, with the new term
+    assert not due(ws.today())
+    close(worker, household, 0)  # a local save
+    assert due(ws.today())

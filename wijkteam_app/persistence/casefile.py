@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ClauseElement, Engine, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -94,6 +95,22 @@ def set_state(session: Session, key: str, value: str) -> None:
         session.add(LocalState(key=key, value=value))
     else:
         row.value = value
+
+
+def sqlite_text(statement: ClauseElement) -> str:
+    """A Core statement as SQLite text with its constant values written in, for a read on a
+    path where SQLAlchemy's per-execution work (building the statement, its cache key, the
+    result objects) costs more than the query: compile it once (`functools.cache` on the
+    caller's side) and run it with `driver`. Only for statements whose values are constants
+    of the code, never user input, and whose columns need no type conversion on the way back
+    (integers, text, flags as 0/1)."""
+    return str(statement.compile(dialect=sqlite.dialect(),
+                                 compile_kwargs={"literal_binds": True}))
+
+
+def driver(session: Session) -> Any:
+    """The DB-API connection of the session's transaction (see `sqlite_text`)."""
+    return session.connection().connection.driver_connection
 
 
 class CaseFile:

@@ -15,13 +15,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state
-from wijkteam_app.persistence.schema import AuditRecord, WorkerRecord
+from wijkteam_app.persistence.casefile import CaseFile, driver, set_state, sqlite_text
+from wijkteam_app.persistence.schema import AuditRecord, LocalState, WorkerRecord
 from wijkteam_app.services.profile import Workspace
 
 if TYPE_CHECKING:  # the sync stack (pydantic, httpx) loads when a sync needs it, not at start
@@ -113,6 +114,14 @@ class AccessLogService:
                                     .where(WorkerRecord.id.in_(ids))).all())
 
 
+@cache
+def _heads_sql() -> str:
+    """How far the server has the chain, and where it ends here."""
+    return sqlite_text(select(
+        select(LocalState.value).where(LocalState.key == PUSHED_KEY).scalar_subquery(),
+        select(func.max(AuditRecord.id)).scalar_subquery()))
+
+
 def push_audit_chain(casefile: CaseFile, transport: Transport) -> int:
     """Send the audit entries the server does not have yet, in order; returns how many went.
     A lost answer is harmless (the server accepts entries it holds again when identical). A
@@ -126,7 +135,10 @@ def push_audit_chain(casefile: CaseFile, transport: Transport) -> int:
     restarted = False
     while True:
         with casefile.read() as session:
-            after = int(get_state(session, PUSHED_KEY) or "0")
+            pushed, newest = driver(session).execute(_heads_sql()).fetchone()
+            after = int(pushed or "0")
+            if (newest or 0) <= after:  # the usual answer: one small read, no rows loaded
+                return sent
             rows = session.scalars(select(AuditRecord).where(AuditRecord.id > after)
                                    .order_by(AuditRecord.id)
                                    .limit(MAX_AUDIT_ENTRIES_PER_PUSH)).all()

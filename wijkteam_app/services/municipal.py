@@ -44,17 +44,26 @@ def settings_in(session: Session) -> dict[str, Any]:
     raw = get_state(session, MUNICIPAL_SETTINGS_KEY)
     reference = (session.get(ReferenceStateRecord, STATE_ID)
                  if load_state(session) is not None else None)
-    server = dict(reference.settings) if reference is not None and isinstance(
-        reference.settings, dict) else {}
-    stored: dict[str, Any] = {}
-    if raw:
-        try:
-            loaded = json.loads(raw)
-        except ValueError:
-            loaded = {}
-        if isinstance(loaded, dict):
-            stored = loaded
-    return {**DEFAULTS, **stored, **server}
+    return merged(raw, reference.settings if reference is not None else None)
+
+
+def merged(stored_raw: str | None, server: Any) -> dict[str, Any]:
+    """The settings in force: the server's map (`server`, a dict, or its JSON text) over the
+    local-only map (`stored_raw`, JSON text) over the defaults. Unusable input counts as
+    absent."""
+    if isinstance(server, str):
+        server = _json_map(server)
+    return {**DEFAULTS, **_json_map(stored_raw), **(server if isinstance(server, dict) else {})}
+
+
+def _json_map(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        loaded = json.loads(raw)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def setting(casefile: CaseFile, name: str) -> Any:

@@ -13,14 +13,25 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ScalarSelect, and_, func, select
 from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
 
-from wijkteam_app.persistence.casefile import CaseFile, get_state, set_state, utcnow
-from wijkteam_app.persistence.schema import CaseRecord
+from wijkteam_app.persistence.casefile import (
+    CaseFile,
+    driver,
+    get_state,
+    set_state,
+    sqlite_text,
+    utcnow,
+)
+from wijkteam_app.persistence.reference_schema import ReferenceStateRecord
+from wijkteam_app.persistence.schema import CaseRecord, LocalState
 from wijkteam_app.persistence.sync_schema import SyncRemovalRecord
 from wijkteam_app.services import municipal
+from wijkteam_app.sync.reference import STATE_ID
 from wijkteam_app.sync.state import load_state
 
 log = logging.getLogger(__name__)
@@ -36,6 +47,33 @@ def laptop_retention_days(casefile: CaseFile) -> int:
     return municipal.int_setting(casefile, *_DAYS)
 
 
+def _looked(today: date, days: int, device_seq: object, cursor: int) -> str:
+    """What a look at the cases saw: the limit date, the last local save and the feed
+    position. Something can only have become due when one of them moved."""
+    return f"{(today - timedelta(days=days)).isoformat()}|{device_seq or 0}|{cursor}"
+
+
+@cache
+def _quick_sql() -> str:
+    def value(key: str) -> ScalarSelect[str]:
+        return select(LocalState.value).where(LocalState.key == key).scalar_subquery()
+
+    return sqlite_text(select(
+        value(municipal.MUNICIPAL_SETTINGS_KEY),
+        select(ReferenceStateRecord.settings).where(ReferenceStateRecord.id == STATE_ID)
+        .scalar_subquery(),
+        value("device_seq"), value(CHECKED_KEY)))
+
+
+def look_due(session: Session, today: date, cursor: int) -> bool:
+    """Whether `schedule_expired` would look at the cases now (a logged-in profile at feed
+    position `cursor`). One small read, for every sync: the look itself runs only when this
+    says so."""
+    stored, server, device_seq, checked = driver(session).execute(_quick_sql()).fetchone()
+    days = municipal.clamped(municipal.merged(stored, server), *_DAYS)
+    return bool(_looked(today, days, device_seq, cursor) != checked)
+
+
 def schedule_expired(casefile: CaseFile, actor_id: str, today: date,
                      days: int | None = None) -> list[str]:
     """Mark the households due to leave this laptop; returns their ids."""
@@ -49,7 +87,7 @@ def schedule_expired(casefile: CaseFile, actor_id: str, today: date,
         # Only when something could have become due since the last look: another day (or
         # term), a local save (device_seq) or a pulled change (the cursor). A sync with
         # nothing to do then costs no pass over the cases, however big the file.
-        looked = f"{limit.isoformat()}|{get_state(session, 'device_seq') or 0}|{state.cursor}"
+        looked = _looked(today, days, get_state(session, "device_seq"), state.cursor)
         if get_state(session, CHECKED_KEY) == looked:
             return []
         set_state(session, CHECKED_KEY, looked)

@@ -52,8 +52,10 @@ from wijkteam_app.security import keys, secret_store
 from wijkteam_app.security.tokens import SyncTokens, TokenStore
 from wijkteam_app.services.access_log import push_audit_chain
 from wijkteam_app.services.profile import Workspace
+from wijkteam_app.services.retention import look_due as retention_look_due
 from wijkteam_app.services.retention import schedule_expired
 from wijkteam_app.sync.engine import SyncEngine, entity_classes
+from wijkteam_app.sync.engine import look as sync_look
 from wijkteam_app.sync.protocol import (
     AccessLogEntry,
     LoginRequest,
@@ -408,9 +410,12 @@ class SyncService:
 
     def _run(self, report: SyncReport, *, full: bool) -> None:
         casefile = self.workspace.casefile
-        with casefile.read() as session:
-            state = load_state(session)
-            url = state.server_url if state is not None and state.logged_in else None
+        today = self.workspace.today()
+        with casefile.read() as session:  # the one read before the server is asked
+            look = sync_look(session)
+            url = look.server_url if look is not None and look.logged_in else None
+            retention_due = url is not None and look is not None and \
+                retention_look_due(session, today, look.cursor)
         tokens = self._session_tokens() if url else None
         if url is None or tokens is None or tokens.tokens is None:
             self._tokens = None  # a login from another process is picked up next time
@@ -421,12 +426,14 @@ class SyncService:
         try:
             transport = self._shared_transport(url, tokens)
             engine = self._engine(transport)
-            # Closed cases past the laptop term leave at this run (engine's removal path).
-            schedule_expired(casefile, self.workspace.actor_id, self.workspace.today())
+            # Closed cases past the laptop term leave at this run (engine's removal path);
+            # households marked now are not in the look, which the engine then takes again.
+            if retention_due and schedule_expired(casefile, self.workspace.actor_id, today):
+                look = None
             if full:
                 engine.full_resync(report)
             else:
-                engine.run(report)
+                engine.run(report, look)
             push_audit_chain(casefile, transport)  # the access log travels too (NEN 7513)
             completed = True  # the engine wrote the sync time and the counts
             self._online = True

@@ -37,15 +37,29 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import Any, TypeVar, get_args
+from functools import cache, partial
+from typing import Any, TypeVar, cast, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import Exists, Select, delete, exists, func, select, text, update
+from sqlalchemy import (
+    Exists,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
-from wijkteam_app.persistence.casefile import CaseFile, utcnow
+from wijkteam_app.persistence.casefile import CaseFile, driver, sqlite_text, utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
     AttachmentRecord,
@@ -159,9 +173,11 @@ def quarantine_message(count: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Look:
-    """What a sync has to do, from one read of the case file."""
+class Look:
+    """What a sync has to do, from one read of the case file (`look`)."""
 
+    server_url: str
+    logged_in: bool
     cursor: int
     unsent: bool
     uploads: bool
@@ -171,6 +187,60 @@ class _Look:
     download: bool
     quarantine: bool
     reference_version: str | None  # of the cached reference data
+
+
+@cache
+def _look_sql() -> str:
+    state = SyncStateRecord
+
+    def some(query: Select[Any]) -> Exists:
+        return exists(query.limit(1))
+
+    return sqlite_text(select(
+        state.server_url,
+        state.logged_in,
+        state.cursor,
+        some(select(OutboxRecord.seq).where(OutboxRecord.seq > state.pushed_seq)),
+        some(select(SyncUploadRecord.attachment_id).where(
+            SyncUploadRecord.status.in_(["pending", "uploading"]))),
+        some(select(SyncConflictRecord.id).where(SyncConflictRecord.status == "open")),
+        some(select(SyncConflictRecord.id).where(SyncConflictRecord.needs_refresh.is_(True))),
+        some(select(SyncRemovalRecord.household_id)),
+        state.download_pending,
+        some(select(SyncQuarantineRecord.entity_id)),
+        cached_reference_version_query(),
+    ).where(state.id == STATE_ID))
+
+
+def look(session: Session) -> Look | None:
+    """Everything `SyncEngine.run` needs to know up front, and where and whether this
+    profile syncs (None: it never logged in): one query of indexed lookups, compiled once
+    and run on the driver's connection (a sync with nothing to do is mostly this read, so
+    SQLAlchemy's per-statement work, three times the query's own, is left out)."""
+    row = driver(session).execute(_look_sql()).fetchone()
+    if row is None:
+        return None
+    unsent, uploads, conflicts, refresh, removals, download, quarantine = (
+        bool(v) for v in row[3:10])
+    return Look(str(row[0]), bool(row[1]), int(row[2]), unsent, uploads, conflicts, refresh,
+                removals, download, quarantine, row[10])
+
+
+@cache
+def _finish_statement() -> ReturningUpdate[int]:
+    """The run's last write: the sync time, the server's open-conflict count when an empty
+    page brought it (NULL: keep the stored one), the first error; returns the count. Core on
+    the table, built once (an ORM load and flush of the state row cost three times as
+    much)."""
+    table = cast(Table, SyncStateRecord.__table__)
+    state = table.c
+    return (update(table).where(state.id == STATE_ID)
+            .values(last_sync_at=bindparam("now", type_=state.last_sync_at.type),
+                    last_attempt_at=bindparam("now", type_=state.last_attempt_at.type),
+                    open_conflicts=func.coalesce(bindparam("conflicts", type_=Integer),
+                                                 state.open_conflicts),
+                    last_error=bindparam("error", type_=String))
+            .returning(state.open_conflicts))
 
 
 @contextmanager
@@ -232,26 +302,31 @@ class SyncEngine:
         self._attachments_arrived = False
         # Within `run`: its look, and the open-conflict count of an empty pulled page, kept
         # for the run's last write instead of a transaction of its own.
-        self._run_look: _Look | None = None
+        self._run_look: Look | None = None
         self._page_conflicts: int | None = None
 
     # ------------------------------------------------------------------ the whole run
 
-    def run(self, report: SyncReport) -> None:
+    def run(self, report: SyncReport, given: Look | None = None) -> None:
         """Push, pull, conflicts, refreshes, removals. Raises `SyncError`s (the service
         turns them into the report).
 
-        One look at the case file first says which steps have anything to do; a sync with
-        nothing to do is that look, one pull request and one small write of the sync time
-        (none of them reads a table that grows with the case file)."""
-        look = self._look()
-        self._run_look, self._page_conflicts = look, None
+        One look at the case file first says which steps have anything to do (`given`: the
+        caller's, read in its own first transaction with nothing written since); a sync
+        with nothing to do is that look, one pull request and one small write of the sync
+        time (none of them reads a table that grows with the case file)."""
+        if given is None:
+            with self.casefile.read() as session:
+                given = look(session)
+            if given is None:
+                raise LookupError("not logged in")
+        self._run_look, self._page_conflicts = given, None
         try:
-            self._run(report, look)
+            self._run(report, given)
         finally:
             self._run_look = self._page_conflicts = None
 
-    def _run(self, report: SyncReport, look: _Look) -> None:
+    def _run(self, report: SyncReport, look: Look) -> None:
         self.quarantine_possible = look.quarantine
         if look.unsent:
             self.push(report)
@@ -270,44 +345,14 @@ class SyncEngine:
         if self._dirty_tombstones:
             self.sweep_tombstones()
         with self.casefile.read(durable=False) as session:  # the sync time: informative
-            state = require_state(session)
-            state.last_sync_at = state.last_attempt_at = utcnow()
-            if self._page_conflicts is not None:
-                state.open_conflicts = self._page_conflicts
-            report.open_conflicts = max(report.open_conflicts, state.open_conflicts)
             report.quarantined = quarantine_count(session) if self.quarantine_possible else 0
             if report.quarantined:
                 report.fail("quarantine", quarantine_message(report.quarantined))
-            state.last_error = report.error_codes[0][:64] if report.error_codes else None
-
-    def _look(self) -> _Look:
-        """Everything `run` needs to know up front, in one query of indexed lookups."""
-        state = SyncStateRecord
-
-        def some(query: Select[Any]) -> Exists:
-            return exists(query.limit(1))
-
-        look = select(
-            state.cursor,
-            some(select(OutboxRecord.seq).where(OutboxRecord.seq > state.pushed_seq)),
-            some(select(SyncUploadRecord.attachment_id).where(
-                SyncUploadRecord.status.in_(["pending", "uploading"]))),
-            some(select(SyncConflictRecord.id).where(SyncConflictRecord.status == "open")),
-            some(select(SyncConflictRecord.id).where(
-                SyncConflictRecord.needs_refresh.is_(True))),
-            some(select(SyncRemovalRecord.household_id)),
-            state.download_pending,
-            some(select(SyncQuarantineRecord.entity_id)),
-            cached_reference_version_query(),
-        ).where(state.id == STATE_ID)
-        with self.casefile.read() as session:
-            row = session.execute(look).one_or_none()
-        if row is None:
-            raise LookupError("not logged in")
-        unsent, uploads, conflicts, refresh, removals, download, quarantine = (
-            bool(v) for v in row[1:8])
-        return _Look(int(row[0]), unsent, uploads, conflicts, refresh, removals, download,
-                     quarantine, row[8])
+            stored = session.execute(_finish_statement(), {
+                "now": utcnow(), "conflicts": self._page_conflicts,
+                "error": report.error_codes[0][:64] if report.error_codes else None,
+            }).scalar_one()
+            report.open_conflicts = max(report.open_conflicts, stored)
 
     def _retry(self, call: Callable[[], T]) -> T:
         """Push and pull are idempotent: a dropped connection is retried at once."""
