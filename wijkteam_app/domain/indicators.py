@@ -114,14 +114,19 @@ class Movement(enum.StrEnum):
 
 # --------------------------------------------------------------------------- facts
 
+# The facts are read by the ten thousand for one dashboard and never changed afterwards
+# (nothing here assigns to them). They are plain slotted dataclasses, not frozen ones: a frozen
+# dataclass's __init__ sets each field through object.__setattr__, four times the cost
+# (0.63 against 0.16 us for a contact), ~15 ms of a whole read at 5,000 households.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class HouseholdFact:
     id: str
     wijk: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CaseFact:
     id: str
     household_id: str
@@ -141,7 +146,7 @@ class CaseFact:
         return self.referral_date <= day and (self.closed_on is None or self.closed_on > day)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContactFact:
     case_id: str
     household_id: str
@@ -150,7 +155,7 @@ class ContactFact:
     worker_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssessmentFact:
     """A ZRM or ladder assessment: per item code its score (None: niet besproken)."""
 
@@ -169,7 +174,7 @@ class AssessmentFact:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanVersionFact:
     id: str
     household_id: str
@@ -189,21 +194,21 @@ class PlanVersionFact:
         return found[2] if found else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SignatureFact:
     version_id: str
     household_id: str
     signed_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToetsFact:
     version_id: str
     decided_at: datetime
     household_id: str = ""  # known when read from a case file (see `Facts.replacing`)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegieFact:
     id: str
     household_id: str
@@ -211,7 +216,7 @@ class RegieFact:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExperienceFact:
     """A klantervaring questionnaire: per question code its score (None: not answered)."""
 
@@ -274,7 +279,7 @@ class Figure:
     households: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HouseholdView:
     """A household in view and its reference case."""
 

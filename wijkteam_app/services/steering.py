@@ -40,6 +40,7 @@ from wijkteam_app.domain.indicators import (
 from wijkteam_app.domain.instruments import InstrumentDefinition
 from wijkteam_app.domain.workers import Role
 from wijkteam_app.instruments import load_definitions
+from wijkteam_app.memory import no_collection
 from wijkteam_app.persistence.casefile import get_state, set_state
 from wijkteam_app.persistence.schema import (
     CaseRecord,
@@ -51,6 +52,7 @@ from wijkteam_app.persistence.steering_repository import (
     change_marker,
     changed_households,
     load_facts,
+    read_ahead,
     worker_names,
 )
 from wijkteam_app.reports.document import ReportSettings
@@ -239,6 +241,7 @@ class SteeringService:
         if self._facts is None or self._facts[1] != marker:
             self._dashboards = {}
             self._names = worker_names(conn)
+        read_ahead(conn)
         facts = load_facts(conn, period.start, peil)
         self._facts = (key, marker, facts)
         return facts
@@ -252,7 +255,7 @@ class SteeringService:
         """What the indicators need, read from the case file (the last read of the same
         period is reused while the case file has not changed)."""
         peil = period.peildatum(self._ws.today())
-        with self._lock, self._db.snapshot() as conn:
+        with self._lock, no_collection(), self._db.snapshot() as conn:
             return self._current(conn, period, peil)
 
     def marker(self) -> int:
@@ -354,7 +357,9 @@ class SteeringService:
         """The figures for the filter: computed, or the last computed while the case file
         has not changed. Safe to call from any thread."""
         peil = flt.period.peildatum(self._ws.today())
-        with self._lock:
+        # A whole read and its computation make ~100,000 short-lived objects: without a
+        # cyclic collection in between (~40 ms of the ~300 on 5,000 households).
+        with self._lock, no_collection():
             with self._db.snapshot() as conn:
                 facts = self._current(conn, flt.period, peil)
             assert self._facts is not None

@@ -27,7 +27,6 @@ outside it, so the UI never waits for the network. No Qt here.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import sys
@@ -59,6 +58,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
+from wijkteam_app.memory import no_collection
 from wijkteam_app.persistence.casefile import CaseFile, driver, sqlite_text, utcnow
 from wijkteam_app.persistence.schema import (
     AttachmentBlobRecord,
@@ -243,22 +243,6 @@ def _finish_statement() -> ReturningUpdate[int]:
             .returning(state.open_conflicts))
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """No cyclic garbage collection while a batch holds the case file's lock (and during a
-    pull of many pages, see `pull`): a first pull allocates hundreds of thousands of objects,
-    and a full collection that falls inside a transaction held the lock ~150 ms (a save from
-    the window waited that long). Whatever is due runs after, outside the lock. Nests: only
-    the outermost use enables the collector again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # How often threads take turns with the interpreter while a long pull runs (CPython's
 # default is 5 ms). A save from the window makes dozens of calls into SQLite, each releasing
 # the interpreter lock; with the pull's Python work on the other thread, each took up to a
@@ -392,7 +376,7 @@ class SyncEngine:
     def push(self, report: SyncReport) -> None:
         rewinds = 0
         while True:
-            with _no_collection(), self.casefile.read() as session:
+            with no_collection(), self.casefile.read() as session:
                 rows = unsettled_rows(session, self.push_batch)
                 if not rows:
                     return
@@ -429,7 +413,7 @@ class SyncEngine:
         # Like a pulled batch, without cyclic collection while the lock is held: a full
         # collection over a big process (a first push of hundreds of change-sets) held it
         # ~100 ms once per benchmark run (the work itself takes ~9 ms).
-        with _no_collection(), self.casefile.read() as session:
+        with no_collection(), self.casefile.read() as session:
             now = utcnow()
             state = require_state(session)
             by_id = {r.id: r for r in session.scalars(
@@ -611,7 +595,7 @@ class SyncEngine:
         # collection until the last page is in (a full one over a first pull's objects held
         # the interpreter 100-200 ms: a save from the window waited that long; the pages'
         # objects are freed by reference counting meanwhile), and short turns between threads.
-        with _no_collection(), _short_turns(), \
+        with no_collection(), _short_turns(), \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkteam-pull") as ahead, \
                 self.casefile.deferred_checkpoints() as checkpoint:
             self._between_batches = checkpoint
@@ -746,7 +730,7 @@ class SyncEngine:
     def _apply_batch(self, items: Sequence[Prepared], *, snapshot: bool,
                      bookkeeping: Callable[[Session, int], None] | None) -> Batch:
         try:
-            with _no_collection(), self.casefile.read(durable=False) as session:
+            with no_collection(), self.casefile.read(durable=False) as session:
                 # Checked at commit: a batch may insert a child before its parent.
                 session.execute(text("PRAGMA defer_foreign_keys = ON"))
                 batch = Batch(self, session, items, snapshot=snapshot)
