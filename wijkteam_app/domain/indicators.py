@@ -570,6 +570,7 @@ def _measurements(index: _Index, g: _Group, views: list[HouseholdView], start: d
     deltas: dict[str, list[int]] = defaultdict(list)
     for first, latest in _pairs(zrm, start, peil):
         household = latest.household_id
+        prefix = zrm_category(latest.definition_id, latest.definition_version, "")
         later: dict[str, int | None] = {}
         for code, value in latest.scores:
             later.setdefault(code, value)  # the first entry of a code, as `score` reads it
@@ -577,7 +578,7 @@ def _measurements(index: _Index, g: _Group, views: list[HouseholdView], start: d
             after = later.get(code)
             if before is None or after is None:
                 continue
-            category = zrm_category(latest.definition_id, latest.definition_version, code)
+            category = prefix + code  # zrm_category(..., code), once per pair
             moves[category][movement(before, after)].append(household)
             deltas[category].append(after - before)
     for category, by_move in moves.items():
