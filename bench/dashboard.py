@@ -315,6 +315,12 @@ def server_engine(args: argparse.Namespace, folder: Path) -> Any:
 
     with engine.begin() as conn:
         report_facts.rebuild(conn)
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does shortly after a bulk load: statistics, and the visibility map
+        # that lets the report's index-only scans skip the table (measured at once after
+        # the load, before autovacuum came round, the report took ~2.0 s instead of ~1.5).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
     print(f"built the server database: {args.server_households:,} households, "
           f"{len(rows):,} records in {time.perf_counter() - started:.0f} s")
     return engine
