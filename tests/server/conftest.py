@@ -8,8 +8,10 @@ their absence fails the run.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -169,6 +171,19 @@ def wait_ready(base_url: str, proc: subprocess.Popen[bytes],
             time.sleep(0.05)
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _ends_with_parent() -> None:
+    """In the server's process, before it starts (Linux): a SIGTERM when the thread that
+    started it ends, so a test run or benchmark killed by a timeout leaves no server behind
+    (the fixtures stop it only on a normal exit). The C library is loaded beforehand, in the
+    parent: only the system call happens here."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_server(data_dir: Path, database_url: str | None, *, tls: tuple[Path, Path] | None = None,
                  ) -> Server:
     init = ["init", "--data-dir", str(data_dir)]
@@ -183,6 +198,7 @@ def start_server(data_dir: Path, database_url: str | None, *, tls: tuple[Path, P
         [*server_command(), "serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
          "--port", str(port), *extra],
         env=server_env(), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=_ends_with_parent,
     )
     scheme = "https" if tls else "http"
     try:
