@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import ClauseElement, Engine, select
+from sqlalchemy import ClauseElement, Engine, ScalarSelect, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -87,6 +87,12 @@ def audit_hash(prev_hash: str, entry: AuditRecord) -> str:
 def get_state(session: Session, key: str) -> str | None:
     row = session.get(LocalState, key)
     return row.value if row else None
+
+
+def state_value_query(key: str) -> ScalarSelect[str]:
+    """`get_state` as a scalar subquery, for a read that takes it together with other
+    values (see `sqlite_text`)."""
+    return select(LocalState.value).where(LocalState.key == key).scalar_subquery()
 
 
 def set_state(session: Session, key: str, value: str) -> None:

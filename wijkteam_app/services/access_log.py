@@ -21,8 +21,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wijkteam_app.persistence.casefile import CaseFile, driver, set_state, sqlite_text
-from wijkteam_app.persistence.schema import AuditRecord, LocalState, WorkerRecord
+from wijkteam_app.persistence.casefile import (
+    CaseFile,
+    driver,
+    set_state,
+    sqlite_text,
+    state_value_query,
+)
+from wijkteam_app.persistence.schema import AuditRecord, WorkerRecord
 from wijkteam_app.services.profile import Workspace
 
 if TYPE_CHECKING:  # the sync stack (pydantic, httpx) loads when a sync needs it, not at start
@@ -118,7 +124,7 @@ class AccessLogService:
 def _heads_sql() -> str:
     """How far the server has the chain, and where it ends here."""
     return sqlite_text(select(
-        select(LocalState.value).where(LocalState.key == PUSHED_KEY).scalar_subquery(),
+        state_value_query(PUSHED_KEY),
         select(func.max(AuditRecord.id)).scalar_subquery()))
 
 

@@ -15,7 +15,7 @@ import logging
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import ScalarSelect, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -25,10 +25,11 @@ from wijkteam_app.persistence.casefile import (
     get_state,
     set_state,
     sqlite_text,
+    state_value_query,
     utcnow,
 )
 from wijkteam_app.persistence.reference_schema import ReferenceStateRecord
-from wijkteam_app.persistence.schema import CaseRecord, LocalState
+from wijkteam_app.persistence.schema import CaseRecord
 from wijkteam_app.persistence.sync_schema import SyncRemovalRecord
 from wijkteam_app.services import municipal
 from wijkteam_app.sync.reference import STATE_ID
@@ -55,14 +56,11 @@ def _looked(today: date, days: int, device_seq: object, cursor: int) -> str:
 
 @cache
 def _quick_sql() -> str:
-    def value(key: str) -> ScalarSelect[str]:
-        return select(LocalState.value).where(LocalState.key == key).scalar_subquery()
-
     return sqlite_text(select(
-        value(municipal.MUNICIPAL_SETTINGS_KEY),
+        state_value_query(municipal.MUNICIPAL_SETTINGS_KEY),
         select(ReferenceStateRecord.settings).where(ReferenceStateRecord.id == STATE_ID)
         .scalar_subquery(),
-        value("device_seq"), value(CHECKED_KEY)))
+        state_value_query("device_seq"), state_value_query(CHECKED_KEY)))
 
 
 def look_due(session: Session, today: date, cursor: int) -> bool:
